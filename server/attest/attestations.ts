@@ -1,0 +1,81 @@
+import { buildClaims, cacheSeconds, ATTESTATION_TYP, type AttestationClaims } from '../domain/claims.ts';
+import { clusterNotFound, unavailable } from '../errors.ts';
+import type { Keyring } from '../keys/keyring.ts';
+import type { Registry } from '../registry/registry.ts';
+
+export interface Attestation {
+  token: string;
+  etag: string;
+  claims: AttestationClaims;
+  kid: string;
+}
+
+/**
+ * Signed attestations, served from memory while more than half their life is left.
+ * A change made on this instance drops the cluster's token at once; other instances
+ * re-sign within half the lifetime. While the registry is unreachable, a token that
+ * has not expired is still served.
+ */
+export class Attestations {
+  readonly #registry: Registry;
+  readonly #keyring: Keyring;
+  readonly #options: { issuer: string; ttl: number; now: () => Date };
+  readonly #cache = new Map<string, Attestation>();
+  readonly #pending = new Map<string, Promise<Attestation>>();
+
+  constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date }) {
+    this.#registry = registry;
+    this.#keyring = keyring;
+    this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()) };
+    registry.onChange(({ clusterId }) => this.#cache.delete(clusterId));
+  }
+
+  /** The current attestation of `clusterId`; throws `cluster_not_found` or `registry_unavailable`. */
+  async get(clusterId: string): Promise<Attestation> {
+    const cached = this.#cache.get(clusterId);
+    const now = Math.floor(this.#options.now().getTime() / 1000);
+    if (cached && this.#fresh(cached, now)) return cached;
+    // Concurrent requests for one cluster share one signing.
+    let pending = this.#pending.get(clusterId);
+    if (!pending) {
+      pending = this.#sign(clusterId).finally(() => this.#pending.delete(clusterId));
+      this.#pending.set(clusterId, pending);
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'cluster_not_found') throw error;
+      // The registry failed: a token that is still valid says nothing false.
+      if (cached && cached.claims.exp > now && this.#keyring.isUsable(cached.kid)) return cached;
+      throw unavailable('registry_unavailable', 'The label registry cannot be reached right now; try again shortly.');
+    }
+  }
+
+  cacheSeconds(attestation: Attestation): number {
+    return cacheSeconds(attestation.claims, this.#options.now());
+  }
+
+  /** Drops every cached token (after a key is revoked). */
+  clear(): void {
+    this.#cache.clear();
+  }
+
+  #fresh(attestation: Attestation, now: number): boolean {
+    const { iat, exp } = attestation.claims;
+    return now < exp && exp - now > (exp - iat) / 2 && this.#keyring.isUsable(attestation.kid);
+  }
+
+  async #sign(clusterId: string): Promise<Attestation> {
+    const cluster = await this.#registry.getCluster(clusterId);
+    if (!cluster) {
+      this.#cache.delete(clusterId);
+      throw clusterNotFound(clusterId);
+    }
+    const label = await this.#registry.getCurrentLabel(clusterId);
+    const claims = buildClaims(cluster, label, this.#options.now(), this.#options);
+    const { token, kid } = await this.#keyring.signToken(claims, ATTESTATION_TYP);
+    const attestation = { token, etag: `"${claims.jti}"`, claims, kid };
+    this.#cache.set(clusterId, attestation);
+    return attestation;
+  }
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { endOfDay } from './dates.ts';
+import { tokenStatus } from './labels.ts';
+import type { Cluster, IsoDate, Label, Level, TokenStatus } from './types.ts';
+
+export const ATTESTATION_TYP = 'cluster-label+jwt';
+
+export interface LabelClaim {
+  status: TokenStatus;
+  level?: Level;
+  awarded?: IsoDate;
+  validUntil?: IsoDate;
+  revokedAt?: string;
+  reason?: string;
+}
+
+export interface AttestationClaims {
+  iss: string;
+  sub: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  jti: string;
+  label: LabelClaim;
+  cluster: { name: string; sites: string[] };
+}
+
+/**
+ * The statement the issuer signs about a cluster at `now`. A valid label's token
+ * never outlives the label: `exp` stops at the end of its last day.
+ */
+export function buildClaims(cluster: Cluster, label: Label | undefined, now: Date, options: { issuer: string; ttl: number }): AttestationClaims {
+  const iat = Math.floor(now.getTime() / 1000);
+  const status = tokenStatus(label, now);
+  let exp = iat + options.ttl;
+  if (status === 'valid') exp = Math.min(exp, Math.floor(endOfDay(label!.validUntil).getTime() / 1000));
+  const claim: LabelClaim = { status };
+  if (label) {
+    claim.level = label.level;
+    claim.awarded = label.awarded;
+    claim.validUntil = label.validUntil;
+  }
+  if (status === 'revoked') {
+    claim.revokedAt = label!.revokedAt!;
+    claim.reason = label!.publicReason ?? '';
+  }
+  return {
+    iss: options.issuer,
+    sub: cluster.id,
+    iat,
+    nbf: iat,
+    exp,
+    jti: randomBytes(16).toString('base64url'),
+    label: claim,
+    cluster: { name: cluster.name, sites: cluster.sites },
+  };
+}
+
+/** Seconds a shared cache may keep the token: at most half its lifetime, never past `exp`, a minute for anything but `valid`. */
+export function cacheSeconds(claims: Pick<AttestationClaims, 'iat' | 'exp' | 'label'>, now: Date): number {
+  const left = claims.exp - Math.floor(now.getTime() / 1000);
+  const limit = claims.label.status === 'valid' ? Math.floor((claims.exp - claims.iat) / 2) : 60;
+  return Math.max(0, Math.min(limit, left));
+}

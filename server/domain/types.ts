@@ -1,0 +1,41 @@
+export const LEVELS = ['bronze', 'silver', 'gold'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** How a label row stands in the registry. `withdrawn` and `superseded` never appear in a token. */
+export const LABEL_STATUSES = ['valid', 'expired', 'revoked', 'withdrawn', 'superseded'] as const;
+export type LabelStatus = (typeof LABEL_STATUSES)[number];
+
+/** What a token says of a cluster's current label. */
+export type TokenStatus = 'valid' | 'expired' | 'revoked' | 'none';
+
+/** An ISO calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+export interface Cluster {
+  id: string;
+  name: string;
+  organisation: string;
+  country: string;
+  portfolio: string;
+  sites: string[];
+  contactEmail: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Label {
+  id: number;
+  clusterId: string;
+  level: Level;
+  awarded: IsoDate;
+  validUntil: IsoDate;
+  status: LabelStatus;
+  assessmentRef: string | null;
+  revokedAt: string | null;
+  publicReason: string | null;
+  internalNote: string | null;
+  changedAt: string;
+}
+
+export const levelRank = (level: Level) => LEVELS.indexOf(level);
+export const isLevel = (value: unknown): value is Level => LEVELS.includes(value as Level);

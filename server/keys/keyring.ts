@@ -1,0 +1,237 @@
+import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { appendAudit, type HeadSigner } from '../audit/log.ts';
+import { conflict, notFound } from '../errors.ts';
+import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
+import { decryptPrivateKey, encryptPrivateKey } from './kek.ts';
+
+export type KeyState = 'next' | 'current' | 'retired' | 'revoked';
+
+export interface PublicKeyInfo {
+  kid: string;
+  state: KeyState;
+  createdAt: string;
+  activatedAt: string | null;
+  retiredAt: string | null;
+  revokedAt: string | null;
+}
+
+interface KeyRow extends PublicKeyInfo {
+  publicJwk: JWK;
+}
+
+/** How long the JWKS may be cached by browsers and proxies, in seconds. */
+export const JWKS_MAX_AGE = 300;
+/** Clock tolerance verifiers allow on `exp`, in seconds. */
+export const CLOCK_TOLERANCE = 60;
+
+export interface KeyringOptions {
+  issuer: string;
+  /** Attestation lifetime: how long a retired key stays published. */
+  tokenTtl: number;
+  /** How often instances re-read the keys: a next key must be published longer than this. */
+  refreshSeconds: number;
+  now?: () => Date;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The issuer's ES256 keys, kept in the registry so that every instance signs with
+ * the same key and publishes the same JWKS. Private keys are decrypted in memory
+ * only for the key that signs.
+ */
+export class Keyring implements HeadSigner {
+  readonly #database: Database;
+  readonly #kek: Buffer;
+  readonly #options: KeyringOptions;
+  readonly #now: () => Date;
+  #rows: KeyRow[] = [];
+  #signing: { kid: string; key: CryptoKey } | undefined;
+  #fingerprint = '';
+
+  constructor(database: Database, kek: Buffer, options: KeyringOptions) {
+    this.#database = database;
+    this.#kek = kek;
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** Loads the keys, creating the first signing key on a new registry. */
+  async start(): Promise<void> {
+    await this.refresh();
+    if (!this.#signing) {
+      await writeTransaction(this.#database, async (trx) => {
+        const current = await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'current').executeTakeFirst();
+        if (!current) await this.#createKey(trx, 'current', 'system');
+      });
+      await this.refresh();
+    }
+  }
+
+  /** Re-reads the key table; cheap when nothing changed. Returns whether anything did. */
+  async refresh(): Promise<boolean> {
+    const rows = await this.#database.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute();
+    const fingerprint = rows.map((r) => `${r.kid}:${r.state}`).join(',');
+    if (fingerprint === this.#fingerprint) return false;
+    const current = rows.find((r) => r.state === 'current');
+    this.#signing = current && {
+      kid: current.kid,
+      key: (await importJWK(JSON.parse(decryptPrivateKey(this.#kek, current.kid, current.private_jwk)), 'ES256')) as CryptoKey,
+    };
+    this.#rows = rows.map((r) => ({
+      kid: r.kid,
+      state: r.state as KeyState,
+      createdAt: r.created_at,
+      activatedAt: r.activated_at,
+      retiredAt: r.retired_at,
+      revokedAt: r.revoked_at,
+      publicJwk: JSON.parse(r.public_jwk) as JWK,
+    }));
+    this.#fingerprint = fingerprint;
+    return true;
+  }
+
+  get currentKid(): string | undefined {
+    return this.#signing?.kid;
+  }
+
+  /** True while tokens signed by `kid` may still be served. */
+  isUsable(kid: string): boolean {
+    const state = this.#rows.find((r) => r.kid === kid)?.state;
+    return state === 'current' || state === 'retired';
+  }
+
+  /** The published key set: next, current, and retired keys that unexpired tokens may still need. */
+  jwks(): { keys: JWK[] } {
+    const now = this.#now().getTime();
+    const keepRetired = (this.#options.tokenTtl + CLOCK_TOLERANCE + this.#options.refreshSeconds) * 1000;
+    const keys = this.#rows
+      .filter((r) => r.state === 'next' || r.state === 'current' || (r.state === 'retired' && Date.parse(r.retiredAt ?? '') + keepRetired > now))
+      .map((r) => r.publicJwk);
+    return { keys };
+  }
+
+  /** Every key ever used, revoked ones included: the audit chain is checked against them. */
+  allPublicKeys(): Map<string, JWK> {
+    return new Map(this.#rows.map((r) => [r.kid, r.publicJwk]));
+  }
+
+  list(): PublicKeyInfo[] {
+    return this.#rows.map(({ publicJwk: _, ...info }) => info);
+  }
+
+  /** A compact JWS of `payload` (with `iss` and `iat` added) under the current key. */
+  async sign(payload: Record<string, unknown>, typ: string): Promise<string> {
+    if (!this.#signing) throw new Error('The keyring has no signing key; start() was not called.');
+    return this.#signerOf(this.#signing).sign(payload, typ);
+  }
+
+  /** A compact JWS of exactly `payload` under the current key, and that key's id. */
+  async signToken(payload: object, typ: string): Promise<{ token: string; kid: string }> {
+    const signing = this.#signing;
+    if (!signing) throw new Error('The keyring has no signing key; start() was not called.');
+    return { token: await signWith(signing, payload, typ), kid: signing.kid };
+  }
+
+  #signerOf(signing: { kid: string; key: CryptoKey }): HeadSigner {
+    return { sign: (payload, typ) => signWith(signing, { iss: this.#options.issuer, iat: Math.floor(this.#now().getTime() / 1000), ...payload }, typ) };
+  }
+
+  /**
+   * Rotation in two steps. The first publishes a next key; the second, once every
+   * cached JWKS has had time to pick it up, makes it the signing key and retires
+   * the old one. Verifiers never meet a `kid` they could not have fetched.
+   */
+  async rotate(actor: string, options: { force?: boolean } = {}): Promise<{ step: 'published' | 'activated'; kid: string; activateAfter?: string }> {
+    const result = await writeTransaction(this.#database, async (trx) => {
+      const next = await trx.selectFrom('signing_keys').selectAll().where('state', '=', 'next').executeTakeFirst();
+      const now = this.#now();
+      if (!next) {
+        const kid = await this.#createKey(trx, 'next', actor);
+        return { step: 'published' as const, kid, activateAfter: new Date(now.getTime() + this.#publishDelay()).toISOString() };
+      }
+      const ready = Date.parse(next.created_at) + this.#publishDelay();
+      if (!options.force && now.getTime() < ready) {
+        throw conflict('next_key_too_new', `The next key ${next.kid} was published at ${next.created_at}; activate it after ${new Date(ready).toISOString()}, when every cached key set has it.`);
+      }
+      await this.#activate(trx, next.kid, actor, 'key.activate');
+      return { step: 'activated' as const, kid: next.kid };
+    });
+    await this.refresh();
+    return result;
+  }
+
+  /**
+   * Emergency revocation of a compromised key: it leaves the key set at once, tokens
+   * it signed stop being served, and a replacement signs from now on.
+   */
+  async revoke(kid: string, actor: string): Promise<{ revoked: string; signingKid: string }> {
+    const result = await writeTransaction(this.#database, async (trx) => {
+      const row = await trx.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
+      if (!row) throw notFound('key_not_found', `No signing key has the id ${kid}.`);
+      if (row.state === 'revoked') throw conflict('key_already_revoked', `The key ${kid} is already revoked.`);
+      const now = this.#now().toISOString();
+      await trx.updateTable('signing_keys').set({ state: 'revoked', revoked_at: now }).where('kid', '=', kid).execute();
+      let signingKid = (await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'current').executeTakeFirst())?.kid;
+      if (!signingKid) {
+        // The next key was published ahead; if there is none, a new one must sign at once.
+        const next = await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'next').executeTakeFirst();
+        signingKid = next ? next.kid : await this.#createKey(trx, 'next', actor);
+        await this.#activate(trx, signingKid, actor, 'key.activate');
+      }
+      const signer = await this.#signerFor(trx, signingKid);
+      await appendAudit(trx, signer, { actor, action: 'key.revoke', subject: `key:${kid}`, before: { state: row.state }, after: { state: 'revoked' } }, this.#now());
+      return { revoked: kid, signingKid };
+    });
+    await this.refresh();
+    return result;
+  }
+
+  #publishDelay(): number {
+    return (JWKS_MAX_AGE + this.#options.refreshSeconds) * 1000;
+  }
+
+  async #activate(trx: Trx, kid: string, actor: string, action: string): Promise<void> {
+    const now = this.#now().toISOString();
+    await trx.updateTable('signing_keys').set({ state: 'retired', retired_at: now }).where('state', '=', 'current').execute();
+    await trx.updateTable('signing_keys').set({ state: 'current', activated_at: now }).where('kid', '=', kid).execute();
+    const signer = await this.#signerFor(trx, kid);
+    await appendAudit(trx, signer, { actor, action, subject: `key:${kid}`, after: { state: 'current' } }, this.#now());
+  }
+
+  async #signerFor(trx: Trx, kid: string): Promise<HeadSigner> {
+    const row = await trx.selectFrom('signing_keys').select('private_jwk').where('kid', '=', kid).executeTakeFirstOrThrow();
+    const key = (await importJWK(JSON.parse(decryptPrivateKey(this.#kek, kid, row.private_jwk)), 'ES256')) as CryptoKey;
+    return this.#signerOf({ kid, key });
+  }
+
+  async #createKey(trx: Trx, state: 'next' | 'current', actor: string): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const now = this.#now().toISOString();
+    await trx
+      .insertInto('signing_keys')
+      .values({
+        kid,
+        state,
+        public_jwk: JSON.stringify({ ...publicJwk, kid, alg: 'ES256', use: 'sig' }),
+        private_jwk: encryptPrivateKey(this.#kek, kid, JSON.stringify(await exportJWK(privateKey))),
+        created_at: now,
+        activated_at: state === 'current' ? now : null,
+        retired_at: null,
+        revoked_at: null,
+      })
+      .execute();
+    // The new key signs the entry that records it: there may be no other key left.
+    const signer = this.#signerOf({ kid, key: privateKey });
+    await appendAudit(trx, signer, { actor, action: 'key.create', subject: `key:${kid}`, after: { state } }, this.#now());
+    return kid;
+  }
+}
+
+function signWith(signing: { kid: string; key: CryptoKey }, payload: object, typ: string): Promise<string> {
+  return new CompactSign(encoder.encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: 'ES256', typ, kid: signing.kid })
+    .sign(signing.key);
+}

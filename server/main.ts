@@ -1,0 +1,87 @@
+// The only file that touches the environment, ports and signals.
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { jsonLogger } from './log.ts';
+import { seedDemo } from './seed.ts';
+import { openServices } from './services.ts';
+import { loadWidgetAssets } from './widget-assets.ts';
+
+const logger = jsonLogger();
+
+function fail(error: unknown): never {
+  const { code, message } = error as { code?: string; message?: string };
+  process.stderr.write(`cluster-label could not start: ${message ?? String(error)}${code ? ` [${code}]` : ''}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  const config = readConfig();
+  const services = await openServices(config);
+  const demoSite = config.demoPort ? `http://localhost:${config.demoPort}` : undefined;
+  if (config.seedDemo && (await seedDemo(services.registry, { sites: demoSite ? [demoSite] : [], now: new Date() }))) {
+    logger.info('demo_seeded', { clusters: 7 });
+  }
+  const widget = loadWidgetAssets();
+  if (!widget.code) logger.warn('widget_not_built', { hint: 'run npm run build' });
+  const app = createApp({ services, widget, logger });
+
+  const server = serve({ fetch: app.fetch, port: config.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${config.port} is already in use; set PORT to another one.`), { code: 'port_in_use' }) : error),
+    );
+  });
+
+  const sweep = async () => {
+    try {
+      const swept = await services.registry.sweepExpired();
+      if (swept) logger.info('labels_expired', { count: swept });
+    } catch (error) {
+      logger.warn('expiry_sweep_failed', { message: (error as Error).message });
+    }
+  };
+  const refreshKeys = async () => {
+    try {
+      if (await services.keyring.refresh()) logger.info('keys_changed', { signingKid: services.keyring.currentKid });
+    } catch (error) {
+      logger.warn('key_refresh_failed', { message: (error as Error).message });
+    }
+  };
+  await sweep();
+  const timers = [setInterval(sweep, config.expirySweepSeconds * 1000), setInterval(refreshKeys, config.keyRefreshSeconds * 1000)];
+
+  const demo = demoSite ? await (await import('../demo/serve.ts')).startDemo({ issuerUrl: config.publicUrl, port: config.demoPort }) : undefined;
+
+  const port = (server.address() as AddressInfo).port;
+  logger.info('started', { issuer: config.publicUrl, port, registry: services.database.describe, signingKid: services.keyring.currentKid });
+  process.stdout.write(
+    [
+      '',
+      `  cluster-label issuer   ${config.publicUrl}   (listening on port ${port})`,
+      `  register               ${config.publicUrl}/clusters`,
+      `  attestation            ${config.publicUrl}/v1/clusters/demo-silver/attestation`,
+      `  keys                   ${config.publicUrl}/.well-known/jwks.json`,
+      ...(demo ? demo.urls.map((url, i) => `  ${i === 0 ? 'demo site' : '         '}              ${url}`) : []),
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    for (const timer of timers) clearInterval(timer);
+    await demo?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await services.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch(fail);

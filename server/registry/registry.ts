@@ -1,0 +1,330 @@
+import { randomBytes } from 'node:crypto';
+import { appendAudit, auditHead, listAudit, type AuditQuery, type HeadSigner } from '../audit/log.ts';
+import { clusterNotFound, conflict } from '../errors.ts';
+import { endOfDay, utcDate } from '../domain/dates.ts';
+import type { ClusterInput, ClusterPatch } from '../domain/clusters.ts';
+import {
+  checkRevocable,
+  checkWithdrawable,
+  graceEnds,
+  planAward,
+  planRenewal,
+  planUpgrade,
+  type AwardInput,
+  type Periods,
+  type RenewalInput,
+} from '../domain/labels.ts';
+import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
+import { writeTransaction, type Database, type Db, type Trx } from './database.ts';
+import type { Schema } from './schema.ts';
+
+type ClusterRow = Schema['clusters'] & { email?: string | null };
+type LabelRow = Omit<Schema['labels'], 'id'> & { id: number };
+
+export interface RegistryOptions {
+  periods: Periods;
+  signer: HeadSigner;
+  now?: () => Date;
+}
+
+export interface LabelChange {
+  clusterId: string;
+}
+
+/**
+ * The registry's one repository: clusters, their labels, and the audit entry each
+ * change writes in the same transaction. Domain rules are decided by the pure
+ * functions in `domain/`; this class reads, asks them, and writes.
+ */
+export class Registry {
+  readonly database: Database;
+  readonly #options: RegistryOptions;
+  readonly #now: () => Date;
+  readonly #listeners = new Set<(change: LabelChange) => void>();
+
+  constructor(database: Database, options: RegistryOptions) {
+    this.database = database;
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  get db(): Db {
+    return this.database.db;
+  }
+
+  /** Called after every committed change to a cluster or its labels (this instance only). */
+  onChange(listener: (change: LabelChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  // ── reads ──────────────────────────────────────────────────────────────
+
+  async getCluster(id: string, db: Db | Trx = this.db): Promise<Cluster | undefined> {
+    const row = await db
+      .selectFrom('clusters')
+      .leftJoin('contacts', 'contacts.id', 'clusters.contact_id')
+      .selectAll('clusters')
+      .select('contacts.email')
+      .where('clusters.id', '=', id)
+      .executeTakeFirst();
+    return row && toCluster(row);
+  }
+
+  /** The cluster's current label: its newest, whatever its status. */
+  async getCurrentLabel(clusterId: string, db: Db | Trx = this.db): Promise<Label | undefined> {
+    const row = await db.selectFrom('labels').selectAll().where('cluster_id', '=', clusterId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row && toLabel(row);
+  }
+
+  /** The whole label history, oldest first. */
+  async getLabels(clusterId: string): Promise<Label[]> {
+    const rows = await this.db.selectFrom('labels').selectAll().where('cluster_id', '=', clusterId).orderBy('id').execute();
+    return rows.map(toLabel);
+  }
+
+  /** Valid labels whose last day falls within the next `days` days, soonest first. */
+  async expiringWithin(days: number): Promise<Array<{ cluster: Pick<Cluster, 'id' | 'name'>; label: Label }>> {
+    const now = this.#now();
+    const today = utcDate(now);
+    const until = utcDate(new Date(now.getTime() + days * 86_400_000));
+    const rows = await this.db
+      .selectFrom('labels')
+      .innerJoin('clusters', 'clusters.id', 'labels.cluster_id')
+      .selectAll('labels')
+      .select(['clusters.name as cluster_name'])
+      .where('labels.status', '=', 'valid')
+      .where('labels.valid_until', '>=', today)
+      .where('labels.valid_until', '<=', until)
+      .orderBy('labels.valid_until')
+      .orderBy('labels.id')
+      .execute();
+    return rows.map((r) => ({ cluster: { id: r.cluster_id, name: r.cluster_name }, label: toLabel(r) }));
+  }
+
+  /** Expired labels past their grace year: the office withdraws them formally. */
+  async awaitingWithdrawal(): Promise<Array<{ cluster: Pick<Cluster, 'id' | 'name'>; label: Label; graceEnded: string }>> {
+    const now = this.#now();
+    const rows = await this.db
+      .selectFrom('labels')
+      .innerJoin('clusters', 'clusters.id', 'labels.cluster_id')
+      .selectAll('labels')
+      .select(['clusters.name as cluster_name'])
+      .where('labels.status', 'in', ['valid', 'expired'])
+      .where('labels.valid_until', '<', utcDate(new Date(now.getTime() - 365 * 86_400_000)))
+      .orderBy('labels.valid_until')
+      .execute();
+    return rows
+      .map((r) => ({ cluster: { id: r.cluster_id, name: r.cluster_name }, label: toLabel(r), graceEnded: graceEnds({ validUntil: r.valid_until }) }))
+      .filter((r) => r.graceEnded < utcDate(now));
+  }
+
+  audit(query?: AuditQuery) {
+    return listAudit(this.db, query);
+  }
+
+  auditHead() {
+    return auditHead(this.db);
+  }
+
+  // ── writes: one transaction and one audit entry each ───────────────────
+
+  async createCluster(input: ClusterInput, actor: string): Promise<Cluster> {
+    return this.#write(actor, input.id, async (trx, now) => {
+      if (await trx.selectFrom('clusters').select('id').where('id', '=', input.id).executeTakeFirst()) {
+        throw conflict('cluster_exists', `A cluster with the id "${input.id}" is already registered.`);
+      }
+      const contactId = input.contactEmail ? await insertContact(trx, input.contactEmail) : null;
+      const at = now.toISOString();
+      await trx
+        .insertInto('clusters')
+        .values({ id: input.id, name: input.name, organisation: input.organisation, country: input.country, portfolio: input.portfolio, sites: JSON.stringify(input.sites), contact_id: contactId, created_at: at, updated_at: at })
+        .execute();
+      const cluster = (await this.getCluster(input.id, trx))!;
+      return { result: cluster, action: 'cluster.create', after: snapshotCluster(cluster, contactId) };
+    });
+  }
+
+  async updateCluster(id: string, patch: ClusterPatch, actor: string): Promise<Cluster> {
+    return this.#write(actor, id, async (trx, now) => {
+      const row = await trx.selectFrom('clusters').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw clusterNotFound(id);
+      const before = await this.getCluster(id, trx);
+      let contactId = row.contact_id;
+      if (patch.contactEmail !== undefined && patch.contactEmail !== before!.contactEmail) {
+        // The old address is erased, not kept: the audit chain only ever held its reference.
+        if (contactId) {
+          await trx.updateTable('clusters').set({ contact_id: null }).where('id', '=', id).execute();
+          await trx.deleteFrom('contacts').where('id', '=', contactId).execute();
+        }
+        contactId = patch.contactEmail ? await insertContact(trx, patch.contactEmail) : null;
+      }
+      await trx
+        .updateTable('clusters')
+        .set({
+          name: patch.name ?? row.name,
+          organisation: patch.organisation ?? row.organisation,
+          country: patch.country ?? row.country,
+          portfolio: patch.portfolio ?? row.portfolio,
+          sites: patch.sites ? JSON.stringify(patch.sites) : row.sites,
+          contact_id: contactId,
+          updated_at: now.toISOString(),
+        })
+        .where('id', '=', id)
+        .execute();
+      const after = (await this.getCluster(id, trx))!;
+      return { result: after, action: 'cluster.update', before: snapshotCluster(before!, row.contact_id), after: snapshotCluster(after, contactId) };
+    });
+  }
+
+  award(clusterId: string, input: AwardInput, actor: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, 'label.award', async (trx, current, now) => {
+      const planned = planAward(current, input, now, this.#options.periods);
+      return insertLabel(trx, clusterId, planned, now);
+    });
+  }
+
+  upgrade(clusterId: string, input: AwardInput, actor: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, 'label.upgrade', async (trx, current, now) => {
+      const planned = planUpgrade(current, input, now, this.#options.periods);
+      await setStatus(trx, current!.id, 'superseded', now);
+      return insertLabel(trx, clusterId, planned, now);
+    });
+  }
+
+  renew(clusterId: string, input: RenewalInput, actor: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, 'label.renew', async (trx, current, now) => {
+      const planned = planRenewal(current, input, now, this.#options.periods);
+      await trx
+        .updateTable('labels')
+        .set({ status: 'valid', valid_until: planned.validUntil, assessment_ref: planned.assessmentRef, changed_at: now.toISOString() })
+        .where('id', '=', current!.id)
+        .execute();
+      return (await this.getCurrentLabel(clusterId, trx))!;
+    });
+  }
+
+  revoke(clusterId: string, input: { reason: string; note: string | null }, actor: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, 'label.revoke', async (trx, current, now) => {
+      const held = checkRevocable(current, now);
+      await trx
+        .updateTable('labels')
+        .set({ status: 'revoked', revoked_at: now.toISOString(), public_reason: input.reason, internal_note: input.note, changed_at: now.toISOString() })
+        .where('id', '=', held.id)
+        .execute();
+      return (await this.getCurrentLabel(clusterId, trx))!;
+    });
+  }
+
+  withdraw(clusterId: string, actor: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, 'label.withdraw', async (trx, current, now) => {
+      const held = checkWithdrawable(current, now);
+      await setStatus(trx, held.id, 'withdrawn', now);
+      return (await this.getCurrentLabel(clusterId, trx))!;
+    });
+  }
+
+  /**
+   * Records each label that has passed its end as `expired`, once. Reads never
+   * depend on it (a valid row past its end already reads expired); it makes the
+   * transition visible in the audit log. Safe to run on several instances at once.
+   */
+  async sweepExpired(): Promise<number> {
+    const today = utcDate(this.#now());
+    const due = await this.db.selectFrom('labels').select(['id', 'cluster_id']).where('status', '=', 'valid').where('valid_until', '<', today).orderBy('id').limit(1000).execute();
+    let swept = 0;
+    for (const { id, cluster_id: clusterId } of due) {
+      const changed = await this.#write('system', clusterId, async (trx, now) => {
+        const label = await trx.selectFrom('labels').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!label || label.status !== 'valid' || now < endOfDay(label.valid_until)) return { result: false };
+        await setStatus(trx, id, 'expired', now);
+        return { result: true, action: 'label.expire', before: snapshotLabel(toLabel(label)), after: { ...snapshotLabel(toLabel(label)), status: 'expired' } };
+      });
+      if (changed) swept++;
+    }
+    return swept;
+  }
+
+  // ── plumbing ───────────────────────────────────────────────────────────
+
+  async #labelWrite(actor: string, clusterId: string, action: string, work: (trx: Trx, current: Label | undefined, now: Date) => Promise<Label>): Promise<Label> {
+    return this.#write(actor, clusterId, async (trx, now) => {
+      if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw clusterNotFound(clusterId);
+      const current = await this.getCurrentLabel(clusterId, trx);
+      const label = await work(trx, current, now);
+      return { result: label, action, before: current && snapshotLabel(current), after: snapshotLabel(label) };
+    });
+  }
+
+  /** A write transaction whose work returns the audit entry to append (none when `action` is absent). */
+  async #write<T>(actor: string, subject: string, work: (trx: Trx, now: Date) => Promise<{ result: T; action?: string; before?: unknown; after?: unknown }>): Promise<T> {
+    const outcome = await writeTransaction(this.database, async (trx) => {
+      const now = this.#now();
+      const done = await work(trx, now);
+      if (done.action) await appendAudit(trx, this.#options.signer, { actor, action: done.action, subject, before: done.before, after: done.after }, now);
+      return done;
+    });
+    if (outcome.action) for (const listener of this.#listeners) listener({ clusterId: subject });
+    return outcome.result;
+  }
+}
+
+async function insertContact(trx: Trx, email: string): Promise<string> {
+  const id = randomBytes(12).toString('base64url');
+  await trx.insertInto('contacts').values({ id, email }).execute();
+  return id;
+}
+
+async function insertLabel(trx: Trx, clusterId: string, planned: { level: Level; awarded: string; validUntil: string; assessmentRef: string | null }, now: Date): Promise<Label> {
+  const row = await trx
+    .insertInto('labels')
+    .values({ cluster_id: clusterId, level: planned.level, awarded: planned.awarded, valid_until: planned.validUntil, status: 'valid', assessment_ref: planned.assessmentRef, revoked_at: null, public_reason: null, internal_note: null, changed_at: now.toISOString() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toLabel(row);
+}
+
+async function setStatus(trx: Trx, id: number, status: LabelStatus, now: Date) {
+  await trx.updateTable('labels').set({ status, changed_at: now.toISOString() }).where('id', '=', id).execute();
+}
+
+function toCluster(row: ClusterRow): Cluster {
+  return {
+    id: row.id,
+    name: row.name,
+    organisation: row.organisation,
+    country: row.country,
+    portfolio: row.portfolio,
+    sites: JSON.parse(row.sites) as string[],
+    contactEmail: row.email ?? null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toLabel(row: LabelRow): Label {
+  return {
+    id: Number(row.id),
+    clusterId: row.cluster_id,
+    level: row.level as Level,
+    awarded: row.awarded,
+    validUntil: row.valid_until,
+    status: row.status as LabelStatus,
+    assessmentRef: row.assessment_ref,
+    revokedAt: row.revoked_at,
+    publicReason: row.public_reason,
+    internalNote: row.internal_note,
+    changedAt: row.changed_at,
+  };
+}
+
+/** What the audit chain keeps of a cluster: personal data only by reference. */
+function snapshotCluster(cluster: Cluster, contactId: string | null) {
+  const { contactEmail: _, createdAt: __, updatedAt: ___, ...rest } = cluster;
+  return { ...rest, contact: contactId };
+}
+
+function snapshotLabel(label: Label) {
+  const { changedAt: _, ...rest } = label;
+  return rest;
+}

@@ -1,0 +1,72 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { isClusterId } from '../domain/clusters.ts';
+import { clusterNotFound, notFound, unavailable } from '../errors.ts';
+import { JWKS_MAX_AGE } from '../keys/keyring.ts';
+import type { Services } from '../services.ts';
+import type { WidgetAssets } from '../widget-assets.ts';
+
+/** Other sites load these: any origin may read them, without credentials. */
+export const publicResource: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('Access-Control-Allow-Origin', '*');
+  c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  c.res.headers.set('X-Content-Type-Options', 'nosniff');
+};
+
+export const ATTESTATION_CONTENT_TYPE = 'application/cluster-label+jwt';
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const value = tag.trim();
+    return value === '*' || value === etag || value === `W/${etag}`;
+  });
+}
+
+/** Keys, attestations, the audit head and the widget: what cluster websites and verifiers fetch. */
+export function publicRoutes(services: Services, widget: WidgetAssets) {
+  const app = new Hono();
+  app.use(publicResource);
+
+  app.get('/.well-known/jwks.json', (c) => {
+    c.header('Cache-Control', `public, max-age=${JWKS_MAX_AGE}`);
+    return c.json(services.keyring.jwks());
+  });
+
+  app.get('/v1/clusters/:id/attestation', async (c) => {
+    const id = c.req.param('id');
+    if (!isClusterId(id)) throw clusterNotFound(String(id).slice(0, 64));
+    const attestation = await services.attestations.get(id);
+    c.header('ETag', attestation.etag);
+    c.header('Cache-Control', `public, max-age=${services.attestations.cacheSeconds(attestation)}`);
+    if (matchesEtag(c.req.header('If-None-Match'), attestation.etag)) return c.body(null, 304);
+    c.header('Content-Type', ATTESTATION_CONTENT_TYPE);
+    return c.body(attestation.token);
+  });
+
+  app.get('/v1/audit/head', async (c) => {
+    const head = await services.registry.auditHead();
+    if (!head) throw notFound('audit_log_empty', 'The audit log has no entries yet.');
+    c.header('Cache-Control', 'no-cache');
+    return c.json(head);
+  });
+
+  const serveWidget = (immutable: boolean) => (c: Context) => {
+    if (!widget.code) throw unavailable('widget_not_built', 'The widget has not been built on this server: run npm run build.');
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('ETag', widget.etag!);
+    // The evergreen address follows releases within the major version; a versioned one never changes.
+    c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    if (matchesEtag(c.req.header('If-None-Match'), widget.etag!)) return c.body(null, 304);
+    return c.body(widget.code as Uint8Array<ArrayBuffer>);
+  };
+  app.get('/widget.js', serveWidget(false));
+  app.get('/widget/:version/cluster-label.js', (c) => {
+    if (c.req.param('version') !== widget.version) {
+      throw notFound('widget_version_not_found', `This server has widget version ${widget.version}, not ${c.req.param('version')}.`);
+    }
+    return serveWidget(true)(c);
+  });
+
+  return app;
+}
