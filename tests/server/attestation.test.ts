@@ -1,0 +1,150 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
+
+describeEachDialect('attestation route', (dialect) => {
+  let server: TestServer;
+  let clock: ReturnType<typeof testClock>;
+
+  beforeEach(async () => {
+    clock = testClock('2026-06-15T10:00:00Z');
+    server = await startTestServer(dialect, { now: clock.now });
+    await createTestCluster(server, 'alpha', { name: 'Alpha Cluster', sites: ['https://www.alpha.example', 'https://alpha.example'] });
+  });
+  afterEach(() => server.cleanup());
+
+  async function fetchToken(id = 'alpha', headers: Record<string, string> = {}) {
+    return server.app.request(`/v1/clusters/${id}/attestation`, { headers });
+  }
+
+  async function verified(response: Response) {
+    const jwks = createLocalJWKSet((await (await server.app.request('/.well-known/jwks.json')).json()) as never);
+    const token = await response.text();
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      algorithms: ['ES256'],
+      issuer: 'https://issuer.test',
+      typ: 'cluster-label+jwt',
+      currentDate: clock.now(),
+    });
+    return { token, payload: payload as JWTPayload & { label: Record<string, string>; cluster: { name: string; sites: string[] } }, protectedHeader };
+  }
+
+  it('signs the current valid label with the contract header, claims and headers', async () => {
+    await server.registry.award('alpha', { level: 'silver', awarded: '2026-03-02' }, 'test');
+    const response = await fetchToken();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/cluster-label+jwt');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(response.headers.get('cache-control')).not.toMatch(/stale/);
+    const { payload, protectedHeader, token } = await verified(response);
+    expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'cluster-label+jwt', kid: server.keyring.currentKid });
+    expect(Object.keys(decodeProtectedHeader(token)).sort()).toEqual(['alg', 'kid', 'typ']);
+    const iat = Math.floor(clock.now().getTime() / 1000);
+    expect(payload).toMatchObject({
+      iss: 'https://issuer.test',
+      sub: 'alpha',
+      iat,
+      nbf: iat,
+      exp: iat + 600,
+      label: { status: 'valid', level: 'silver', awarded: '2026-03-02', validUntil: '2028-03-31' },
+      cluster: { name: 'Alpha Cluster', sites: ['https://www.alpha.example', 'https://alpha.example'] },
+    });
+    expect(payload.jti).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(response.headers.get('etag')).toBe(`"${payload.jti}"`);
+  });
+
+  it('answers 304 to a matching If-None-Match, with the same caching headers', async () => {
+    const first = await fetchToken();
+    const etag = first.headers.get('etag')!;
+    const second = await fetchToken('alpha', { 'If-None-Match': etag });
+    expect(second.status).toBe(304);
+    expect(await second.text()).toBe('');
+    expect(second.headers.get('etag')).toBe(etag);
+    expect(second.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await fetchToken('alpha', { 'If-None-Match': '"other"' })).status).toBe(200);
+  });
+
+  it('signs `none` for a registered cluster without a label, with a one-minute cache', async () => {
+    const response = await fetchToken();
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    const { payload } = await verified(response);
+    expect(payload.label).toEqual({ status: 'none' });
+  });
+
+  it('signs a revoked statement with the public reason and never the internal note', async () => {
+    await server.registry.award('alpha', { level: 'gold', awarded: '2026-01-10' }, 'test');
+    clock.advance(5);
+    await server.registry.revoke('alpha', { reason: 'Benchmark evidence withdrawn.', note: 'SECRET internal remark' }, 'test');
+    const response = await fetchToken();
+    const body = await response.clone().text();
+    const { payload } = await verified(response);
+    expect(payload.label).toEqual({ status: 'revoked', level: 'gold', awarded: '2026-01-10', validUntil: '2028-01-31', revokedAt: '2026-06-15T10:00:05.000Z', reason: 'Benchmark evidence withdrawn.' });
+    expect(Buffer.from(body.split('.')[1]!, 'base64url').toString()).not.toContain('SECRET');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+  });
+
+  it('signs expired for a label past its end and for a withdrawn one', async () => {
+    await server.registry.award('alpha', { level: 'bronze', awarded: '2024-06-20' }, 'test');
+    expect((await verified(await fetchToken())).payload.label.status).toBe('valid');
+    clock.set('2026-07-01T00:00:00Z');
+    expect((await verified(await fetchToken())).payload.label).toMatchObject({ status: 'expired', validUntil: '2026-06-30' });
+    clock.set('2027-07-05T00:00:00Z');
+    await server.registry.withdraw('alpha', 'test');
+    expect((await verified(await fetchToken())).payload.label.status).toBe('expired');
+  });
+
+  it('never lets a valid token outlive the label, and caps the cache at exp', async () => {
+    await server.registry.award('alpha', { level: 'bronze', awarded: '2024-06-20' }, 'test');
+    clock.set('2026-06-30T23:58:00Z');
+    const response = await fetchToken();
+    const { payload } = await verified(response);
+    expect(payload.exp).toBe(Date.parse('2026-07-01T00:00:00Z') / 1000);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+  });
+
+  it('serves the same token from memory while more than half its life is left, then re-signs', async () => {
+    const first = await (await fetchToken()).text();
+    clock.advance(299);
+    const cached = await fetchToken();
+    expect(await cached.text()).toBe(first);
+    expect(cached.headers.get('cache-control')).toBe('public, max-age=60');
+    clock.advance(2);
+    expect(await (await fetchToken()).text()).not.toBe(first);
+  });
+
+  it('serves a change from the very next request on this instance', async () => {
+    const before = await (await fetchToken()).text();
+    await server.registry.award('alpha', { level: 'bronze' }, 'test');
+    const after = await verified(await fetchToken());
+    expect(after.token).not.toBe(before);
+    expect(after.payload.label.status).toBe('valid');
+  });
+
+  it('answers 404 cluster_not_found in JSON with CORS for unknown and malformed ids', async () => {
+    for (const id of ['nobody', 'UPPER', '..%2f..%2fetc', 'a'.repeat(80)]) {
+      const response = await fetchToken(id);
+      expect(response.status, id).toBe(404);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('cluster_not_found');
+    }
+  });
+
+  it('keeps serving a signed token while the registry is down, then answers 503', async () => {
+    const token = await (await fetchToken()).text();
+    await server.database.close();
+    clock.advance(400);
+    const during = await fetchToken();
+    expect(during.status).toBe(200);
+    expect(await during.text()).toBe(token);
+    clock.advance(201);
+    const after = await fetchToken();
+    expect(after.status).toBe(503);
+    expect(after.headers.get('access-control-allow-origin')).toBe('*');
+    expect(((await after.json()) as { error: { code: string } }).error.code).toBe('registry_unavailable');
+    const health = await server.app.request('/healthz');
+    expect(health.status).toBe(503);
+  });
+});

@@ -1,0 +1,121 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KEK_FILE, loadKeyEncryptionKey } from '../../server/keys/kek.ts';
+import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
+
+describe('key-encryption key', () => {
+  it('is generated once into a file only its owner can read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kek-'));
+    const first = loadKeyEncryptionKey({ dataDir: dir });
+    expect(first.length).toBe(32);
+    expect(statSync(join(dir, KEK_FILE)).mode & 0o777).toBe(0o600);
+    expect(loadKeyEncryptionKey({ dataDir: dir }).equals(first)).toBe(true);
+  });
+});
+
+describeEachDialect('signing keys', (dialect) => {
+  let server: TestServer;
+  let clock: ReturnType<typeof testClock>;
+
+  beforeEach(async () => {
+    clock = testClock('2026-06-15T10:00:00Z');
+    server = await startTestServer(dialect, { now: clock.now });
+    await createTestCluster(server, 'alpha');
+    await server.registry.award('alpha', { level: 'gold', awarded: '2026-05-01' }, 'test');
+  });
+  afterEach(() => server.cleanup());
+
+  const jwks = async (s = server) => (await (await s.app.request('/.well-known/jwks.json')).json()) as { keys: Array<Record<string, string>> };
+  const token = async (s = server) => (await s.app.request('/v1/clusters/alpha/attestation')).text();
+  const verifies = async (jwt: string, s = server) =>
+    jwtVerify(jwt, createLocalJWKSet(await jwks(s)), { algorithms: ['ES256'], currentDate: clock.now() }).then(
+      () => true,
+      () => false,
+    );
+
+  it('publishes P-256 signing keys with their RFC 7638 thumbprint as kid, cacheable for at most an hour', async () => {
+    const response = await server.app.request('/.well-known/jwks.json');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get('cache-control')!)![1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(3600);
+    const { keys } = (await response.json()) as { keys: Array<Record<string, string>> };
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: server.keyring.currentKid });
+    expect(keys[0]).not.toHaveProperty('d');
+  });
+
+  it('keeps private keys encrypted at rest', async () => {
+    const rows = await server.database.db.selectFrom('signing_keys').select(['private_jwk']).execute();
+    for (const row of rows) {
+      expect(row.private_jwk).toMatch(/^v1\./);
+      expect(row.private_jwk).not.toContain('"d"');
+    }
+  });
+
+  it('refuses to start with another key-encryption key', async () => {
+    await expect(
+      startTestServer(dialect, { shareWith: server, env: { KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') } }),
+    ).rejects.toMatchObject({ code: 'key_unreadable' });
+  });
+
+  it('rotates in two steps with zero failed verifications', async () => {
+    const before = await token();
+    const oldKid = server.keyring.currentKid!;
+    const published = await server.keyring.rotate('test');
+    expect(published.step).toBe('published');
+    expect((await jwks()).keys.map((k) => k.kid)).toEqual([oldKid, published.kid]);
+    // The next key is published but does not sign yet.
+    clock.advance(400);
+    expect(decodeProtectedHeader(await token()).kid).toBe(oldKid);
+    await expect(server.keyring.rotate('test')).resolves.toMatchObject({ step: 'activated', kid: published.kid });
+    clock.advance(301);
+    const after = await token();
+    expect(decodeProtectedHeader(after).kid).toBe(published.kid);
+    // Tokens signed before and after the switch both verify against the published set.
+    expect(await verifies(after)).toBe(true);
+    clock.set('2026-06-15T10:11:00Z');
+    expect(await verifies(before)).toBe(false); // expired by now, not for want of a key
+    expect((await jwks()).keys.map((k) => k.kid)).toContain(oldKid);
+    clock.advance(3600);
+    expect((await jwks()).keys.map((k) => k.kid)).toEqual([published.kid]);
+  });
+
+  it('will not activate a next key before every cached key set can know it', async () => {
+    await server.keyring.rotate('test');
+    await expect(server.keyring.rotate('test')).rejects.toMatchObject({ code: 'next_key_too_new' });
+    await expect(server.keyring.rotate('test', { force: true })).resolves.toMatchObject({ step: 'activated' });
+  });
+
+  it('revokes a compromised key at once: gone from the keys, its tokens no longer served', async () => {
+    const compromised = server.keyring.currentKid!;
+    const old = await token();
+    const { signingKid } = await server.keyring.revoke(compromised, 'test');
+    expect(signingKid).not.toBe(compromised);
+    expect((await jwks()).keys.map((k) => k.kid)).not.toContain(compromised);
+    const fresh = await token();
+    expect(fresh).not.toBe(old);
+    expect(decodeProtectedHeader(fresh).kid).toBe(signingKid);
+    expect(await verifies(fresh)).toBe(true);
+    expect(await verifies(old)).toBe(false);
+    await expect(server.keyring.revoke(compromised, 'test')).rejects.toMatchObject({ code: 'key_already_revoked' });
+    await expect(server.keyring.revoke('no-such-kid', 'test')).rejects.toMatchObject({ code: 'key_not_found' });
+  });
+
+  it('shares one key set between instances on one registry', async () => {
+    const other = await startTestServer(dialect, { now: clock.now, shareWith: server });
+    try {
+      expect(await jwks(other)).toEqual(await jwks());
+      expect(await verifies(await token(other))).toBe(true);
+      const { signingKid } = await server.keyring.revoke(server.keyring.currentKid!, 'test');
+      expect(await other.keyring.refresh()).toBe(true);
+      expect(other.keyring.currentKid).toBe(signingKid);
+      expect(decodeProtectedHeader(await token(other)).kid).toBe(signingKid);
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
