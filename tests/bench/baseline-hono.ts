@@ -1,0 +1,17 @@
+// Baseline for the attestation benchmark: a bare Hono app on @hono/node-server that
+// answers the same paths with a body of the same size from memory and the same headers.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+
+const body = 'x'.repeat(Number(process.env.BODY_SIZE ?? 740));
+const app = new Hono();
+app.get('/v1/clusters/:id/attestation', (c) => {
+  c.header('Access-Control-Allow-Origin', '*');
+  c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('ETag', '"0123456789abcdefghijkl"');
+  c.header('Cache-Control', 'public, max-age=300');
+  c.header('Content-Type', 'application/cluster-label+jwt');
+  return c.body(body);
+});
+serve({ fetch: app.fetch, port: Number(process.env.PORT) }, () => process.stdout.write('ready\n'));
