@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { verifyChain } from '../../server/audit/log.ts';
+import { createTestCluster, describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
+
+describeEachDialect('faults', (dialect) => {
+  let server: TestServer;
+
+  beforeEach(async () => {
+    server = await startTestServer(dialect);
+    await createTestCluster(server, 'alpha');
+  });
+  afterEach(() => server.cleanup());
+
+  it('leaves nothing half-written when the process is killed inside an award', async () => {
+    const head = await server.registry.auditHead();
+    const env = {
+      PATH: process.env.PATH!,
+      DATA_DIR: server.dataDir,
+      KEY_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+      ...(server.databaseUrl ? { DATABASE_URL: server.databaseUrl } : {}),
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/fixtures/killed-award.ts', 'alpha'], { env, stdio: 'ignore' });
+    const signal = await new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    expect(signal).toBe('SIGKILL');
+    expect(await server.registry.getLabels('alpha')).toEqual([]);
+    expect(await server.registry.auditHead()).toEqual(head);
+    // The registry still takes writes: no lock was left behind.
+    await server.registry.award('alpha', { level: 'silver' }, 'test');
+    expect((await verifyChain(server.database.db, server.keyring.allPublicKeys())).ok).toBe(true);
+  });
+
+  if (dialect === 'postgres') {
+    it('recovers without a restart when its database connections are cut', async () => {
+      expect((await server.app.request('/v1/clusters/alpha/attestation')).status).toBe(200);
+      const name = new URL(server.databaseUrl!).pathname.slice(1);
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      await admin.end();
+      // The pool notices the dead connections and opens new ones.
+      let status = 0;
+      for (let attempt = 0; attempt < 10 && status !== 200; attempt++) {
+        status = (await server.app.request('/healthz')).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(200);
+      await server.registry.award('alpha', { level: 'bronze' }, 'test');
+      const token = await (await server.app.request('/v1/clusters/alpha/attestation')).text();
+      expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).label.status).toBe('valid');
+    });
+  }
+});
