@@ -5,6 +5,8 @@ import { chromiumArgs, findChromium } from './tests/support/chromium.ts';
 const executablePath = findChromium();
 
 export default defineConfig({
+  // The browser tests read the Wycheproof vectors from ../shared/testvectors.
+  server: { fs: { allow: ['.', '../shared/testvectors'] } },
   // `npm run build`: the widget as one self-contained ES module (Lit and jose inside).
   build: {
     outDir: 'dist/widget',
@@ -31,6 +33,8 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Pre-bundled up front, so a cold cache does not reload the page mid-run.
+        optimizeDeps: { include: ['lit', 'jose', 'fast-check', 'axe-core'] },
         test: {
           name: 'browser',
           include: ['tests/widget/**/*.test.ts'],

@@ -2,6 +2,13 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { AppError, errorBody } from './errors.ts';
 import type { Logger } from './log.ts';
+import { openApiDocument } from './openapi.ts';
+import { consoleRoutes } from './console/index.ts';
+import { reminderChannels } from './reminders/config.ts';
+import { badgeRoutes } from './badge/index.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { openDataRoutes } from './routes/open-data.ts';
+import { pageRoutes } from './routes/pages/index.tsx';
 import { publicRoutes } from './routes/public.ts';
 import type { Services } from './services.ts';
 import type { WidgetAssets } from './widget-assets.ts';
@@ -13,7 +20,7 @@ export interface AppDeps {
 }
 
 /** Paths that answer in JSON; everything else is a page for people. */
-const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/.well-known/') || path === '/healthz' || path === '/openapi.json';
+const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/.well-known/') || path.startsWith('/widget') || path === '/healthz' || path === '/openapi.json';
 
 /** Builds the issuer's HTTP app from its dependencies; it opens no port. */
 export function createApp({ services, widget, logger }: AppDeps) {
@@ -35,7 +42,14 @@ export function createApp({ services, widget, logger }: AppDeps) {
     return c.json({ status: 'ok', database: services.database.dialect, signingKey: services.keyring.currentKid ?? null });
   });
 
+  app.get('/', (c) => c.redirect('/clusters'));
   app.route('/', publicRoutes(services, widget));
+  app.route('/', openDataRoutes(services));
+  app.route('/', badgeRoutes(services));
+  app.route('/', pageRoutes(services));
+  app.route('/v1/admin', adminRoutes(services));
+  app.route('/admin', consoleRoutes(services, { ...services.config.console, reminderChannels: reminderChannels(services.config.reminders) }));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(services.config.publicUrl, widget.version)));
 
   app.notFound((c) => respondError(c.req.path, 404, 'not_found', 'There is nothing at this address.'));
 
@@ -54,7 +68,16 @@ function respondError(path: string, status: number, code: string, message: strin
   if (isApiPath(path)) {
     return new Response(JSON.stringify(errorBody(code, message)), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
   }
-  return new Response(errorPage(status, message), { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } });
+  return new Response(errorPage(status, message), {
+    status,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    },
+  });
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

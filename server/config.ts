@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import { readConsoleConfig, type ConsoleConfig } from './console/config.ts';
 import type { Level } from './domain/types.ts';
+import { readReminderConfig, type ReminderConfig } from './reminders/config.ts';
 
 export interface Config {
   port: number;
@@ -21,6 +23,8 @@ export interface Config {
   renewalMonths: Record<Level, number>;
   programmeName: string;
   issuerName: string;
+  console: ConsoleConfig;
+  reminders: ReminderConfig;
 }
 
 export class ConfigError extends Error {
@@ -102,5 +106,7 @@ export function readConfig(env: Env = process.env): Config {
     },
     programmeName: env.PROGRAMME_NAME?.trim() || 'Cluster Management Excellence Label',
     issuerName: env.ISSUER_NAME?.trim() || 'European Secretariat for Cluster Analysis (ESCA)',
+    console: readConsoleConfig(env),
+    reminders: readReminderConfig(env),
   };
 }

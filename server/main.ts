@@ -7,6 +7,7 @@ import { jsonLogger } from './log.ts';
 import { seedDemo } from './seed.ts';
 import { openServices } from './services.ts';
 import { loadWidgetAssets } from './widget-assets.ts';
+import { ReminderWorker } from './reminders/worker.ts';
 
 const logger = jsonLogger();
 
@@ -35,23 +36,37 @@ async function main() {
     );
   });
 
-  const sweep = async () => {
-    try {
+  // Periodic jobs: one round at a time, a failure logged and tried again at the next tick.
+  const every = (seconds: number, name: string, job: () => Promise<void>) => {
+    let running = false;
+    const run = async () => {
+      if (running) return;
+      running = true;
+      try {
+        await job();
+      } catch (error) {
+        logger.warn(`${name}_failed`, { message: (error as Error).message });
+      } finally {
+        running = false;
+      }
+    };
+    return { run, timer: setInterval(run, seconds * 1000) };
+  };
+  const reminders = new ReminderWorker({ database: services.database, config: config.reminders, programmeName: config.programmeName, issuer: config.publicUrl, now: services.now, logger });
+  const jobs = [
+    every(config.expirySweepSeconds, 'expiry_sweep', async () => {
       const swept = await services.registry.sweepExpired();
       if (swept) logger.info('labels_expired', { count: swept });
-    } catch (error) {
-      logger.warn('expiry_sweep_failed', { message: (error as Error).message });
-    }
-  };
-  const refreshKeys = async () => {
-    try {
+    }),
+    every(config.keyRefreshSeconds, 'key_refresh', async () => {
       if (await services.keyring.refresh()) logger.info('keys_changed', { signingKid: services.keyring.currentKid });
-    } catch (error) {
-      logger.warn('key_refresh_failed', { message: (error as Error).message });
-    }
-  };
-  await sweep();
-  const timers = [setInterval(sweep, config.expirySweepSeconds * 1000), setInterval(refreshKeys, config.keyRefreshSeconds * 1000)];
+    }),
+    every(config.reminders.intervalSeconds, 'reminders', async () => {
+      const round = await reminders.tick();
+      if (round.queued || round.sent || round.failed) logger.info('reminders', { ...round });
+    }),
+  ];
+  await jobs[0]!.run();
 
   const demo = demoSite ? await (await import('../demo/serve.ts')).startDemo({ issuerUrl: config.publicUrl, port: config.demoPort }) : undefined;
 
@@ -74,9 +89,14 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
-    for (const timer of timers) clearInterval(timer);
+    for (const job of jobs) clearInterval(job.timer);
     await demo?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Requests in flight may finish; a stuck one does not hold the process for ever.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as import('node:http').Server).closeIdleConnections();
+    });
     await services.close();
     process.exit(0);
   };

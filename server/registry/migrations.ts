@@ -80,6 +80,125 @@ const steps: Record<string, Step> = {
       .addColumn('revoked_at', 'text')
       .execute();
   },
+  '002_console_accounts': async (db) => {
+    // People who sign in to the console; the audit chain names them by id only.
+    await db.schema
+      .createTable('users')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('email', 'text', (c) => c.notNull().unique())
+      .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'officer', 'viewer')`))
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('disabled_at', 'text')
+      .execute();
+    // Only a hash of the session id is stored: a copy of the table signs no one in.
+    await db.schema
+      .createTable('sessions')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sessions_by_user').on('sessions').column('user_id').execute();
+    // Failed sign-ins, keyed by a hash of the account or the address, shared by every instance.
+    await db.schema
+      .createTable('sign_in_failures')
+      .addColumn('key_hash', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sign_in_failures_by_key').on('sign_in_failures').columns(['key_hash', 'at']).execute();
+  },
+  '003_reminder_outbox': async (db, dialect) => {
+    const serial = dialect === 'postgres' ? 'serial' : 'integer';
+    await db.schema
+      .createTable('reminder_outbox')
+      .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      // One message per (label, its end date, event, channel, target): enqueued once, whoever enqueues it.
+      .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+      .addColumn('delivery_id', 'text', (c) => c.notNull().unique())
+      .addColumn('channel', 'text', (c) => c.notNull().check(sql`channel in ('email', 'webhook')`))
+      .addColumn('target', 'text', (c) => c.notNull())
+      .addColumn('cluster_id', 'text', (c) => c.notNull().references('clusters.id'))
+      .addColumn('label_id', 'integer', (c) => c.notNull())
+      .addColumn('event', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'sent', 'failed')`))
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('claimed_by', 'text')
+      .addColumn('claimed_until', 'text')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('sent_at', 'text')
+      .execute();
+    await db.schema.createIndex('reminder_outbox_due').on('reminder_outbox').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('reminder_outbox_by_cluster').on('reminder_outbox').columns(['cluster_id', 'id']).execute();
+  },
+  /**
+   * The public register's search. Each cluster mirrors its current label (the
+   * newest) in `current_label_id` and `label_*`, kept by triggers inside the
+   * writing transaction, so filtering and counting by level and status read one
+   * indexed table instead of joining every label. Labels are never deleted: the
+   * foreign key makes an attempt fail loudly rather than leave a stale mirror.
+   * Name search: FTS5 trigram on SQLite, pg_trgm on PostgreSQL (a trusted
+   * extension since PostgreSQL 13: the database owner may create it).
+   */
+  '004_register_search': async (db, dialect) => {
+    await db.schema.alterTable('clusters').addColumn('current_label_id', 'integer', (c) => c.references('labels.id')).execute();
+    for (const column of ['label_level', 'label_status', 'label_valid_until']) {
+      await db.schema.alterTable('clusters').addColumn(column, 'text').execute();
+    }
+    await sql`update clusters set current_label_id = (select max(id) from labels where labels.cluster_id = clusters.id)`.execute(db);
+    await sql`update clusters set
+      label_level = (select level from labels where labels.id = clusters.current_label_id),
+      label_status = (select status from labels where labels.id = clusters.current_label_id),
+      label_valid_until = (select valid_until from labels where labels.id = clusters.current_label_id)`.execute(db);
+
+    await db.schema.createIndex('clusters_by_name').on('clusters').columns(['name', 'id']).execute();
+    await db.schema.createIndex('clusters_by_country').on('clusters').columns(['country', 'name', 'id']).execute();
+    await db.schema.createIndex('clusters_by_label_status').on('clusters').columns(['label_status', 'label_valid_until']).execute();
+    await db.schema.createIndex('clusters_by_label_level').on('clusters').columns(['label_level', 'label_status', 'label_valid_until']).execute();
+    await db.schema.createIndex('clusters_by_valid_until').on('clusters').columns(['label_valid_until', 'name', 'id']).execute();
+
+    // A new label becomes current; a change to the current one is mirrored.
+    const mirrorInsert = sql`update clusters set current_label_id = new.id, label_level = new.level, label_status = new.status, label_valid_until = new.valid_until
+      where id = new.cluster_id and (current_label_id is null or current_label_id < new.id)`;
+    const mirrorUpdate = sql`update clusters set label_level = new.level, label_status = new.status, label_valid_until = new.valid_until
+      where id = new.cluster_id and current_label_id = new.id`;
+
+    if (dialect === 'sqlite') {
+      await sql`create trigger labels_mirror_insert after insert on labels begin ${mirrorInsert}; end`.execute(db);
+      await sql`create trigger labels_mirror_update after update of level, status, valid_until on labels begin ${mirrorUpdate}; end`.execute(db);
+      // FTS5 needs an integer key. The clusters' implicit rowid is no such key (VACUUM
+      // may renumber it), so each cluster keeps its own `search_id`, the FTS rowid.
+      // The name is indexed after a space, so " ai" is a trigram that finds a word's start.
+      await sql`alter table clusters add column search_id integer`.execute(db);
+      await sql`update clusters set search_id = rowid`.execute(db);
+      // Name matches are filtered and sorted from this index alone, without reading
+      // their rows. (Not unique: the insert trigger hands out each number once.)
+      await sql`create index clusters_by_search_id on clusters (search_id, label_status, label_valid_until, label_level, country, name, id)`.execute(db);
+      await sql`create virtual table clusters_fts using fts5(name, tokenize = 'trigram')`.execute(db);
+      await sql`insert into clusters_fts (rowid, name) select search_id, ' ' || name from clusters`.execute(db);
+      await sql`create trigger clusters_fts_insert after insert on clusters begin
+        update clusters set search_id = (select coalesce(max(search_id), 0) + 1 from clusters) where id = new.id;
+        insert into clusters_fts (rowid, name) select search_id, ' ' || name from clusters where id = new.id;
+      end`.execute(db);
+      await sql`create trigger clusters_fts_update after update of name on clusters when old.name is not new.name begin
+        update clusters_fts set name = ' ' || new.name where rowid = new.search_id;
+      end`.execute(db);
+      await sql`create trigger clusters_fts_delete after delete on clusters begin delete from clusters_fts where rowid = old.search_id; end`.execute(db);
+    } else {
+      await sql`create function labels_mirror() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' then ${mirrorInsert}; else ${mirrorUpdate}; end if;
+          return null;
+        end $$`.execute(db);
+      await sql`create trigger labels_mirror after insert or update of level, status, valid_until on labels for each row execute function labels_mirror()`.execute(db);
+      await sql`create extension if not exists pg_trgm`.execute(db);
+      await sql`create index clusters_name_trgm on clusters using gin (name gin_trgm_ops)`.execute(db);
+    }
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

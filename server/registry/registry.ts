@@ -16,9 +16,10 @@ import {
 } from '../domain/labels.ts';
 import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
 import { writeTransaction, type Database, type Db, type Trx } from './database.ts';
+import type { Selectable } from 'kysely';
 import type { Schema } from './schema.ts';
 
-type ClusterRow = Schema['clusters'] & { email?: string | null };
+type ClusterRow = Pick<Selectable<Schema['clusters']>, 'id' | 'name' | 'organisation' | 'country' | 'portfolio' | 'sites' | 'created_at' | 'updated_at'> & { email?: string | null };
 type LabelRow = Omit<Schema['labels'], 'id'> & { id: number };
 
 export interface RegistryOptions {
@@ -81,6 +82,25 @@ export class Registry {
   async getLabels(clusterId: string): Promise<Label[]> {
     const rows = await this.db.selectFrom('labels').selectAll().where('cluster_id', '=', clusterId).orderBy('id').execute();
     return rows.map(toLabel);
+  }
+
+  /** One page of clusters in id order, each with its current label, and how many clusters there are. */
+  async listClusters(page: { offset: number; limit: number }): Promise<{ items: Array<{ cluster: Cluster; label: Label | undefined }>; total: number }> {
+    const { count } = await this.db.selectFrom('clusters').select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow();
+    const rows = await this.db
+      .selectFrom('clusters')
+      .leftJoin('contacts', 'contacts.id', 'clusters.contact_id')
+      .selectAll('clusters')
+      .select('contacts.email')
+      .orderBy('clusters.id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute();
+    const ids = rows.map((r) => r.id);
+    const labels = ids.length === 0 ? [] : await this.db.selectFrom('labels').selectAll().where('cluster_id', 'in', ids).orderBy('id').execute();
+    // Ascending ids: the last label seen for a cluster is its current one.
+    const current = new Map(labels.map((row) => [row.cluster_id, toLabel(row)]));
+    return { items: rows.map((row) => ({ cluster: toCluster(row), label: current.get(row.id) })), total: Number(count) };
   }
 
   /** Valid labels whose last day falls within the next `days` days, soonest first. */

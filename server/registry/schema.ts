@@ -1,4 +1,7 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+/** A column only triggers write: read it, never set it. */
+type Mirrored<T> = ColumnType<T, never, never>;
 
 /** The registry's tables as Kysely sees them. Dates and instants are ISO text in both dialects. */
 export interface Schema {
@@ -13,6 +16,18 @@ export interface Schema {
     contact_id: string | null;
     created_at: string;
     updated_at: string;
+    /** The cluster's current (newest) label, mirrored by triggers for the register's search (migration 004). */
+    current_label_id: Mirrored<number | null>;
+    label_level: Mirrored<string | null>;
+    label_status: Mirrored<string | null>;
+    label_valid_until: Mirrored<string | null>;
+    /** SQLite only: the cluster's row in `clusters_fts`. */
+    search_id: Mirrored<number | null>;
+  };
+  /** SQLite only: the FTS5 index of cluster names. */
+  clusters_fts: {
+    rowid: number;
+    name: string;
   };
   /** Personal data lives here alone, so it can be erased without touching the audit chain. */
   contacts: {
@@ -61,5 +76,45 @@ export interface Schema {
     token_hash: string;
     created_at: string;
     revoked_at: string | null;
+  };
+  /** Console accounts and sign-in (migration 002). */
+  users: {
+    id: string;
+    email: string;
+    role: string;
+    password_hash: string;
+    created_at: string;
+    disabled_at: string | null;
+  };
+  sessions: {
+    id_hash: string;
+    user_id: string;
+    csrf_token: string;
+    created_at: string;
+    expires_at: string;
+  };
+  sign_in_failures: {
+    key_hash: string;
+    at: string;
+  };
+  /** Reminders waiting to be sent, shared by every instance (migration 003). */
+  reminder_outbox: {
+    id: Generated<number>;
+    dedupe_key: string;
+    delivery_id: string;
+    channel: string;
+    target: string;
+    cluster_id: string;
+    label_id: number;
+    event: string;
+    payload: string;
+    status: string;
+    attempts: number;
+    next_attempt_at: string;
+    claimed_by: string | null;
+    claimed_until: string | null;
+    last_error: string | null;
+    created_at: string;
+    sent_at: string | null;
   };
 }

@@ -26,7 +26,9 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 /** Keys, attestations, the audit head and the widget: what cluster websites and verifiers fetch. */
 export function publicRoutes(services: Services, widget: WidgetAssets) {
   const app = new Hono();
-  app.use(publicResource);
+  for (const path of ['/.well-known/jwks.json', '/v1/clusters/:id/attestation', '/v1/audit/head', '/v1/widget', '/widget.js', '/widget/:version/cluster-label.js']) {
+    app.use(path, publicResource);
+  }
 
   app.get('/.well-known/jwks.json', (c) => {
     c.header('Cache-Control', `public, max-age=${JWKS_MAX_AGE}`);
@@ -61,6 +63,12 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
     return c.body(widget.code as Uint8Array<ArrayBuffer>);
   };
   app.get('/widget.js', serveWidget(false));
+  // What a site needs to pin this version with Subresource Integrity.
+  app.get('/v1/widget', (c) => {
+    if (!widget.code) throw unavailable('widget_not_built', 'The widget has not been built on this server: run npm run build.');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json({ version: widget.version, evergreen: `${services.config.publicUrl}/widget.js`, pinned: `${services.config.publicUrl}/widget/${widget.version}/cluster-label.js`, integrity: widget.integrity });
+  });
   app.get('/widget/:version/cluster-label.js', (c) => {
     if (c.req.param('version') !== widget.version) {
       throw notFound('widget_version_not_found', `This server has widget version ${widget.version}, not ${c.req.param('version')}.`);

@@ -1,0 +1,13 @@
+export { authenticate } from './middleware.ts';
+export { bearerToken } from './middleware.ts';
+export { principalOf } from './middleware.ts';
+export { requireRole } from './middleware.ts';
+export type { Authenticator } from './middleware.ts';
+export { isRole } from './roles.ts';
+export { roleAllows } from './roles.ts';
+export { ROLES } from './roles.ts';
+export type { AuthEnv } from './roles.ts';
+export type { Principal } from './roles.ts';
+export type { Role } from './roles.ts';
+export { ApiTokens } from './tokens.ts';
+export type { ApiTokenInfo } from './tokens.ts';

@@ -1,0 +1,68 @@
+import { parseRevocation } from '../domain/clusters.ts';
+import { effectiveStatus, type AwardInput } from '../domain/labels.ts';
+import type { Label } from '../domain/types.ts';
+import { parseAwardInput, parseRenewalInput } from '../routes/admin.ts';
+import type { Cli, Command, OptionSpec } from './command.ts';
+
+const awardOptions: Record<string, OptionSpec> = {
+  level: { type: 'string', value: 'level', required: true, description: 'bronze, silver or gold' },
+  awarded: { type: 'string', value: 'YYYY-MM-DD', description: 'the assessment date (default: today)' },
+  'valid-until': { type: 'string', value: 'YYYY-MM-DD', description: 'an explicit last day (default: from the level’s validity period)' },
+  ref: { type: 'string', value: 'text', description: 'the assessment reference' },
+};
+
+function report(cli: Cli, verb: string, label: Label) {
+  cli.out(`${verb} ${label.clusterId}: ${label.level}, ${effectiveStatus(label, cli.services.now())}, awarded ${label.awarded}, valid until ${label.validUntil}.`);
+}
+
+/** Award and upgrade take the same options and differ only in what they ask the registry. */
+function awardCommand(action: string, summary: string, verb: string, act: (cli: Cli, cluster: string, input: AwardInput) => Promise<Label>): Command {
+  return {
+    name: `labels ${action}`,
+    summary,
+    args: ['cluster'],
+    options: awardOptions,
+    async run(cli, [cluster], options) {
+      const input = parseAwardInput({ level: options.level, awarded: options.awarded, validUntil: options['valid-until'], assessmentRef: options.ref });
+      report(cli, verb, await act(cli, cluster!, input));
+    },
+  };
+}
+
+export const labelCommands: Command[] = [
+  awardCommand('award', 'award a label (a first one, or after an expired, withdrawn or revoked one)', 'Awarded', (cli, cluster, input) => cli.services.registry.award(cluster, input, cli.actor)),
+  awardCommand('upgrade', 'replace the current valid label by a higher level', 'Upgraded', (cli, cluster, input) => cli.services.registry.upgrade(cluster, input, cli.actor)),
+  {
+    name: 'labels renew',
+    summary: 'renew the current label from its previous end (before expiry or within the grace year)',
+    args: ['cluster'],
+    options: {
+      'valid-until': { type: 'string', value: 'YYYY-MM-DD', description: 'an explicit new last day (default: from the level’s renewal period)' },
+      ref: { type: 'string', value: 'text', description: 'the assessment reference of the re-certification' },
+    },
+    async run(cli, [cluster], options) {
+      const input = parseRenewalInput({ validUntil: options['valid-until'], assessmentRef: options.ref });
+      report(cli, 'Renewed', await cli.services.registry.renew(cluster!, input, cli.actor));
+    },
+  },
+  {
+    name: 'labels revoke',
+    summary: 'revoke the current label early, for cause',
+    args: ['cluster'],
+    options: {
+      reason: { type: 'string', value: 'text', required: true, description: 'the public reason, shown in the signed statement' },
+      note: { type: 'string', value: 'text', description: 'an internal note, never published' },
+    },
+    async run(cli, [cluster], options) {
+      report(cli, 'Revoked', await cli.services.registry.revoke(cluster!, parseRevocation({ reason: options.reason, note: options.note }), cli.actor));
+    },
+  },
+  {
+    name: 'labels withdraw',
+    summary: 'withdraw an expired label formally (once its grace year has passed)',
+    args: ['cluster'],
+    async run(cli, [cluster]) {
+      report(cli, 'Withdrew', await cli.services.registry.withdraw(cluster!, cli.actor));
+    },
+  },
+];

@@ -1,0 +1,67 @@
+import { sql } from 'kysely';
+import type { AuditEntry } from '../audit/log.ts';
+import { utcDate } from '../domain/dates.ts';
+import { effectiveStatus, graceEnds } from '../domain/labels.ts';
+import type { Cluster, Label } from '../domain/types.ts';
+import { toLabel, type Registry } from '../registry/registry.ts';
+
+export interface LabelRow {
+  cluster: Pick<Cluster, 'id' | 'name'>;
+  label: Label;
+}
+
+export interface Overview {
+  clusters: number;
+  /** Clusters by the level and effective status of their current label; `none` for no label. */
+  counts: Record<string, Record<string, number>>;
+  expiring30: LabelRow[];
+  expiring90: LabelRow[];
+  inGrace: Array<LabelRow & { graceEnds: string }>;
+  awaitingWithdrawal: Array<LabelRow & { graceEnded: string }>;
+  recent: AuditEntry[];
+}
+
+/** Each cluster with its current label (the newest), optionally filtered by a search text on id and name. */
+export async function clustersWithCurrentLabel(registry: Registry, query: { search?: string; limit?: number } = {}) {
+  let q = registry.db
+    .selectFrom('clusters')
+    .leftJoin('labels', (join) =>
+      join.onRef('labels.cluster_id', '=', 'clusters.id').on('labels.id', 'in', (eb) => eb.selectFrom('labels as l').select((e) => e.fn.max('l.id').as('id')).groupBy('l.cluster_id')),
+    )
+    .select(['clusters.id as cluster_id', 'clusters.name as cluster_name', 'clusters.country as country'])
+    .select(['labels.id', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.assessment_ref', 'labels.revoked_at', 'labels.public_reason', 'labels.internal_note', 'labels.changed_at']);
+  const search = query.search?.trim().toLowerCase();
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    // An explicit ESCAPE: SQLite has no default escape character for LIKE, PostgreSQL's is the same backslash.
+    q = q.where(sql<boolean>`(lower(clusters.id) like ${pattern} escape '\\' or lower(clusters.name) like ${pattern} escape '\\')`);
+  }
+  const rows = await q.orderBy('clusters.name').limit(query.limit ?? 100_000).execute();
+  return rows.map((r) => ({
+    cluster: { id: r.cluster_id, name: r.cluster_name, country: r.country },
+    label: r.id === null ? undefined : toLabel({ ...r, id: r.id, cluster_id: r.cluster_id } as Parameters<typeof toLabel>[0]),
+  }));
+}
+
+/** What the dashboard shows: computed from the registry on every load (some 1,300 rows: cheap). */
+export async function loadOverview(registry: Registry, now: Date): Promise<Overview> {
+  const all = await clustersWithCurrentLabel(registry);
+  const today = utcDate(now);
+  const counts: Overview['counts'] = {};
+  const inGrace: Overview['inGrace'] = [];
+  for (const { cluster, label } of all) {
+    const level = label?.level ?? 'none';
+    const status = label ? effectiveStatus(label, now) : 'none';
+    counts[level] ??= {};
+    counts[level][status] = (counts[level][status] ?? 0) + 1;
+    if (label && status === 'expired' && graceEnds(label) >= today) inGrace.push({ cluster, label, graceEnds: graceEnds(label) });
+  }
+  inGrace.sort((a, b) => a.graceEnds.localeCompare(b.graceEnds));
+  const [expiring30, expiring90, awaitingWithdrawal, recent] = await Promise.all([
+    registry.expiringWithin(30),
+    registry.expiringWithin(90),
+    registry.awaitingWithdrawal(),
+    registry.audit({ limit: 10 }),
+  ]);
+  return { clusters: all.length, counts, expiring30, expiring90, inGrace, awaitingWithdrawal, recent };
+}

@@ -1,0 +1,271 @@
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { utcDate } from '../domain/dates.ts';
+import type { LabelClaim } from '../domain/claims.ts';
+import { tokenStatus } from '../domain/labels.ts';
+import { isLevel, type Cluster, type Label, type LabelStatus, type Level, type TokenStatus } from '../domain/types.ts';
+import { invalid } from '../errors.ts';
+import type { Db, Dialect } from './database.ts';
+import type { Schema } from './schema.ts';
+
+export const SORTS = ['name', '-name', 'country', 'valid-until', '-valid-until'] as const;
+export type Sort = (typeof SORTS)[number];
+
+export const STATUSES = ['valid', 'expired', 'revoked', 'none'] as const satisfies readonly TokenStatus[];
+
+export const MAX_PAGE_SIZE = 100;
+
+export interface SearchFilters {
+  /** Words that must all occur in the name, case-insensitively; one or two characters match the start of a word. */
+  text?: string | undefined;
+  /** ISO 3166 alpha-2, upper case. */
+  country?: string | undefined;
+  level?: Level | undefined;
+  /** The current label's status as a token states it (`withdrawn` reads `expired`). */
+  status?: TokenStatus | undefined;
+}
+
+export interface SearchQuery extends SearchFilters {
+  sort: Sort;
+  /** From 1. */
+  page: number;
+  pageSize: number;
+  /** The instant a `valid` label is judged at. */
+  now: Date;
+}
+
+/** What the register shows of a cluster: never its contact. */
+export type PublicCluster = Pick<Cluster, 'id' | 'name' | 'organisation' | 'country' | 'portfolio' | 'sites'>;
+
+export interface RegisterEntry {
+  cluster: PublicCluster;
+  /** The current label as a token states it. */
+  label: LabelClaim;
+}
+
+export interface SearchResult {
+  items: RegisterEntry[];
+  total: number;
+}
+
+/**
+ * Checks the register's query parameters (as a URL carries them) and returns a
+ * clean query; throws `invalid_query` naming the parameter.
+ *
+ * @example parseSearchParams(new URL(c.req.url).searchParams, { pageSize: 25, now })
+ */
+export function parseSearchParams(params: URLSearchParams, defaults: { pageSize: number; now: Date }): SearchQuery {
+  const value = (name: string) => params.get(name)?.trim() || undefined;
+  const bad = (name: string, expected: string) => invalid('invalid_query', `The parameter "${name}" must be ${expected}.`);
+
+  const text = value('q');
+  if (text !== undefined && text.length > 200) throw bad('q', 'at most 200 characters');
+  const country = value('country')?.toUpperCase();
+  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw bad('country', 'a two-letter country code such as DE');
+  const level = value('level');
+  if (level !== undefined && !isLevel(level)) throw bad('level', 'bronze, silver or gold');
+  const status = value('status');
+  if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw bad('status', STATUSES.join(', '));
+  const sort = value('sort') ?? 'name';
+  if (!(SORTS as readonly string[]).includes(sort)) throw bad('sort', SORTS.join(', '));
+  const page = wholeNumber(value('page'), 1, 1_000_000);
+  if (page === undefined) throw bad('page', 'a whole number from 1');
+  const pageSize = wholeNumber(value('pageSize'), defaults.pageSize, MAX_PAGE_SIZE);
+  if (pageSize === undefined) throw bad('pageSize', `a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  return { text, country, level: level as Level | undefined, status: status as TokenStatus | undefined, sort: sort as Sort, page, pageSize, now: defaults.now };
+}
+
+function wholeNumber(raw: string | undefined, fallback: number, max: number): number | undefined {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  return /^\d+$/.test(raw) && n >= 1 && n <= max ? n : undefined;
+}
+
+/**
+ * One page of the register and the number of all matches. The name search uses
+ * each dialect's own text index: FTS5 trigram on SQLite, pg_trgm on PostgreSQL;
+ * level and status filter on the current label mirrored on `clusters`.
+ *
+ * @example await searchClusters(db, 'sqlite', { text: 'photonics', level: 'gold', sort: 'name', page: 1, pageSize: 25, now: new Date() })
+ */
+export async function searchClusters(db: Db, dialect: Dialect, query: SearchQuery): Promise<SearchResult> {
+  const base = filtered(db, dialect, query);
+  // The page's ids first, from the indexes alone; only those rows are then read
+  // whole with their label. Skipping to a deep page so costs index steps, not joins.
+  const pageIds = sorted(base, query.sort)
+    .select('clusters.id')
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize);
+  const [rows, count] = await Promise.all([
+    withLabel(sorted(search(db).where('clusters.id', 'in', pageIds), query.sort)).execute(),
+    base.select((eb) => eb.fn.countAll<number | string | bigint>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map((row) => toEntry(row, query.now)), total: Number(count.total) };
+}
+
+/**
+ * Every match in id order, `batchSize` rows at a time (keyset paging, so each
+ * batch costs the same however deep): for exports that must not hold them all.
+ */
+export async function* eachCluster(db: Db, dialect: Dialect, filters: SearchFilters, now: Date, batchSize = 1000): AsyncGenerator<RegisterEntry[]> {
+  let after: string | undefined;
+  for (;;) {
+    let batch = withLabel(filtered(db, dialect, { ...filters, now }));
+    if (after !== undefined) batch = batch.where('clusters.id', '>', after);
+    const rows = await batch.orderBy('clusters.id').limit(batchSize).execute();
+    if (rows.length === 0) return;
+    yield rows.map((row) => toEntry(row, now));
+    if (rows.length < batchSize) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+type From = SelectQueryBuilder<Schema, 'clusters', {}>;
+
+const search = (db: Db): From => db.selectFrom('clusters');
+
+function filtered(db: Db, dialect: Dialect, query: SearchFilters & { now: Date }): From {
+  const today = utcDate(query.now);
+  // SQLite plans without statistics until ANALYZE has run, and may then pick a weak
+  // index. So the most selective filter leads (the name, else the country, else the
+  // label), and a unary + keeps the others from being used as index constraints.
+  const lead = query.text ? 'text' : query.country ? 'country' : 'label';
+  const ref = (column: `clusters.${'country' | 'label_level' | 'label_status' | 'label_valid_until'}`, group: typeof lead) =>
+    dialect === 'sqlite' && group !== lead ? sql`+${sql.ref(column)}` : sql.ref(column);
+  const status = ref('clusters.label_status', 'label');
+  const validUntil = ref('clusters.label_valid_until', 'label');
+
+  let q = search(db);
+  if (query.text) q = q.where((eb) => nameMatches(eb, dialect, words(query.text!)));
+  if (query.country) q = q.where(ref('clusters.country', 'country'), '=', query.country);
+  if (query.level) q = q.where(ref('clusters.label_level', 'label'), '=', query.level);
+  // Mirrors `tokenStatus`: a `valid` row past its last day reads expired, swept or not.
+  switch (query.status) {
+    case 'valid':
+      q = q.where(status, '=', 'valid').where(validUntil, '>=', today);
+      break;
+    case 'expired':
+      q = q.where((eb) => eb.or([eb(status, 'in', ['expired', 'withdrawn']), eb.and([eb(status, '=', 'valid'), eb(validUntil, '<', today)])]));
+      break;
+    case 'revoked':
+      q = q.where(status, '=', 'revoked');
+      break;
+    case 'none':
+      q = q.where(status, 'is', null);
+      break;
+  }
+  return q;
+}
+
+/** Up to ten distinct words; a longer query adds nothing a person meant. */
+function words(text: string): string[] {
+  return [...new Set(text.normalize('NFC').split(/\s+/).filter(Boolean))].slice(0, 10);
+}
+
+// Trigram indexes need three characters. A shorter word ("AI", "EU") matches the
+// start of a word in the name: that finds what a person means rather than every
+// name with those letters, and a trigram index still serves it (SQLite indexes the
+// name after a space, so " ai" is a trigram; pg_trgm pads words itself).
+const TRIGRAM = 3;
+const escapeLike = (word: string) => word.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+const length = (word: string) => [...word].length;
+
+function nameMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect, terms: string[]) {
+  if (dialect === 'postgres') {
+    // ILIKE folds case by the database's locale; pg_trgm's GIN index serves it.
+    const like = (pattern: string) => eb('clusters.name', 'ilike', pattern);
+    return eb.and(
+      terms.map((word) => (length(word) >= TRIGRAM ? like(`%${escapeLike(word)}%`) : eb.or([like(`${escapeLike(word)}%`), like(`% ${escapeLike(word)}%`)]))),
+    );
+  }
+  const indexed = terms.filter((word) => length(word) >= TRIGRAM - 1).map((word) => (length(word) < TRIGRAM ? ` ${word}` : word));
+  // A single character makes no trigram even after a space: those few queries scan (LIKE folds ASCII only).
+  const scanned = terms.filter((word) => length(word) < TRIGRAM - 1);
+  const conditions: Expression<SqlBool>[] = scanned.map((word) => {
+    const like = (pattern: string) => sql<SqlBool>`clusters.name like ${pattern} escape '\\'`;
+    return eb.or([like(`${escapeLike(word)}%`), like(`% ${escapeLike(word)}%`)]);
+  });
+  if (indexed.length > 0) {
+    // Each word a quoted phrase: FTS5 query syntax in a name is searched for, not obeyed.
+    const match = indexed.map((word) => `"${word.replaceAll('"', '""')}"`).join(' ');
+    conditions.unshift(sql<SqlBool>`clusters.search_id in (select rowid from clusters_fts where clusters_fts match ${match})`);
+  }
+  return eb.and(conditions);
+}
+
+function withLabel(q: From) {
+  return q
+    .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
+    .select([
+      'clusters.id',
+      'clusters.name',
+      'clusters.organisation',
+      'clusters.country',
+      'clusters.portfolio',
+      'clusters.sites',
+      'labels.id as label_id',
+      'labels.level',
+      'labels.awarded',
+      'labels.valid_until',
+      'labels.status',
+      'labels.revoked_at',
+      'labels.public_reason',
+    ]);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof withLabel>['execute']>>[number];
+
+function sorted(q: From, sort: Sort): From {
+  // Every order ends in the unique id, so pages never overlap or skip.
+  switch (sort) {
+    case 'name':
+      return q.orderBy('clusters.name').orderBy('clusters.id');
+    case '-name':
+      return q.orderBy('clusters.name', 'desc').orderBy('clusters.id', 'desc');
+    case 'country':
+      return q.orderBy('clusters.country').orderBy('clusters.name').orderBy('clusters.id');
+    // Clusters without a label come last in both directions, and in both dialects.
+    case 'valid-until':
+      return q.orderBy('clusters.label_valid_until', (o) => o.asc().nullsLast()).orderBy('clusters.name').orderBy('clusters.id');
+    case '-valid-until':
+      return q.orderBy('clusters.label_valid_until', (o) => o.desc().nullsLast()).orderBy('clusters.name').orderBy('clusters.id');
+  }
+}
+
+function toEntry(row: Row, now: Date): RegisterEntry {
+  const cluster: PublicCluster = {
+    id: row.id,
+    name: row.name,
+    organisation: row.organisation,
+    country: row.country,
+    portfolio: row.portfolio,
+    sites: JSON.parse(row.sites) as string[],
+  };
+  if (row.label_id === null) return { cluster, label: labelClaim(undefined, now) };
+  const label = { level: row.level as Level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status as LabelStatus, revokedAt: row.revoked_at, publicReason: row.public_reason };
+  return { cluster, label: labelClaim(label, now) };
+}
+
+/** What a token would say of a cluster's current label at `now`: the register states it in the same terms. */
+export function labelClaim(label: Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'> | undefined, now: Date): LabelClaim {
+  if (!label) return { status: 'none' };
+  // tokenStatus reads only the status and the last day.
+  const status = tokenStatus(label as Label, now);
+  const claim: LabelClaim = { status, level: label.level, awarded: label.awarded, validUntil: label.validUntil };
+  if (status === 'revoked') {
+    claim.revokedAt = label.revokedAt!;
+    claim.reason = label.publicReason ?? '';
+  }
+  return claim;
+}
+
+/** The countries that have a registered cluster, in code order: one index seek each, not a scan. */
+export async function registeredCountries(db: Db): Promise<string[]> {
+  const result = await sql<{ country: string | null }>`
+    with recursive c (country) as (
+      select min(country) from clusters
+      union all
+      select (select min(country) from clusters where country > c.country) from c where c.country is not null
+    )
+    select country from c where country is not null`.execute(db);
+  return result.rows.map((row) => row.country!);
+}

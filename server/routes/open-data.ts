@@ -1,0 +1,88 @@
+import { Hono } from 'hono';
+import { eachCluster, parseSearchParams, searchClusters, type RegisterEntry } from '../registry/search.ts';
+import type { Services } from '../services.ts';
+import { publicResource } from './public.ts';
+
+const JSON_PAGE_SIZE = 50;
+
+export const CSV_COLUMNS = ['id', 'name', 'organisation', 'country', 'portfolio', 'sites', 'level', 'status', 'awarded', 'valid_until', 'revoked_at', 'revocation_reason', 'url'] as const;
+
+/**
+ * One CSV cell, always quoted. A cell that a spreadsheet would read as a formula
+ * (beginning with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+ * apostrophe, so it shows as the text it is.
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replaceAll('"', '""')}"`;
+}
+
+function csvRow(entry: RegisterEntry, publicUrl: string): string {
+  const { cluster, label } = entry;
+  const cells = [
+    cluster.id,
+    cluster.name,
+    cluster.organisation,
+    cluster.country,
+    cluster.portfolio,
+    cluster.sites.join(' '),
+    label.level ?? '',
+    label.status,
+    label.awarded ?? '',
+    label.validUntil ?? '',
+    label.revokedAt ?? '',
+    label.reason ?? '',
+    `${publicUrl}/clusters/${cluster.id}`,
+  ];
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+/** `GET /v1/clusters` (JSON, a page) and `GET /v1/clusters.csv` (every match, streamed): the register as open data. */
+export function openDataRoutes(services: Services) {
+  const app = new Hono();
+  const { publicUrl } = services.config;
+  app.use('/v1/clusters', publicResource);
+  app.use('/v1/clusters.csv', publicResource);
+
+  app.get('/v1/clusters', async (c) => {
+    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: JSON_PAGE_SIZE, now: services.now() });
+    const { items, total } = await searchClusters(services.database.db, services.database.dialect, query);
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.json({
+      items: items.map(({ cluster, label }) => ({ ...cluster, label, url: `${publicUrl}/clusters/${cluster.id}` })),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
+  });
+
+  app.get('/v1/clusters.csv', (c) => {
+    // Checked before the first byte is sent, so a bad filter is still a 400.
+    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: JSON_PAGE_SIZE, now: services.now() });
+    const batches = eachCluster(services.database.db, services.database.dialect, query, query.now);
+    const encoder = new TextEncoder();
+    // One batch per pull: the client's pace sets ours, and memory holds one batch at a time.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(',')}\r\n`));
+      },
+      async pull(controller) {
+        const next = await batches.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value.map((entry) => csvRow(entry, publicUrl)).join('')));
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
+    });
+    return new Response(body, {
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8; header=present',
+        'Content-Disposition': 'attachment; filename="clusters.csv"',
+        'Cache-Control': 'public, max-age=300',
+      },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,175 @@
+import { utcDate } from '../../domain/dates.ts';
+import { effectiveStatus, tokenStatus } from '../../domain/labels.ts';
+import type { Cluster, Label } from '../../domain/types.ts';
+import { countryName, formatDate, fullLabelName, messages } from './i18n.ts';
+import { Layout, Status, type PageContext } from './layout.tsx';
+
+/** The snippet of the contract, for this issuer and cluster, character for character. */
+export function embedSnippet(publicUrl: string, id: string): string {
+  return (
+    `<script type="module" src="${publicUrl}/widget.js"></script>\n` +
+    `<cluster-label cluster="${id}"><a href="${publicUrl}/clusters/${id}">Cluster Management Excellence Label — verify</a></cluster-label>`
+  );
+}
+
+/** The badge image, linked to this page, for places without JavaScript. */
+export function imageSnippet(publicUrl: string, id: string, programmeName: string): string {
+  return `<a href="${publicUrl}/clusters/${id}"><img src="${publicUrl}/v1/clusters/${id}/badge.svg" alt="${programmeName} — verify" height="28"></a>`;
+}
+
+/** `GET /clusters/{id}`: what the register says of one cluster, in a sentence no one can misread. */
+export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels: Label[]; now: Date; badgeTitle: string }) {
+  const { page, cluster, labels, now } = props;
+  const { lang } = page;
+  const t = messages[lang];
+  const date = (iso: string) => <time datetime={iso.slice(0, 10)}>{formatDate(iso, lang)}</time>;
+  const current = labels.at(-1);
+  const status = tokenStatus(current, now);
+  const levelName = current && t.levels[current.level];
+
+  let statement: string;
+  if (!current) statement = t.statement.none(cluster.name);
+  else if (status === 'valid') statement = t.statement.valid(cluster.name, fullLabelName(page.programmeName, current.level), formatDate(current.validUntil, lang));
+  else if (status === 'revoked') statement = t.statement.revoked(cluster.name, levelName!, formatDate(current.revokedAt!, lang));
+  else statement = t.statement.expired(cluster.name, levelName!, formatDate(current.validUntil, lang));
+
+  return (
+    <Layout page={page} title={cluster.name}>
+      <h1>{cluster.name}</h1>
+      <section class={`statement statement-${status}`} aria-labelledby="verdict">
+        <p id="verdict">
+          <Status status={status} text={`${t.statuses[status]}:`} /> {statement}
+        </p>
+        {status === 'expired' && <p class="notice">{t.expiredNotice}</p>}
+        {status === 'revoked' && (
+          <>
+            <p class="notice">{t.revokedNotice}</p>
+            <p class="notice">
+              <strong>{t.reason}:</strong> {current!.publicReason}
+            </p>
+          </>
+        )}
+        <p class="asof">{t.asOf(formatDate(utcDate(now), lang))}</p>
+      </section>
+
+      <h2>{t.about}</h2>
+      <dl>
+        <dt>{t.organisation}</dt>
+        <dd>{cluster.organisation || '–'}</dd>
+        <dt>{t.country}</dt>
+        <dd>{countryName(cluster.country, lang)}</dd>
+        <dt>{t.portfolio}</dt>
+        <dd>{cluster.portfolio || '–'}</dd>
+        <dt>{t.websites}</dt>
+        <dd>
+          {cluster.sites.length === 0 ? (
+            t.noWebsites
+          ) : (
+            <ul>
+              {cluster.sites.map((site) => (
+                <li>
+                  <a href={site} rel="nofollow noopener">
+                    {site}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        <dt>{t.clusterId}</dt>
+        <dd>
+          <code>{cluster.id}</code>
+        </dd>
+      </dl>
+
+      {current && (
+        <>
+          <h2>{t.currentLabel}</h2>
+          <dl>
+            <dt>{t.label}</dt>
+            <dd>{fullLabelName(page.programmeName, current.level)}</dd>
+            <dt>{t.level}</dt>
+            <dd>{levelName}</dd>
+            <dt>{t.awarded}</dt>
+            <dd>{date(current.awarded)}</dd>
+            <dt>{t.validUntil}</dt>
+            <dd>{date(current.validUntil)}</dd>
+            <dt>{t.status}</dt>
+            <dd>
+              <Status status={status} text={t.statuses[status]} />
+            </dd>
+            {status === 'revoked' && (
+              <>
+                <dt>{t.revokedOn}</dt>
+                <dd>{date(current.revokedAt!)}</dd>
+              </>
+            )}
+          </dl>
+        </>
+      )}
+
+      <h2>{t.history}</h2>
+      {labels.length === 0 ? (
+        <p>{t.noHistory}</p>
+      ) : (
+        <table class="cards">
+          <caption>{t.historyCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.level}</th>
+              <th scope="col">{t.awarded}</th>
+              <th scope="col">{t.validUntil}</th>
+              <th scope="col">{t.status}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {labels.map((label) => (
+              <tr>
+                <th scope="row">{t.levels[label.level]}</th>
+                <td data-label={t.awarded}>{date(label.awarded)}</td>
+                <td data-label={t.validUntil}>{date(label.validUntil)}</td>
+                <td data-label={t.status}>{t.historyStatuses[effectiveStatus(label, now)]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2>{t.whoTitle}</h2>
+      <p>{t.whoIssuer(page.issuerName)}</p>
+      <p>{t.whoCheck(`${page.publicUrl}/clusters/${cluster.id}`)}</p>
+
+      <section class="embed" aria-labelledby="embed">
+        <h2 id="embed">{t.embedTitle}</h2>
+        <p>{t.embedIntro}</p>
+        <pre>
+          <code>{embedSnippet(page.publicUrl, cluster.id)}</code>
+        </pre>
+        <p>{t.embedImage}</p>
+        <pre>
+          <code>{imageSnippet(page.publicUrl, cluster.id, page.programmeName)}</code>
+        </pre>
+        <p>
+          {t.embedPreview} <img src={`/v1/clusters/${cluster.id}/badge.svg`} alt={props.badgeTitle} height="28" />
+        </p>
+
+        <h3>{t.helpTitle}</h3>
+        <p>{t.helpOrigin}</p>
+        <p>{t.helpExamples}</p>
+        <p>{t.helpRegistered}</p>
+        {cluster.sites.length === 0 ? (
+          <p>{t.noWebsites}</p>
+        ) : (
+          <ul>
+            {cluster.sites.map((site) => (
+              <li>
+                <code>{site}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>{t.helpFix}</p>
+      </section>
+    </Layout>
+  );
+}

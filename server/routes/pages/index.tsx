@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { isClusterId } from '../../domain/clusters.ts';
+import { AppError } from '../../errors.ts';
+import { badgeTitle } from '../../badge/draw.ts';
+import { labelClaim, parseSearchParams, registeredCountries, searchClusters } from '../../registry/search.ts';
+import type { Services } from '../../services.ts';
+import { ClusterPage } from './cluster.tsx';
+import { ClusterNotFoundPage, ErrorPage } from './errors.tsx';
+import { chooseLanguage, isLang, LANGUAGES, type Lang } from './i18n.ts';
+import type { PageContext } from './layout.tsx';
+import { PAGE_SIZE, RegisterPage } from './register.tsx';
+
+const css = readFileSync(new URL('../../assets/register.css', import.meta.url), 'utf8');
+
+/**
+ * The pages' policy: no script at all, the one inline stylesheet by its hash, and
+ * never inside another site's frame.
+ */
+const PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
+  "img-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Security headers on every page, its errors included. */
+const pageHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+  c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  c.res.headers.set('Referrer-Policy', 'no-referrer');
+  c.res.headers.set('X-Frame-Options', 'DENY');
+  c.res.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+};
+
+const LANG_COOKIE = 'lang';
+
+/** The register and the verification pages, server-rendered, in English and German. */
+export function pageRoutes(services: Services) {
+  const app = new Hono();
+  const { programmeName, issuerName, publicUrl } = services.config;
+
+  function context(c: Context): PageContext {
+    const url = new URL(c.req.url);
+    const switchTo = Object.fromEntries(
+      LANGUAGES.map((lang) => {
+        const params = new URLSearchParams(url.search);
+        params.set('lang', lang);
+        return [lang, `${url.pathname}?${params}`];
+      }),
+    ) as Record<Lang, string>;
+    const lang = chooseLanguage(getCookie(c, LANG_COOKIE), c.req.header('Accept-Language'));
+    return { lang, programmeName, issuerName, publicUrl, switchTo, css };
+  }
+
+  const render = (c: Context, status: 200 | 400 | 404, page: HtmlEscapedString | Promise<HtmlEscapedString>) => {
+    c.header('Cache-Control', 'no-cache');
+    // The language follows the cookie, else Accept-Language.
+    c.header('Vary', 'Accept-Language, Cookie');
+    return c.html(page, status);
+  };
+
+  // `/clusters/*` covers `/clusters` itself too.
+  app.use('/clusters/*', pageHeaders);
+  // The language switch: `?lang=` remembers the choice and returns to the same address without it.
+  app.use('/clusters/*', rememberLanguage(publicUrl));
+
+  app.get('/clusters', async (c) => {
+    const now = services.now();
+    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: PAGE_SIZE, now });
+    const [result, countries] = await Promise.all([
+      searchClusters(services.database.db, services.database.dialect, query),
+      registeredCountries(services.database.db),
+    ]);
+    return render(c, 200, <RegisterPage page={context(c)} query={query} result={result} countries={countries} />);
+  });
+
+  app.get('/clusters/:id', async (c) => {
+    const id = c.req.param('id');
+    const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
+    if (!cluster) return render(c, 404, <ClusterNotFoundPage page={context(c)} id={id.slice(0, 64)} />);
+    const labels = await services.registry.getLabels(id);
+    const now = services.now();
+    const page = context(c);
+    const title = badgeTitle({ programmeName, clusterName: cluster.name, pageUrl: `${publicUrl}/clusters/${id}`, label: labelClaim(labels.at(-1), now), lang: page.lang });
+    return render(c, 200, <ClusterPage page={page} cluster={cluster} labels={labels} now={now} badgeTitle={title} />);
+  });
+
+  // A bad address (a filter out of range) is answered in the pages' own frame; anything else is the app's to log.
+  app.onError((error, c) => {
+    if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 404)) throw error;
+    return render(c, error.status, <ErrorPage page={context(c)} status={error.status} message={error.message} />);
+  });
+
+  return app;
+}
+
+function rememberLanguage(publicUrl: string): MiddlewareHandler {
+  const secure = publicUrl.startsWith('https:');
+  return async function rememberLanguage(c, next) {
+    const url = new URL(c.req.url);
+    const lang = url.searchParams.get('lang');
+    if (lang === null) return next();
+    if (isLang(lang)) setCookie(c, LANG_COOKIE, lang, { path: '/', maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true, secure });
+    url.searchParams.delete('lang');
+    return c.redirect(`${url.pathname}${url.search}`, 303);
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The register's search at scale: seeds 100,000 fictional clusters into a fresh
+ * registry and times whole search pages (`GET /clusters?…`, rendered HTML, in
+ * process: no network), printing the median and p95.
+ *
+ *   npx tsx tests/bench/search.ts [--dialect sqlite|postgres] [--clusters 100000] [--rounds 30]
+ *
+ * PostgreSQL needs TEST_DATABASE_URL (a database is created and dropped).
+ */
+import { parseArgs } from 'node:util';
+import { sql, type Insertable } from 'kysely';
+import { addMonths, endOfMonthAfter, utcDate } from '../../server/domain/dates.ts';
+import { LEVELS } from '../../server/domain/types.ts';
+import type { Schema } from '../../server/registry/schema.ts';
+import { startTestServer, type TestDialect } from '../support/server.ts';
+
+const { values } = parseArgs({
+  options: {
+    dialect: { type: 'string', default: 'sqlite' },
+    clusters: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '30' },
+  },
+});
+const dialect = values.dialect as TestDialect;
+if (dialect !== 'sqlite' && dialect !== 'postgres') throw new Error('--dialect must be sqlite or postgres');
+const count = Number(values.clusters);
+const rounds = Number(values.rounds);
+
+const NOW = new Date('2026-06-15T10:00:00Z');
+
+/** A small deterministic generator, so every run searches the same registry. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+const rand = random(42);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+
+const SYLLABLES = ['nor', 'dal', 'ka', 'vor', 'lin', 'te', 'mar', 'su', 'bel', 'ros', 'an', 'ti', 'gra', 'wen', 'lo', 'fjor', 'ber', 'mi', 'sta', 'ur'];
+const FIELDS = ['Photonics', 'Maritime', 'Food', 'Health', 'Mobility', 'Energy', 'Plastics', 'Textiles', 'Aerospace', 'Software', 'Forestry', 'Water', 'Logistics', 'Robotics', 'Ceramics', 'Tourism'];
+const KINDS = ['Cluster', 'Network', 'Alliance', 'Valley', 'Hub', 'Initiative'];
+const COUNTRIES = ['DE', 'FR', 'ES', 'IT', 'PL', 'PT', 'AT', 'BE', 'NL', 'DK', 'SE', 'FI', 'EE', 'LV', 'LT', 'CZ', 'SK', 'HU', 'RO', 'BG', 'GR', 'IE', 'NO', 'CH', 'TR', 'UA', 'RS', 'SI', 'HR', 'IS'];
+
+function fictionalName() {
+  const word = Array.from({ length: 2 + Math.floor(rand() * 2) }, () => pick(SYLLABLES)).join('');
+  return `${word[0]!.toUpperCase()}${word.slice(1)} ${pick(FIELDS)} ${pick(KINDS)}`;
+}
+
+async function seed(db: Awaited<ReturnType<typeof startTestServer>>['database']['db']) {
+  const today = utcDate(NOW);
+  const at = NOW.toISOString();
+  const batch = 500;
+  for (let start = 0; start < count; start += batch) {
+    const clusters: Insertable<Schema['clusters']>[] = [];
+    const labels: Insertable<Schema['labels']>[] = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) {
+      const id = `bench-${i.toString().padStart(6, '0')}`;
+      clusters.push({ id, name: fictionalName(), organisation: 'Fictional organisation', country: pick(COUNTRIES), portfolio: pick(FIELDS), sites: JSON.stringify([`https://${id}.example`]), contact_id: null, created_at: at, updated_at: at });
+      // Roughly: 15 % without a label, the rest valid, expired or (rarely) revoked.
+      const roll = rand();
+      if (roll < 0.15) continue;
+      const awarded = addMonths(today, -Math.floor(rand() * 48));
+      const status = roll > 0.97 ? 'revoked' : 'valid';
+      labels.push({ cluster_id: id, level: pick(LEVELS), awarded, valid_until: endOfMonthAfter(awarded, 24), status, assessment_ref: null, revoked_at: status === 'revoked' ? at : null, public_reason: status === 'revoked' ? 'Fictional reason.' : null, internal_note: null, changed_at: at });
+    }
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('clusters').values(clusters).execute();
+      if (labels.length) await trx.insertInto('labels').values(labels).execute();
+    });
+  }
+  // What autovacuum does within a minute of a bulk import: statistics and the
+  // visibility map that index-only scans need. SQLite's queries need no statistics.
+  if (dialect === 'postgres') await sql`vacuum analyze`.execute(db);
+}
+
+const PAGES = [
+  '/clusters',
+  '/clusters?q=photonics',
+  '/clusters?q=norka+energy',
+  '/clusters?q=cluster&status=expired',
+  '/clusters?q=ka',
+  '/clusters?country=DE&level=gold',
+  '/clusters?status=valid&sort=valid-until',
+  '/clusters?level=silver&status=revoked&sort=-name',
+  '/clusters?country=FR&sort=-valid-until&page=20',
+  '/clusters?page=2000',
+];
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+const ms = (value: number) => `${value.toFixed(1).padStart(6)} ms`;
+
+const server = await startTestServer(dialect, { now: () => NOW });
+try {
+  const seeding = performance.now();
+  await seed(server.database.db);
+  process.stdout.write(`${dialect}: seeded ${count.toLocaleString('en')} clusters in ${((performance.now() - seeding) / 1000).toFixed(1)} s\n`);
+
+  const timings = new Map<string, number[]>(PAGES.map((page) => [page, []]));
+  for (let round = -3; round < rounds; round++) {
+    for (const page of PAGES) {
+      const started = performance.now();
+      const response = await server.app.request(page);
+      await response.text();
+      const elapsed = performance.now() - started;
+      if (response.status !== 200) throw new Error(`${page} answered ${response.status}`);
+      // The first rounds warm caches and are not counted.
+      if (round >= 0) timings.get(page)!.push(elapsed);
+    }
+  }
+  const all: number[] = [];
+  for (const [page, list] of timings) {
+    list.sort((a, b) => a - b);
+    all.push(...list);
+    process.stdout.write(`  ${page.padEnd(52)} median ${ms(quantile(list, 0.5))}   p95 ${ms(quantile(list, 0.95))}\n`);
+  }
+  all.sort((a, b) => a - b);
+  process.stdout.write(`${dialect}: ${all.length} search pages   median ${ms(quantile(all, 0.5))}   p95 ${ms(quantile(all, 0.95))}   (target p95 < 50 ms)\n`);
+} finally {
+  await server.cleanup();
+}

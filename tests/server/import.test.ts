@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../server/audit/log.ts';
+import { backupSqlite, exportRegister, importRegister, slugify, type ImportOptions } from '../../server/import/index.ts';
+import { openSqlite } from '../../server/registry/database.ts';
+import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
+
+describe('slugify', () => {
+  it('makes a stable lowercase id from a name', () => {
+    expect(slugify('Clúster Energía Meseta')).toBe('cluster-energia-meseta');
+    expect(slugify('  Umweltcluster Bayern — Straße & Co. ')).toBe('umweltcluster-bayern-strasse-co');
+    expect(slugify('Klaster Mobilności Wisła')).toBe('klaster-mobilnosci-wisla');
+    expect(slugify('«»')).toBe('');
+    const long = slugify('Association of the very long named regional innovation cluster for advanced manufacturing');
+    expect(long.length).toBeLessThanOrEqual(64);
+    expect(long).toMatch(/^[a-z0-9-]+[a-z0-9]$/);
+  });
+});
+
+const REGISTER = [
+  '\uFEFFName;Comparative portfolio;www;Label valid until',
+  'Nordlicht Photonics Cluster;Photonics;www.nordlicht.example;2027/03/31',
+  '"Tejo Maritime; Blue Economy";Maritime;https://tejo.example/about;30.04.2015',
+  'Alpenhof Food Valley;Agri-food;;',
+  '',
+].join('\r\n');
+
+describeEachDialect('register import', (dialect) => {
+  let server: TestServer;
+  const clock = testClock('2026-06-15T10:00:00Z');
+  const options = (extra: Partial<ImportOptions> = {}) => ({ actor: 'cli:test', defaultCountry: 'DE', defaultLevel: 'bronze' as const, periods: server.config, now: clock.now(), ...extra });
+  const run = (text: string, extra: Partial<ImportOptions> = {}) => importRegister(server.database, server.keyring, text, options(extra));
+  const count = async (table: 'clusters' | 'labels' | 'audit_log') => Number((await server.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  beforeEach(async () => {
+    server = await startTestServer(dialect, { now: clock.now });
+  });
+  afterEach(() => server?.cleanup());
+
+  it('imports the register’s columns: ids from names, origins from www, labels from their end date', async () => {
+    const report = await run(REGISTER);
+    expect(report).toMatchObject({ applied: true, rows: 3, errors: [], unchanged: 0 });
+    expect(report.created).toEqual(['nordlicht-photonics-cluster', 'tejo-maritime-blue-economy', 'alpenhof-food-valley']);
+    expect(report.labelled).toEqual(['nordlicht-photonics-cluster', 'tejo-maritime-blue-economy']);
+
+    expect(await server.registry.getCluster('tejo-maritime-blue-economy')).toMatchObject({ name: 'Tejo Maritime; Blue Economy', sites: ['https://tejo.example'], country: 'DE', portfolio: 'Maritime' });
+    // Bronze is valid 24 months from the month of assessment: ending March 2027 means assessed March 2025.
+    expect(await server.registry.getCurrentLabel('nordlicht-photonics-cluster')).toMatchObject({ level: 'bronze', awarded: '2025-03-01', validUntil: '2027-03-31', status: 'valid' });
+    expect(await server.registry.getCurrentLabel('tejo-maritime-blue-economy')).toMatchObject({ validUntil: '2015-04-30', status: 'expired' });
+    expect(await server.registry.getCurrentLabel('alpenhof-food-valley')).toBeUndefined();
+
+    const [entry] = await server.registry.audit({ limit: 1 });
+    expect(entry).toMatchObject({ action: 'register.import', actor: 'cli:test', subject: `import:${report.sha256.slice(0, 16)}`, after: { sha256: report.sha256, rows: 3 } });
+    expect(await count('audit_log')).toBe(2); // the first key, then the import: one entry for the whole file
+    expect((await verifyChain(server.database.db, server.keyring.allPublicKeys())).ok).toBe(true);
+    // The attestation reads the imported label.
+    const token = await server.app.request('/v1/clusters/nordlicht-photonics-cluster/attestation');
+    expect(token.status).toBe(200);
+  });
+
+  it('shows in a dry run what it would do, and writes nothing', async () => {
+    const before = await count('audit_log');
+    const report = await run(REGISTER, { dryRun: true });
+    expect(report).toMatchObject({ applied: false, created: ['nordlicht-photonics-cluster', 'tejo-maritime-blue-economy', 'alpenhof-food-valley'] });
+    expect(await count('clusters')).toBe(0);
+    expect(await count('audit_log')).toBe(before);
+  });
+
+  it('reports every bad line with its number and reason, and imports none', async () => {
+    const text = [
+      'Name,www,Label valid until,Level,Country',
+      'Good Cluster,,2027-01-31,silver,FR',
+      ',,2027-01-31,silver,FR',
+      '"Multi',
+      'line name",,2027-02-30,silver,FR',
+      'Level Only,,,gold,FR',
+      'Bad Site,ftp://x.example,,,FR',
+      'Bad Level,,2027-01-31,platinum,FR',
+      'No Country,,2027-01-31,gold,',
+      'Good Cluster,,2027-01-31,silver,FR',
+    ].join('\n');
+    const report = await run(text, { defaultCountry: undefined });
+    expect(report.applied).toBe(false);
+    expect(report.errors).toEqual([
+      { line: 3, reason: 'the name is empty' },
+      { line: 4, reason: expect.stringContaining('"2027-02-30" is not a date') },
+      { line: 6, reason: 'a level without a valid-until date' },
+      { line: 7, reason: '"ftp://x.example" is not a website address' },
+      { line: 8, reason: expect.stringContaining('"platinum" is not a level') },
+      { line: 9, reason: expect.stringContaining('the country is missing') },
+      { line: 10, reason: 'the id "good-cluster" is already used on line 2' },
+    ]);
+    expect(await count('clusters')).toBe(0);
+  });
+
+  it('changes nothing when the same file is imported again', async () => {
+    await run(REGISTER);
+    const audit = await count('audit_log');
+    const again = await run(REGISTER);
+    expect(again).toMatchObject({ applied: true, created: [], updated: [], labelled: [], unchanged: 3 });
+    expect(await count('audit_log')).toBe(audit);
+    expect(await count('labels')).toBe(2);
+  });
+
+  it('applies a later file: changed fields, an extended label, a new level replacing the old', async () => {
+    await run(REGISTER);
+    const later = [
+      'Name;Comparative portfolio;www;Label valid until;Level',
+      'Nordlicht Photonics Cluster;Photonics and optics;www.nordlicht.example;2030/03/31;bronze',
+      '"Tejo Maritime; Blue Economy";Maritime;https://tejo.example;2027-12-31;silver',
+      'Alpenhof Food Valley;;;',
+    ].join('\n');
+    const report = await run(later);
+    expect(report).toMatchObject({ updated: ['nordlicht-photonics-cluster'], labelled: ['nordlicht-photonics-cluster', 'tejo-maritime-blue-economy'], unchanged: 1 });
+    expect(await server.registry.getLabels('nordlicht-photonics-cluster')).toEqual([expect.objectContaining({ validUntil: '2030-03-31', status: 'valid' })]);
+    expect((await server.registry.getLabels('tejo-maritime-blue-economy')).map((l) => [l.level, l.status])).toEqual([
+      ['bronze', 'superseded'],
+      ['silver', 'valid'],
+    ]);
+  });
+
+  it('leaves nothing half-done when interrupted mid-way', async () => {
+    const lines = ['Name,Label valid until,Level'];
+    for (let i = 0; i < 600; i++) lines.push(`Cluster number ${i},2027-06-30,gold`);
+    const audit = await count('audit_log');
+    await expect(
+      run(lines.join('\n'), {
+        onProgress(done) {
+          if (done >= 400) throw new Error('interrupted');
+        },
+      }),
+    ).rejects.toThrow('interrupted');
+    expect(await count('clusters')).toBe(0);
+    expect(await count('labels')).toBe(0);
+    expect(await count('audit_log')).toBe(audit);
+  });
+
+  it('exports a file that imports again without a change, including clusters registered by hand', async () => {
+    await run(REGISTER);
+    await createTestCluster(server, 'hand-made', { name: 'Made By Hand, Inc.' });
+    await server.registry.award('hand-made', { level: 'gold', awarded: '2026-01-15' }, 'test');
+    await server.registry.revoke('hand-made', { reason: 'Test', note: null }, 'test');
+    const { csv, rows } = await exportRegister(server.database);
+    expect(rows).toBe(4);
+    expect(csv.split('\r\n')[0]).toBe('Id,Name,Organisation,Country,Comparative portfolio,www,Level,Label valid until,Status');
+    expect(csv).toContain('hand-made,"Made By Hand, Inc.",Test organisation,DE,Testing,https://www.example.org,gold,2028-01-31,revoked');
+    const again = await run(csv);
+    expect(again).toMatchObject({ errors: [], created: [], updated: [], labelled: [], unchanged: 4, ignoredColumns: ['Status'] });
+  });
+
+  it('guards spreadsheet formulas on export and reads them back unchanged', async () => {
+    await run('Name,Comparative portfolio\nFormula Cluster,=HYPERLINK("x")\n');
+    const { csv } = await exportRegister(server.database);
+    expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
+    expect((await run(csv)).unchanged).toBe(1);
+  });
+
+  it('imports 1,300 lines in under 5 seconds, and again in no time', async () => {
+    const lines = ['Name;Comparative portfolio;www;Label valid until;Level;Country'];
+    for (let i = 0; i < 1300; i++) lines.push(`Cluster ${i} Innovation Network;Portfolio ${i % 40};www.cluster-${i}.example;20${26 + (i % 4)}/0${1 + (i % 9)}/2${i % 8};${['bronze', 'silver', 'gold'][i % 3]};${['DE', 'FR', 'ES', 'PL'][i % 4]}`);
+    const text = lines.join('\n');
+    const started = performance.now();
+    const report = await run(text);
+    const seconds = (performance.now() - started) / 1000;
+    expect(report.errors).toEqual([]);
+    expect(report.created).toHaveLength(1300);
+    expect(seconds).toBeLessThan(5);
+    expect(await count('labels')).toBe(1300);
+    expect((await run(text)).unchanged).toBe(1300);
+  });
+
+  it(dialect === 'sqlite' ? 'backs up the SQLite registry with VACUUM INTO' : 'refuses a file backup on PostgreSQL', async () => {
+    await run(REGISTER);
+    const file = join(server.dataDir, 'backup.sqlite');
+    if (dialect !== 'sqlite') {
+      await expect(backupSqlite(server.database, file)).rejects.toMatchObject({ code: 'backup_not_sqlite' });
+      return;
+    }
+    await backupSqlite(server.database, file);
+    const copy = openSqlite(file);
+    try {
+      expect((await copy.db.selectFrom('clusters').select('id').orderBy('id').execute()).map((r) => r.id)).toEqual(['alpenhof-food-valley', 'nordlicht-photonics-cluster', 'tejo-maritime-blue-economy']);
+    } finally {
+      await copy.close();
+    }
+    await expect(backupSqlite(server.database, file)).rejects.toMatchObject({ code: 'backup_exists' });
+    expect(existsSync(file)).toBe(true);
+  });
+});

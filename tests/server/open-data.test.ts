@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { csvCell, CSV_COLUMNS } from '../../server/routes/open-data.ts';
+import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
+
+const MARKUP = '<script>alert("x")</script> Cluster';
+const FORMULA = '=HYPERLINK("https://evil.example","win")';
+
+/** Parses RFC 4180 CSV (every cell quoted, as ours are). */
+function parseCsv(body: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of body.split('\r\n').filter(Boolean)) {
+    const cells = [...line.matchAll(/"((?:[^"]|"")*)"|([^,]+)/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]!));
+    rows.push(cells);
+  }
+  return rows;
+}
+
+describeEachDialect('open data', (dialect) => {
+  let server: TestServer;
+  const get = (path: string) => server.app.request(path, { headers: { Origin: 'https://elsewhere.example' } });
+
+  beforeEach(async () => {
+    const clock = testClock('2026-06-15T10:00:00Z');
+    server = await startTestServer(dialect, { now: clock.now });
+    await createTestCluster(server, 'nordlicht', { name: 'Nordlicht Photonics Cluster' });
+    await server.registry.award('nordlicht', { level: 'silver', awarded: '2026-03-05' }, 'test');
+    await createTestCluster(server, 'markup', { name: MARKUP, country: 'FR' });
+    await createTestCluster(server, 'formula', { name: FORMULA, country: 'FR' });
+    await server.registry.award('formula', { level: 'gold', awarded: '2026-01-15' }, 'test');
+    await server.registry.revoke('formula', { reason: '-1 point; @office', note: 'SECRET-INTERNAL-NOTE' }, 'test');
+  });
+  afterEach(() => server.cleanup());
+
+  it('serves a page of the register as JSON, to any site', async () => {
+    type Page = { items: Array<Record<string, unknown>>; total: number; page: number; pageSize: number };
+    const response = await get('/v1/clusters?pageSize=2&page=1');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
+    expect(response.headers.get('Cross-Origin-Resource-Policy')).toBe('cross-origin');
+    const first = (await response.json()) as Page;
+    const second = (await (await get('/v1/clusters?pageSize=2&page=2')).json()) as Page;
+    expect(first).toMatchObject({ total: 3, page: 1, pageSize: 2 });
+    expect(second).toMatchObject({ total: 3, page: 2, pageSize: 2 });
+    expect([...first.items, ...second.items].map((item) => item.id).sort()).toEqual(['formula', 'markup', 'nordlicht']);
+
+    const body = (await (await get('/v1/clusters?country=DE')).json()) as Page;
+    expect(body).toMatchObject({ total: 1, page: 1, pageSize: 50 });
+    expect(body.items[0]).toEqual({
+      id: 'nordlicht',
+      name: 'Nordlicht Photonics Cluster',
+      organisation: 'Test organisation',
+      country: 'DE',
+      portfolio: 'Testing',
+      sites: ['https://www.example.org'],
+      label: { status: 'valid', level: 'silver', awarded: '2026-03-05', validUntil: '2028-03-31' },
+      url: 'https://issuer.test/clusters/nordlicht',
+    });
+  });
+
+  it('filters the JSON as the register does, and keeps hostile names as data', async () => {
+    const body = (await (await get('/v1/clusters?country=fr&status=revoked')).json()) as { items: Array<{ name: string; label: unknown }>; total: number };
+    expect(body.total).toBe(1);
+    expect(body.items[0]!.name).toBe(FORMULA);
+    expect(body.items[0]!.label).toEqual({ status: 'revoked', level: 'gold', awarded: '2026-01-15', validUntil: '2028-01-31', revokedAt: '2026-06-15T10:00:00.000Z', reason: '-1 point; @office' });
+    const markup = (await (await get('/v1/clusters?status=none')).json()) as { items: Array<{ name: string }> };
+    expect(markup.items.map((item) => item.name)).toEqual([MARKUP]);
+  });
+
+  it('answers a bad filter with a JSON 400 that other sites can read', async () => {
+    const response = await get('/v1/clusters?level=platinum');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
+    expect(await response.json()).toEqual({ error: { code: 'invalid_query', message: 'The parameter "level" must be bronze, silver or gold.' } });
+    expect((await get('/v1/clusters.csv?status=maybe')).status).toBe(400);
+  });
+
+  it('streams every match as CSV, formulas neutralised and no internal note', async () => {
+    const response = await get('/v1/clusters.csv');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8; header=present');
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
+    expect(response.headers.get('Cross-Origin-Resource-Policy')).toBe('cross-origin');
+    expect(response.body).toBeInstanceOf(ReadableStream);
+    const body = await response.text();
+    expect(body).not.toContain('SECRET-INTERNAL-NOTE');
+    const [header, ...rows] = parseCsv(body);
+    expect(header).toEqual([...CSV_COLUMNS]);
+    expect(rows.map((row) => row[0])).toEqual(['formula', 'markup', 'nordlicht']);
+    const byId = Object.fromEntries(rows.map((row) => [row[0], Object.fromEntries(header!.map((column, i) => [column, row[i]]))]));
+    expect(byId.formula).toMatchObject({ name: `'${FORMULA}`, status: 'revoked', level: 'gold', revocation_reason: "'-1 point; @office" });
+    expect(byId.markup).toMatchObject({ name: MARKUP, status: 'none', level: '', valid_until: '' });
+    expect(byId.nordlicht).toMatchObject({ country: 'DE', sites: 'https://www.example.org', valid_until: '2028-03-31', url: 'https://issuer.test/clusters/nordlicht' });
+  });
+
+  it('applies the same filters to the CSV', async () => {
+    const rows = parseCsv(await (await get('/v1/clusters.csv?q=photonics&level=silver')).text());
+    expect(rows.slice(1).map((row) => row[0])).toEqual(['nordlicht']);
+  });
+});
+
+it('neutralises every cell a spreadsheet would run as a formula', () => {
+  for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(csvCell(`${start}SUM(A1)`)).toBe(`"'${start}SUM(A1)"`);
+  expect(csvCell('say "hi", then go')).toBe('"say ""hi"", then go"');
+  expect(csvCell('plain')).toBe('"plain"');
+});

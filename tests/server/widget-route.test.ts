@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const bundle = 'dist/widget/cluster-label.js';
+
+// `npm test` builds the widget first; run alone, this file needs `npm run build`.
+describe.runIf(existsSync(bundle))('widget delivery', () => {
+  let server: TestServer;
+  beforeAll(async () => (server = await startTestServer('sqlite')));
+  afterAll(() => server.cleanup());
+
+  it('serves the evergreen and the versioned bundle, and publishes its SRI hash', async () => {
+    const code = readFileSync(bundle);
+    const info = (await (await server.app.request('/v1/widget')).json()) as { version: string; pinned: string; integrity: string };
+    expect(info.integrity).toBe(`sha384-${createHash('sha384').update(code).digest('base64')}`);
+    expect(info.pinned).toBe(`https://issuer.test/widget/${info.version}/cluster-label.js`);
+
+    const evergreen = await server.app.request('/widget.js');
+    expect(evergreen.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(evergreen.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(Buffer.from(await evergreen.arrayBuffer()).equals(code)).toBe(true);
+
+    const pinned = await server.app.request(`/widget/${info.version}/cluster-label.js`);
+    expect(pinned.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(Buffer.from(await pinned.arrayBuffer()).equals(code)).toBe(true);
+    const again = await server.app.request('/widget.js', { headers: { 'If-None-Match': evergreen.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers an unknown version with 404 in JSON', async () => {
+    const response = await server.app.request('/widget/0.0.1/cluster-label.js');
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('widget_version_not_found');
+  });
+});

@@ -1,0 +1,153 @@
+import axe from 'axe-core';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { cdp, userEvent } from 'vitest/browser';
+import type { ClusterLabel } from '../../widget/cluster-label.ts';
+import type { LabelState } from '../../widget/verify/state.ts';
+import { resolveLocale } from '../../widget/view/i18n.ts';
+import { CLUSTER_FOR, issuerWithEveryState, STATES } from './every-state.ts';
+import { defineFor, type FakeIssuer, mount, shadow } from './fake-issuer.ts';
+
+let issuer: FakeIssuer;
+let tag: string;
+
+beforeAll(async () => {
+  issuer = await issuerWithEveryState();
+  tag = defineFor(issuer.env());
+});
+
+afterEach(() => document.body.replaceChildren());
+
+const SETTLED = STATES.filter((s) => s !== 'loading');
+
+async function badge(state: LabelState, attributes: Record<string, string> = {}): Promise<ClusterLabel> {
+  if (state !== 'loading') return mount(tag, { cluster: CLUSTER_FOR[state], ...attributes });
+  const element = document.createElement(tag) as ClusterLabel;
+  element.setAttribute('cluster', CLUSTER_FOR.loading);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  document.body.append(element);
+  await element.updateComplete;
+  return element;
+}
+
+const button = (element: ClusterLabel) => shadow(element).querySelector<HTMLButtonElement>('button.badge')!;
+const dialog = (element: ClusterLabel) => shadow(element).querySelector('dialog')!;
+const focused = (element: ClusterLabel) => shadow(element).activeElement;
+
+/** axe-core over the page, shadow roots included, for WCAG 2.1 A/AA and best practice. */
+async function violations(context: Element = document.body): Promise<string[]> {
+  // Measure contrast on the settled picture, not halfway through the fade-in.
+  const badges = [...document.querySelectorAll<ClusterLabel>(tag)];
+  await Promise.all(badges.flatMap((b) => shadow(b).getAnimations().map((a) => a.finished)));
+  const result = await axe.run(context, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
+describe('keyboard and focus', () => {
+  test('Tab reaches the badge; Enter opens the dialog with focus inside; Esc closes and focus returns', async () => {
+    const element = await badge('valid');
+    await userEvent.tab();
+    expect(focused(element)).toBe(button(element));
+    await userEvent.keyboard('{Enter}');
+    expect(dialog(element).open).toBe(true);
+    expect(dialog(element).contains(focused(element))).toBe(true);
+    await userEvent.keyboard('{Escape}');
+    expect(dialog(element).open).toBe(false);
+    expect(focused(element)).toBe(button(element));
+  });
+
+  test('Space opens too, and a click', async () => {
+    const element = await badge('expired');
+    button(element).focus();
+    await userEvent.keyboard(' ');
+    expect(dialog(element).open).toBe(true);
+    dialog(element).close();
+    await userEvent.click(button(element));
+    expect(dialog(element).open).toBe(true);
+  });
+
+  test('focus is held in the dialog in both directions, and the close button closes it', async () => {
+    const element = await badge('valid');
+    await userEvent.click(button(element));
+    const inside = [...dialog(element).querySelectorAll<HTMLElement>('a[href], button')];
+    expect(inside.length).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < inside.length * 2 + 1; i++) {
+      await userEvent.tab();
+      expect(dialog(element).contains(focused(element))).toBe(true);
+    }
+    for (let i = 0; i < inside.length * 2 + 1; i++) {
+      await userEvent.tab({ shift: true });
+      expect(dialog(element).contains(focused(element))).toBe(true);
+    }
+    await userEvent.click(dialog(element).querySelector<HTMLButtonElement>('.close')!);
+    expect(dialog(element).open).toBe(false);
+    expect(focused(element)).toBe(button(element));
+  });
+});
+
+describe('names and content', () => {
+  test('the badge is a button named by what it shows, and announces a dialog', async () => {
+    const t = resolveLocale('en').t;
+    const element = await badge('valid');
+    const name = button(element).textContent!.replace(/\s+/g, ' ');
+    expect(name).toContain(t.levels.silver);
+    expect(name).toContain('Valid until');
+    expect(button(element).getAttribute('aria-haspopup')).toBe('dialog');
+    expect(dialog(element).getAttribute('aria-labelledby')).toBe(dialog(element).querySelector('h2')!.id);
+  });
+
+  test.each(SETTLED)('%s: the dialog says what it means, names the issuer and links to its page', async (state) => {
+    const t = resolveLocale('en').t;
+    const element = await badge(state);
+    const body = dialog(element);
+    expect(body.textContent).toContain(t.meaning[state]);
+    expect(body.querySelector('.issuer strong')!.textContent).toBe(new URL(issuer.origin).host);
+    expect(body.querySelector<HTMLAnchorElement>('a[part="link"]')!.href).toBe(`${issuer.origin}/clusters/${CLUSTER_FOR[state]}`);
+    // Facts about a label are shown only for a label this issuer vouched for on this site.
+    expect(body.querySelector('dl') !== null).toBe(['valid', 'expired', 'revoked'].includes(state));
+  });
+
+  test('the checks list reports each step, with the key id when the signature verified', async () => {
+    const valid = dialog(await badge('valid'));
+    expect(valid.querySelectorAll('li.passed')).toHaveLength(6);
+    expect(valid.textContent).toContain(issuer.key.jwk.kid);
+    const forged = dialog(await badge('invalid'));
+    expect(forged.querySelector('li.failed')!.textContent).toContain('Signature');
+    expect(forged.querySelectorAll('li.passed')).toHaveLength(0);
+    const copied = dialog(await badge('mismatch'));
+    expect(copied.querySelector('li.failed')!.textContent).toContain('Website');
+    expect(copied.querySelector('li.failed')!.textContent).toContain(location.origin);
+  });
+
+  test('a revoked label shows its public reason', async () => {
+    expect(dialog(await badge('revoked')).textContent).toContain('Evidence incomplete.');
+  });
+});
+
+describe('axe-core finds nothing', () => {
+  for (const theme of ['light', 'dark']) {
+    test(`${theme}: every state and size`, async () => {
+      for (const state of STATES) for (const size of ['pill', 'card', 'seal']) await badge(state, { theme, size });
+      expect(await violations()).toEqual([]);
+    });
+
+    test(`${theme}: with the dialog open, in every state`, async () => {
+      for (const state of STATES) {
+        const element = await badge(state, { theme });
+        button(element).click();
+        expect(await violations()).toEqual([]);
+        dialog(element).close();
+        element.remove();
+      }
+    });
+  }
+
+  test('auto under a dark system preference', async () => {
+    await cdp().send('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-color-scheme', value: 'dark' }] });
+    try {
+      for (const state of STATES) await badge(state);
+      expect(await violations()).toEqual([]);
+    } finally {
+      await cdp().send('Emulation.setEmulatedMedia', { features: [] });
+    }
+  });
+});

@@ -1,0 +1,159 @@
+import { html, LitElement, type PropertyValues } from 'lit';
+import { checkCluster, type Verdict } from './check.ts';
+import type { CheckEnv } from './env.ts';
+import { nextCheckIn } from './schedule.ts';
+import type { AttestationClaims } from './verify/claims.ts';
+import type { LabelState } from './verify/state.ts';
+import { dialogBody } from './view/dialog.ts';
+import { face, type Size } from './view/face.ts';
+import { resolveLocale } from './view/i18n.ts';
+import { styles } from './view/styles.ts';
+
+export interface ClusterLabelStateDetail {
+  readonly state: LabelState;
+  /** The verified claims; null unless the signature and the claims checks both passed. */
+  readonly claims: AttestationClaims | null;
+}
+
+const SIZES: readonly string[] = ['pill', 'card', 'seal'];
+const FOCUSABLE = 'a[href], button';
+
+/**
+ * `<cluster-label cluster="ID">`: a Cluster Management Excellence badge checked in the
+ * visitor's browser against the issuer it was loaded from. Attributes: `cluster` (required),
+ * `lang` (`de` | `en`; default the nearest `lang` in the page), `theme` (`light` | `dark` |
+ * `auto`), `size` (`pill` | `card` | `seal`). The verdict is the read-only `state`
+ * attribute and the `cluster-label-state` event.
+ *
+ * The class knows its issuer only through `static env`; `define.ts` fills it from
+ * `import.meta.url`, tests from their own issuer.
+ */
+export class ClusterLabel extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    cluster: { reflect: true },
+    theme: { reflect: true },
+    size: { reflect: true },
+    // Observed only so a change of `lang` re-renders; the language is read from the DOM.
+    langAttribute: { attribute: 'lang' },
+    verdict: { state: true },
+  };
+
+  /** The issuer this element checks against; set by the registering subclass. */
+  static env: CheckEnv;
+
+  /** The cluster id, as in the issuer's register. */
+  declare cluster: string | null;
+  declare theme: 'light' | 'dark' | 'auto' | null;
+  declare size: Size | null;
+  declare langAttribute: string | null;
+  declare verdict: Verdict | undefined;
+
+  #run = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #failures = 0;
+  #announced: LabelState | undefined;
+  #dialog: HTMLDialogElement | null = null;
+
+  get #env(): CheckEnv {
+    return (this.constructor as typeof ClusterLabel).env;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The first check starts with the first update, once the attributes are in.
+    if (this.hasUpdated) this.#check();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.isConnected || (this.hasUpdated && !changed.has('cluster'))) return;
+    if (this.hasUpdated) this.verdict = undefined;
+    this.#check();
+  }
+
+  protected override updated(): void {
+    const { state, claims } = this.#current;
+    if (state === this.#announced) return;
+    this.#announced = state;
+    this.setAttribute('state', state);
+    this.dispatchEvent(
+      new CustomEvent<ClusterLabelStateDetail>('cluster-label-state', { bubbles: true, composed: true, detail: { state, claims } }),
+    );
+  }
+
+  get #current(): Verdict {
+    return this.verdict ?? { state: 'loading', claims: null, code: null, kid: null, checkedAt: 0 };
+  }
+
+  #stop(): void {
+    this.#run++;
+    clearTimeout(this.#timer);
+  }
+
+  async #check(): Promise<void> {
+    this.#stop();
+    const run = this.#run;
+    const verdict = await checkCluster(this.#env, this.cluster ?? '');
+    if (run !== this.#run) return;
+    this.#failures = verdict.state === 'unavailable' ? this.#failures + 1 : 0;
+    this.verdict = verdict;
+    const delay = nextCheckIn(verdict, this.#env.now(), this.#failures);
+    if (delay !== null) this.#timer = setTimeout(() => this.#check(), delay);
+  }
+
+  #open(): void {
+    this.#dialog = this.renderRoot.querySelector('dialog');
+    this.#dialog?.showModal();
+  }
+
+  #onDialogClick(event: MouseEvent): void {
+    const target = event.target as Element;
+    // A click on the backdrop lands on the <dialog> itself; the sheet inside covers the rest.
+    if (target === this.#dialog || target.closest('.close')) this.#dialog?.close();
+  }
+
+  #onDialogKey(event: KeyboardEvent): void {
+    if (event.key !== 'Tab') return;
+    // The modal dialog makes the page inert, but Tab could still leave for the browser's own
+    // controls; keep it circling inside.
+    const items = [...(this.#dialog?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+    const active = this.shadowRoot?.activeElement;
+    const edge = event.shiftKey ? items[0] : items[items.length - 1];
+    if (active === edge) {
+      event.preventDefault();
+      (event.shiftKey ? items[items.length - 1] : items[0])?.focus();
+    }
+  }
+
+  #onDialogClose(): void {
+    this.renderRoot.querySelector<HTMLElement>('.badge')?.focus();
+  }
+
+  protected override render(): unknown {
+    const verdict = this.#current;
+    const env = this.#env;
+    const locale = resolveLocale(this.closest<HTMLElement>('[lang]')?.lang);
+    const size = SIZES.includes(this.size ?? '') ? (this.size as Size) : 'card';
+    const host = new URL(env.issuer).host;
+    return html`<button class="badge s-${verdict.state}" part="badge" type="button" aria-haspopup="dialog" @click=${this.#open}>
+        ${face(verdict, size, locale, host)}
+      </button>
+      <dialog part="dialog" aria-labelledby="title" @click=${this.#onDialogClick} @keydown=${this.#onDialogKey} @close=${this.#onDialogClose}>
+        <div class="sheet">${dialogBody({ verdict, locale, issuer: env.issuer, cluster: this.cluster ?? '', pageOrigin: env.pageOrigin() })}</div>
+      </dialog>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cluster-label': ClusterLabel;
+  }
+  interface GlobalEventHandlersEventMap {
+    'cluster-label-state': CustomEvent<ClusterLabelStateDetail>;
+  }
+}

@@ -1,0 +1,69 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Verdict } from '../check.ts';
+import { shownLevel } from './face.ts';
+import { FULL_NAMES, formatDate, formatTime, type Locale, type Result, type Step } from './i18n.ts';
+import { icon } from './icons.ts';
+import { seal } from './seal.ts';
+import { STEPS, stepResults } from './steps.ts';
+
+const RESULT_ICON = { passed: 'valid', failed: 'invalid', skipped: 'unknown' } as const satisfies Record<Result, string>;
+
+export interface DialogModel {
+  readonly verdict: Verdict;
+  readonly locale: Locale;
+  readonly issuer: string;
+  readonly cluster: string;
+  readonly pageOrigin: string;
+}
+
+/**
+ * The contents of the verification dialog: the issuer's host first and large (it is what a
+ * visitor should remember), what the state means for them, the label's facts when one is
+ * shown, each check with its result, and the link to the issuer's own page.
+ */
+export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: DialogModel): TemplateResult {
+  const { t } = locale;
+  const host = new URL(issuer).host;
+  const level = shownLevel(verdict);
+  const label = verdict.claims?.label;
+  const date = (d: string | undefined) => (d ? formatDate(locale, d, 'long') : '');
+  const results = stepResults(verdict);
+  const details: Readonly<Record<Step, string>> = {
+    signature: verdict.kid ? t.keyId(verdict.kid) : '',
+    issuer: host,
+    cluster,
+    validity: verdict.claims ? t.tokenUntil(formatTime(locale, verdict.claims.exp * 1000)) : '',
+    freshness: verdict.state === 'loading' ? '' : t.checkedAt(formatTime(locale, verdict.checkedAt)),
+    website: pageOrigin,
+  };
+  const row = (term: string, value: string | undefined) => (value ? html`<dt>${term}</dt><dd>${value}</dd>` : nothing);
+  return html`<header>
+      ${seal(verdict.state, level)}
+      <div>
+        <h2 id="title">${t.programme} Label</h2>
+        <p class="issuer">${t.checkedWith}<strong>${host}</strong></p>
+      </div>
+    </header>
+    <p class="meaning s-${verdict.state}">${icon(verdict.state)}<span>${t.meaning[verdict.state]}</span></p>
+    ${level && label && verdict.claims
+      ? html`<dl>
+          ${row(t.cluster, verdict.claims.cluster.name)} ${row(t.label, `${t.levels[level]} — ${FULL_NAMES[level]}`)}
+          ${row(t.awarded, date(label.awarded))} ${row(t.validUntil, date(label.validUntil))}
+          ${row(t.revokedAt, date(label.revokedAt?.slice(0, 10)))} ${row(t.reason, label.reason)}
+        </dl>`
+      : nothing}
+    <h3>${t.checks}</h3>
+    <ul>
+      ${STEPS.map(
+        (step) =>
+          html`<li class=${results[step]}>
+            ${icon(RESULT_ICON[results[step]])}<span><strong>${t.steps[step]}</strong>: ${t.results[results[step]]}</span>
+            <span class="detail">${results[step] === 'skipped' ? '' : details[step]}</span>
+          </li>`,
+      )}
+    </ul>
+    <div class="actions">
+      <a part="link" href="${issuer}/clusters/${encodeURIComponent(cluster)}" target="_blank" rel="noopener noreferrer">${t.confirm(host)}</a>
+      <button class="close" type="button" autofocus>${t.close}</button>
+    </div>`;
+}

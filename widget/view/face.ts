@@ -1,0 +1,40 @@
+import { html, type TemplateResult } from 'lit';
+import type { Verdict } from '../check.ts';
+import type { Level } from '../verify/claims.ts';
+import { formatDate, type Locale } from './i18n.ts';
+import { icon } from './icons.ts';
+import { seal } from './seal.ts';
+
+export type Size = 'pill' | 'card' | 'seal';
+
+/** The level a badge may draw: only for a label the issuer vouched for on this site. */
+export function shownLevel(verdict: Verdict): Level | null {
+  const { state, claims } = verdict;
+  return (state === 'valid' || state === 'expired' || state === 'revoked') && claims?.label.level ? claims.label.level : null;
+}
+
+/** The badge's short status line, with the date it concerns written for the locale. */
+export function markText(verdict: Verdict, locale: Locale, style: 'medium' | 'long'): string {
+  const label = verdict.claims?.label;
+  const date = verdict.state === 'revoked' ? label?.revokedAt?.slice(0, 10) : label?.validUntil;
+  return locale.t.mark[verdict.state](date ? formatDate(locale, date, style) : '');
+}
+
+/**
+ * The face of the badge for one size. Every state carries its own sign and words; a level
+ * is written out wherever it is drawn.
+ */
+export function face(verdict: Verdict, size: Size, locale: Locale, issuerHost: string): TemplateResult {
+  const level = shownLevel(verdict);
+  const levelName = level ? locale.t.levels[level] : '';
+  const mark = html`<span class="mark">${icon(verdict.state)}<span>${markText(verdict, locale, 'medium')}</span></span>`;
+  const picture = seal(verdict.state, level);
+  if (size === 'pill') return html`${picture}${level ? html`<span class="level">${levelName}</span>` : ''}${mark}`;
+  if (size === 'seal') return html`${picture}<span class="level">${levelName}</span>${mark}`;
+  return html`${picture}<span class="lines"
+    ><span class="programme">${locale.t.programme}</span>
+    ${level
+      ? html`<span class="level">${levelName}</span>${mark}`
+      : html`${mark}<span class="programme">${verdict.state === 'loading' ? '' : locale.t.checkAt(issuerHost)}</span>`}</span
+  >`;
+}

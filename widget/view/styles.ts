@@ -1,0 +1,252 @@
+import { css } from 'lit';
+
+/**
+ * The badge's look. Everything a host page could pass down by inheritance is reset on
+ * `:host`, so the badge reads the same on every site; the custom properties below are the
+ * intended way in, with `::part(badge|seal|dialog|link)` for finer touches.
+ */
+export const styles = css`
+  :host {
+    all: initial;
+    --cl-bg: var(--cluster-label-background, #ffffff);
+    --cl-fg: var(--cluster-label-color, #1b1f23);
+    --cl-muted: var(--cluster-label-muted, #57606a);
+    --cl-border: var(--cluster-label-border, #8c959f);
+    --cl-ok: var(--cluster-label-ok, #1a7f37);
+    --cl-warn: var(--cluster-label-warn, #8a5a00);
+    --cl-bad: var(--cluster-label-bad, #c4111f);
+    --cl-focus: var(--cluster-label-focus, #0969da);
+    --cl-radius: var(--cluster-label-radius, 12px);
+    display: inline-block;
+    vertical-align: middle;
+    box-sizing: border-box;
+    width: 320px;
+    height: 96px;
+    font: 14px/1.3 var(--cluster-label-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    color: var(--cl-fg);
+    text-align: start;
+    color-scheme: light;
+  }
+  :host([size='pill']) {
+    width: 264px;
+    height: 28px;
+  }
+  :host([size='seal']) {
+    width: 152px;
+    height: 188px;
+  }
+  :host([theme='dark']) {
+    --cl-bg: var(--cluster-label-background, #161b22);
+    --cl-fg: var(--cluster-label-color, #e6edf3);
+    --cl-muted: var(--cluster-label-muted, #9198a1);
+    --cl-border: var(--cluster-label-border, #6e7681);
+    --cl-ok: var(--cluster-label-ok, #3fb950);
+    --cl-warn: var(--cluster-label-warn, #d29922);
+    --cl-bad: var(--cluster-label-bad, #ff7b72);
+    --cl-focus: var(--cluster-label-focus, #58a6ff);
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --cl-bg: var(--cluster-label-background, #161b22);
+      --cl-fg: var(--cluster-label-color, #e6edf3);
+      --cl-muted: var(--cluster-label-muted, #9198a1);
+      --cl-border: var(--cluster-label-border, #6e7681);
+      --cl-ok: var(--cluster-label-ok, #3fb950);
+      --cl-warn: var(--cluster-label-warn, #d29922);
+      --cl-bad: var(--cluster-label-bad, #ff7b72);
+      --cl-focus: var(--cluster-label-focus, #58a6ff);
+      color-scheme: dark;
+    }
+  }
+
+  button {
+    font: inherit;
+    color: inherit;
+    margin: 0;
+    cursor: pointer;
+  }
+  .badge {
+    box-sizing: border-box;
+    width: 100%;
+    height: 100%;
+    display: grid;
+    grid-template-columns: 72px minmax(0, 1fr);
+    align-items: center;
+    column-gap: 12px;
+    padding: 0 12px;
+    background: var(--cl-bg);
+    border: 1px solid var(--cl-border);
+    border-radius: var(--cl-radius);
+    text-align: start;
+    overflow: hidden;
+  }
+  .badge:focus-visible,
+  a:focus-visible,
+  .close:focus-visible {
+    outline: 2px solid var(--cl-focus);
+    outline-offset: 2px;
+  }
+  .lines {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+  }
+  .lines > span,
+  .mark {
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .programme {
+    font-size: 12px;
+    color: var(--cl-muted);
+  }
+  .level {
+    font-size: 18px;
+    font-weight: 700;
+  }
+  .mark {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    font-size: 13px;
+    font-weight: 600;
+  }
+  :host([size='pill']) .badge {
+    display: flex;
+    gap: 6px;
+    padding: 0 10px 0 3px;
+    border-radius: 14px;
+  }
+  :host([size='pill']) .seal {
+    flex: none;
+    width: 22px;
+    height: 22px;
+  }
+  :host([size='pill']) .level {
+    font-size: 13px;
+  }
+  :host([size='pill']) .mark {
+    font-size: 12px;
+  }
+  :host([size='seal']) .badge {
+    display: flex;
+    flex-direction: column;
+    justify-content: center;
+    gap: 4px;
+    padding: 8px;
+    text-align: center;
+    border-radius: 72px 72px var(--cl-radius) var(--cl-radius);
+  }
+  :host([size='seal']) .seal {
+    width: 100px;
+    height: 100px;
+  }
+  :host([size='seal']) .mark {
+    display: block;
+    white-space: normal;
+    font-size: 12px;
+  }
+  :host([size='seal']) .mark .icon {
+    vertical-align: -0.2em;
+    margin-right: 3px;
+  }
+  :host([size='seal']) .level {
+    font-size: 16px;
+  }
+  .seal {
+    display: block;
+    width: 72px;
+    height: 72px;
+  }
+  .icon {
+    flex: none;
+    width: 1.1em;
+    height: 1.1em;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.8;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+  .icon .fill,
+  .sign .fill {
+    fill: currentColor;
+    stroke: none;
+  }
+  .icon .cut,
+  .sign .cut {
+    stroke: var(--cl-bg);
+  }
+
+  .rim { fill: var(--tone-dark); }
+  .disc { fill: var(--tone-light); }
+  .ring { fill: none; stroke: var(--tone-dark); stroke-width: 1.5; }
+  .net { fill: none; stroke: var(--tone-dark); stroke-width: 3; stroke-linejoin: round; }
+  .node, .star { fill: var(--tone-dark); }
+  .bronze { --tone-dark: #7a4a1f; --tone-light: #d9a066; }
+  .silver { --tone-dark: #5b636b; --tone-light: #d4d9de; }
+  .gold { --tone-dark: #8a6500; --tone-light: #f0c850; }
+  .strike { stroke: var(--cl-bad); stroke-width: 7; stroke-linecap: round; }
+  .blank { fill: none; stroke: var(--cl-border); stroke-width: 2; stroke-dasharray: 6 5; }
+  .sign {
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.6;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+
+  .s-valid .mark { color: var(--cl-ok); }
+  .s-expired .mark, .s-unknown .mark, .s-loading .mark { color: var(--cl-muted); }
+  .s-expired .seal { filter: grayscale(1); opacity: 0.55; }
+  .s-revoked .mark { color: var(--cl-bad); }
+  .s-revoked .level { text-decoration: line-through; }
+  .s-invalid, .s-mismatch { color: var(--cl-warn); }
+  .s-invalid .mark, .s-mismatch .mark, .s-invalid .level, .s-mismatch .level { color: var(--cl-warn); }
+
+  @media (prefers-reduced-motion: no-preference) {
+    .badge > * { animation: fade 0.2s ease-out; }
+    @keyframes fade { from { opacity: 0; } }
+  }
+
+  dialog {
+    box-sizing: border-box;
+    width: min(34rem, calc(100vw - 2rem));
+    max-height: calc(100vh - 2rem);
+    padding: 0;
+    background: var(--cl-bg);
+    color: var(--cl-fg);
+    border: 1px solid var(--cl-border);
+    border-radius: var(--cl-radius);
+  }
+  dialog::backdrop { background: rgb(0 0 0 / 0.55); }
+  .sheet { padding: 20px 24px; }
+  header { display: flex; gap: 16px; align-items: center; }
+  header .seal { width: 64px; height: 64px; flex: none; }
+  h2 { font-size: 18px; margin: 0 0 4px; }
+  h3 { font-size: 14px; margin: 16px 0 6px; }
+  .issuer { margin: 0; color: var(--cl-muted); }
+  .issuer strong { display: block; font: 700 20px/1.2 ui-monospace, Menlo, Consolas, monospace; color: var(--cl-fg); word-break: break-all; }
+  .meaning { display: flex; gap: 8px; margin: 16px 0 0; font-weight: 600; }
+  .meaning .icon { margin-top: 1px; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 16px 0 0; }
+  dt { color: var(--cl-muted); }
+  dd { margin: 0; }
+  ul { list-style: none; padding: 0; margin: 0; display: grid; gap: 4px; }
+  li { display: flex; gap: 8px; align-items: baseline; }
+  li .icon { align-self: center; }
+  .detail { color: var(--cl-muted); word-break: break-all; }
+  .passed { color: var(--cl-ok); }
+  .failed { color: var(--cl-warn); }
+  .skipped { color: var(--cl-muted); }
+  .actions { display: flex; flex-wrap: wrap; gap: 12px; justify-content: space-between; align-items: center; margin-top: 20px; }
+  a { color: var(--cl-focus); font-weight: 600; }
+  .close {
+    padding: 6px 16px;
+    background: var(--cl-bg);
+    border: 1px solid var(--cl-border);
+    border-radius: 8px;
+  }
+`;
