@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { endOfDay } from '../domain/dates.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { clusterNotFound, invalid } from '../errors.ts';
-import { labelClaim } from '../registry/search.ts';
+import { labelClaim } from '../domain/claims.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
 import { drawBadge, type BadgeLang } from './draw.ts';

@@ -1,7 +1,7 @@
 import { parseRevocation } from '../domain/clusters.ts';
 import { effectiveStatus, type AwardInput } from '../domain/labels.ts';
 import type { Label } from '../domain/types.ts';
-import { parseAwardInput, parseRenewalInput } from '../routes/admin.ts';
+import { parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
 import type { Cli, Command, OptionSpec } from './command.ts';
 
 const awardOptions: Record<string, OptionSpec> = {

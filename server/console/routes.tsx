@@ -7,9 +7,9 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { verifyChain } from '../audit/log.ts';
 import { ApiTokens, requireRole, type Principal, type Role } from '../auth/index.ts';
 import { isClusterId, parseClusterInput, parseClusterPatch, parseRevocation } from '../domain/clusters.ts';
-import { isIsoDate, utcDate } from '../domain/dates.ts';
-import type { AwardInput } from '../domain/labels.ts';
-import { isLevel, LEVELS, type Cluster } from '../domain/types.ts';
+import { utcDate } from '../domain/dates.ts';
+import { parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
+import type { Cluster } from '../domain/types.ts';
 import { AppError, clusterNotFound, invalid } from '../errors.ts';
 import { Outbox } from '../reminders/outbox.ts';
 import type { Services } from '../services.ts';
@@ -272,10 +272,10 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
       }
     });
 
-  labelAction('award', 'awarded', (id, form, actor) => registry.award(id, awardInput(form), actor));
-  labelAction('upgrade', 'upgraded', (id, form, actor) => registry.upgrade(id, awardInput(form), actor));
+  labelAction('award', 'awarded', (id, form, actor) => registry.award(id, parseAwardInput(form), actor));
+  labelAction('upgrade', 'upgraded', (id, form, actor) => registry.upgrade(id, parseAwardInput(form), actor));
   labelAction('renew', 'renewed', (id, form, actor) =>
-    registry.renew(id, { validUntil: optionalDate(form.validUntil, 'validUntil'), assessmentRef: optionalText(form.assessmentRef, 'assessmentRef') }, actor),
+    registry.renew(id, parseRenewalInput(form), actor),
   );
 
   // Revoking and withdrawing take two steps: the first shows what will happen, the second (confirm=yes) does it.
@@ -461,30 +461,6 @@ function clusterValues(cluster: Cluster): Record<string, string> {
     portfolio: cluster.portfolio,
     sites: cluster.sites.join('\n'),
     contactEmail: cluster.contactEmail ?? '',
-  };
-}
-
-function optionalDate(value: string | undefined, field: string): string | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed) return undefined;
-  if (!isIsoDate(trimmed)) throw invalid('invalid_date', `The field "${field}" must be a real date written YYYY-MM-DD.`);
-  return trimmed;
-}
-
-function optionalText(value: string | undefined, field: string): string | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed) return undefined;
-  if (trimmed.length > 200 || /[\u0000-\u001f\u007f]/.test(trimmed)) throw invalid('invalid_field', `The field "${field}" must be at most 200 characters without control characters.`);
-  return trimmed;
-}
-
-function awardInput(form: Record<string, string>): AwardInput {
-  if (!isLevel(form.level)) throw invalid('unknown_level', `The level must be one of ${LEVELS.join(', ')}.`);
-  return {
-    level: form.level,
-    awarded: optionalDate(form.awarded, 'awarded'),
-    validUntil: optionalDate(form.validUntil, 'validUntil'),
-    assessmentRef: optionalText(form.assessmentRef, 'assessmentRef'),
   };
 }
 

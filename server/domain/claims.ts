@@ -25,25 +25,29 @@ export interface AttestationClaims {
   cluster: { name: string; sites: string[] };
 }
 
+type ClaimedLabel = Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>;
+
+/** What a token says of a cluster's current label at `now`; pages and badge images state it in the same terms. */
+export function labelClaim(label: ClaimedLabel | undefined, now: Date): LabelClaim {
+  if (!label) return { status: 'none' };
+  const status = tokenStatus(label, now);
+  const claim: LabelClaim = { status, level: label.level, awarded: label.awarded, validUntil: label.validUntil };
+  if (status === 'revoked') {
+    claim.revokedAt = label.revokedAt!;
+    claim.reason = label.publicReason ?? '';
+  }
+  return claim;
+}
+
 /**
  * The statement the issuer signs about a cluster at `now`. A valid label's token
  * never outlives the label: `exp` stops at the end of its last day.
  */
 export function buildClaims(cluster: Cluster, label: Label | undefined, now: Date, options: { issuer: string; ttl: number }): AttestationClaims {
   const iat = Math.floor(now.getTime() / 1000);
-  const status = tokenStatus(label, now);
+  const claim = labelClaim(label, now);
   let exp = iat + options.ttl;
-  if (status === 'valid') exp = Math.min(exp, Math.floor(endOfDay(label!.validUntil).getTime() / 1000));
-  const claim: LabelClaim = { status };
-  if (label) {
-    claim.level = label.level;
-    claim.awarded = label.awarded;
-    claim.validUntil = label.validUntil;
-  }
-  if (status === 'revoked') {
-    claim.revokedAt = label!.revokedAt!;
-    claim.reason = label!.publicReason ?? '';
-  }
+  if (claim.status === 'valid') exp = Math.min(exp, Math.floor(endOfDay(label!.validUntil).getTime() / 1000));
   return {
     iss: options.issuer,
     sub: cluster.id,

@@ -1,6 +1,6 @@
 import { conflict, invalid } from '../errors.ts';
-import { addYears, endOfDay, endOfMonthAfter, utcDate } from './dates.ts';
-import { levelRank, type IsoDate, type Label, type LabelStatus, type Level, type TokenStatus } from './types.ts';
+import { addYears, endOfDay, endOfMonthAfter, isIsoDate, utcDate } from './dates.ts';
+import { isLevel, LEVELS, levelRank, type IsoDate, type Label, type LabelStatus, type Level, type TokenStatus } from './types.ts';
 
 /** Validity periods in whole months, per level: the first award, and each renewal. */
 export interface Periods {
@@ -14,7 +14,7 @@ export function effectiveStatus(label: Pick<Label, 'status' | 'validUntil'>, now
 }
 
 /** What a token says of a cluster whose current label is `label`. */
-export function tokenStatus(label: Label | undefined, now: Date): TokenStatus {
+export function tokenStatus(label: Pick<Label, 'status' | 'validUntil'> | undefined, now: Date): TokenStatus {
   if (!label) return 'none';
   const status = effectiveStatus(label, now);
   if (status === 'valid' || status === 'revoked') return status;
@@ -118,4 +118,43 @@ export function checkWithdrawable(current: Label | undefined, now: Date): Label 
 function requireCurrent(current: Label | undefined): Label {
   if (!current) throw conflict('no_current_label', 'The cluster has no label.');
   return current;
+}
+
+// ── input, from JSON, forms and command lines alike ──────────────────────
+
+const shown = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice(0, 60);
+const absent = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+function optionalDate(value: unknown, field: string): IsoDate | undefined {
+  if (absent(value)) return undefined;
+  const date = typeof value === 'string' ? value.trim() : value;
+  if (!isIsoDate(date)) throw invalid('invalid_date', `The field "${field}" must be a real calendar date written YYYY-MM-DD; it is ${shown(value)}.`);
+  return date;
+}
+
+function optionalText(value: unknown, field: string, max: number): string | undefined {
+  if (absent(value)) return undefined;
+  if (typeof value !== 'string') throw invalid('invalid_field', `The field "${field}" must be text.`);
+  const trimmed = value.trim();
+  if (trimmed.length > max || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw invalid('invalid_field', `The field "${field}" must be at most ${max} characters without control characters.`);
+  }
+  return trimmed;
+}
+
+/** The fields of an award or an upgrade; empty values count as absent. */
+export function parseAwardInput(input: Record<string, unknown>): AwardInput {
+  if (absent(input.level)) throw invalid('missing_field', 'The field "level" is required.');
+  if (!isLevel(input.level)) throw invalid('unknown_level', `The level must be one of ${LEVELS.join(', ')}; it is ${shown(input.level)}.`);
+  return {
+    level: input.level,
+    awarded: optionalDate(input.awarded, 'awarded'),
+    validUntil: optionalDate(input.validUntil, 'validUntil'),
+    assessmentRef: optionalText(input.assessmentRef, 'assessmentRef', 100),
+  };
+}
+
+/** The fields of a renewal. */
+export function parseRenewalInput(input: Record<string, unknown>): RenewalInput {
+  return { validUntil: optionalDate(input.validUntil, 'validUntil'), assessmentRef: optionalText(input.assessmentRef, 'assessmentRef', 100) };
 }

@@ -1,7 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { utcDate } from '../domain/dates.ts';
-import type { LabelClaim } from '../domain/claims.ts';
-import { tokenStatus } from '../domain/labels.ts';
+import { labelClaim, type LabelClaim } from '../domain/claims.ts';
 import { isLevel, type Cluster, type Label, type LabelStatus, type Level, type TokenStatus } from '../domain/types.ts';
 import { invalid } from '../errors.ts';
 import type { Db, Dialect } from './database.ts';
@@ -243,19 +242,6 @@ function toEntry(row: Row, now: Date): RegisterEntry {
   if (row.label_id === null) return { cluster, label: labelClaim(undefined, now) };
   const label = { level: row.level as Level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status as LabelStatus, revokedAt: row.revoked_at, publicReason: row.public_reason };
   return { cluster, label: labelClaim(label, now) };
-}
-
-/** What a token would say of a cluster's current label at `now`: the register states it in the same terms. */
-export function labelClaim(label: Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'> | undefined, now: Date): LabelClaim {
-  if (!label) return { status: 'none' };
-  // tokenStatus reads only the status and the last day.
-  const status = tokenStatus(label as Label, now);
-  const claim: LabelClaim = { status, level: label.level, awarded: label.awarded, validUntil: label.validUntil };
-  if (status === 'revoked') {
-    claim.revokedAt = label.revokedAt!;
-    claim.reason = label.publicReason ?? '';
-  }
-  return claim;
 }
 
 /** The countries that have a registered cluster, in code order: one index seek each, not a scan. */

@@ -3,9 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { verifyChain } from '../audit/log.ts';
 import { ApiTokens, authenticate, bearerToken, principalOf, requireRole, type AuthEnv } from '../auth/index.ts';
 import { isClusterId, parseClusterInput, parseClusterPatch, parseRevocation } from '../domain/clusters.ts';
-import { isIsoDate } from '../domain/dates.ts';
-import { effectiveStatus, type AwardInput, type RenewalInput } from '../domain/labels.ts';
-import { isLevel, LEVELS, type Cluster, type Label } from '../domain/types.ts';
+import { effectiveStatus, parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
+import type { Cluster, Label } from '../domain/types.ts';
 import { AppError, clusterNotFound, invalid } from '../errors.ts';
 import type { Services } from '../services.ts';
 
@@ -199,40 +198,6 @@ function nestedDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-/** The fields of an award or an upgrade (the CLI checks its options with it too). */
-export function parseAwardInput(body: Record<string, unknown>): AwardInput {
-  if (body.level === undefined) throw invalid('missing_field', 'The field "level" is required.');
-  if (!isLevel(body.level)) throw invalid('unknown_level', `The level must be one of ${LEVELS.join(', ')}; it is ${shown(body.level)}.`);
-  return {
-    level: body.level,
-    awarded: optionalDate(body.awarded, 'awarded'),
-    validUntil: optionalDate(body.validUntil, 'validUntil'),
-    assessmentRef: optionalText(body.assessmentRef, 'assessmentRef', 100),
-  };
-}
-
-/** The fields of a renewal. */
-export function parseRenewalInput(body: Record<string, unknown>): RenewalInput {
-  return { validUntil: optionalDate(body.validUntil, 'validUntil'), assessmentRef: optionalText(body.assessmentRef, 'assessmentRef', 100) };
-}
-
-function optionalDate(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isIsoDate(value)) throw invalid('invalid_date', `The field "${field}" must be a real calendar date written YYYY-MM-DD; it is ${shown(value)}.`);
-  return value;
-}
-
-function optionalText(value: unknown, field: string, max: number): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid('invalid_field', `The field "${field}" must be text.`);
-  const trimmed = value.trim();
-  if (trimmed.length > max || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw invalid('invalid_field', `The field "${field}" must be at most ${max} characters without control characters.`);
-  }
-  return trimmed || undefined;
-}
-
-const shown = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice(0, 60);
 
 /** The `:id` of the path; an id that cannot exist is as unknown as one that does not. */
 function clusterIdParam(id: string): string {
