@@ -1,10 +1,11 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { createServer as createHttpServer } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Demo } from '../../demo/serve.ts';
+import { seedDemo } from '../../server/seed.ts';
 import { chromiumArgs, requireChromium } from '../support/chromium.ts';
-import { createTestCluster, startTestServer, type TestServer } from '../support/server.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 import { createUser, PASSWORD } from '../server/console-client.ts';
 
 const freePort = () =>
@@ -15,36 +16,31 @@ const freePort = () =>
     });
   });
 
+/** The office's console and the demo cluster site, each on its own loopback origin, against one real issuer. */
 describe('console in Chromium', () => {
   let server: TestServer;
   let issuer: ServerType;
-  let site: ReturnType<typeof createHttpServer>;
+  let demo: Demo;
   let browser: Browser;
   let issuerUrl: string;
-  let siteUrl: string;
+  let galleryUrl: string;
 
   beforeAll(async () => {
-    const [issuerPort, sitePort] = [await freePort(), await freePort()];
-    issuerUrl = `http://127.0.0.1:${issuerPort}`;
-    siteUrl = `http://127.0.0.1:${sitePort}`;
+    const [issuerPort, demoPort, faultyPort] = [await freePort(), await freePort(), await freePort()];
+    issuerUrl = `http://localhost:${issuerPort}`;
+    galleryUrl = `http://localhost:${demoPort}/gallery`;
     server = await startTestServer('sqlite', { env: { PUBLIC_URL: issuerUrl } });
     if (!server.widget.code) throw new Error('The widget is not built: run npx vite build (npm test does) before the browser tests.');
+    await seedDemo(server.registry, { sites: [`http://localhost:${demoPort}`], now: server.now() });
     issuer = serve({ fetch: server.app.fetch, port: issuerPort, hostname: '127.0.0.1' });
-    // The cluster's own website, with the snippet pasted in as the console shows it.
-    site = createHttpServer((_req, res) => {
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(`<!doctype html><html lang="en"><title>Rhône Digital Health</title><body>
-        <script type="module" src="${issuerUrl}/widget.js"></script>
-        <cluster-label cluster="demo-unlabelled"><a href="${issuerUrl}/clusters/demo-unlabelled">verify</a></cluster-label></body></html>`);
-    }).listen(sitePort, '127.0.0.1');
-    await createTestCluster(server, 'demo-unlabelled', { name: 'Rhône Digital Health Cluster', sites: [siteUrl] });
+    demo = await startDemo({ issuerUrl, port: demoPort, faultyPort });
     await createUser(server, 'officer@office.test', 'officer');
     browser = await chromium.launch({ executablePath: requireChromium(), args: chromiumArgs });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await demo?.close();
     await new Promise((resolve) => issuer?.close(resolve));
     await server?.cleanup();
   });
@@ -66,8 +62,8 @@ describe('console in Chromium', () => {
 
     // The badge before: registered, no label.
     const before = await browser.newPage();
-    await before.goto(siteUrl);
-    await before.waitForSelector('cluster-label[state="unknown"]', { timeout: 15_000 });
+    await before.goto(galleryUrl);
+    await before.waitForSelector('cluster-label[cluster="demo-unlabelled"][state="unknown"]', { timeout: 15_000 });
     await before.close();
 
     await page.getByRole('link', { name: 'Clusters', exact: true }).click();
@@ -81,10 +77,10 @@ describe('console in Chromium', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toBe('The label is awarded.');
     expect(await server.registry.getCurrentLabel('demo-unlabelled')).toMatchObject({ level: 'silver', status: 'valid', assessmentRef: 'E2E-1' });
 
-    // The same snippet, loaded afresh, now shows the held label.
+    // The demo site, loaded afresh, now shows the held label.
     const after = await browser.newPage();
-    await after.goto(siteUrl);
-    await after.waitForSelector('cluster-label[state="valid"]', { timeout: 15_000 });
+    await after.goto(galleryUrl);
+    await after.waitForSelector('cluster-label[cluster="demo-unlabelled"][state="valid"]', { timeout: 15_000 });
     await after.close();
     // The console runs under a strict CSP without a single script: nothing may have been blocked or failed.
     expect(errors).toEqual([]);
