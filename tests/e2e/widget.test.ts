@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,5 +174,43 @@ describe('the widget on the demo site, against the real issuer', () => {
     await badge.getByRole('button').click();
     expect(await badge.getByRole('dialog').textContent()).toContain('The benchmarking evidence was found to be incomplete.');
     await context.close();
+  });
+
+  it('inside a frame, judges the top-level page’s origin, not the frame’s', async () => {
+    // Site builders embed custom HTML in a frame of another origin. A loopback site of its
+    // own, listed as http://localhost:PORT and so unlisted as http://127.0.0.1:PORT.
+    const port = await freePort();
+    const listed = `http://localhost:${port}`;
+    const unlisted = `http://127.0.0.1:${port}`;
+    await server.registry.createCluster({ id: 'framed', name: 'Framed Cluster', organisation: 'Test', country: 'DE', portfolio: 'Frames', sites: [listed], contactEmail: null }, 'test');
+    await server.registry.award('framed', { level: 'gold' }, 'test');
+    const page = (body: string) => `<!doctype html><html lang="en"><title>frame</title>${body}</html>`;
+    const frameSite = createHttpServer((request, response) => {
+      const host = request.headers.host === `localhost:${port}` ? listed : unlisted;
+      const other = host === listed ? unlisted : listed;
+      response.setHeader('Content-Type', 'text/html; charset=utf-8');
+      response.end(
+        request.url === '/framing'
+          ? page(`<iframe src="${other}/framed-badge"></iframe>`)
+          : page(`<script type="module" src="${issuer}/widget.js"></script><cluster-label cluster="framed"><a href="${issuer}/clusters/framed">verify</a></cluster-label>`),
+      );
+    });
+    await new Promise<void>((resolve) => frameSite.listen(port, '127.0.0.1', resolve));
+    const context = await browser.newContext();
+    const stateIn = async (url: string) => {
+      const tab = await context.newPage();
+      await tab.goto(url);
+      const badge = tab.frameLocator('iframe').locator('cluster-label');
+      await expect.poll(() => badge.getAttribute('state'), { timeout: 15_000 }).toMatch(/^(?!loading$)[a-z]+$/);
+      return badge.getAttribute('state');
+    };
+    try {
+      // A listed frame on an unlisted page is not this site; an unlisted frame on a listed page is.
+      expect(await stateIn(`${unlisted}/framing`)).toBe('mismatch');
+      expect(await stateIn(`${listed}/framing`)).toBe('valid');
+    } finally {
+      await context.close();
+      await new Promise((resolve) => frameSite.close(resolve));
+    }
   });
 });
