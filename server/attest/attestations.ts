@@ -66,12 +66,12 @@ export class Attestations {
   }
 
   async #sign(clusterId: string): Promise<Attestation> {
-    const cluster = await this.#registry.getCluster(clusterId);
+    // Both reads at once: on PostgreSQL that is one round trip's wait instead of two.
+    const [cluster, label] = await Promise.all([this.#registry.getCluster(clusterId), this.#registry.getCurrentLabel(clusterId)]);
     if (!cluster) {
       this.#cache.delete(clusterId);
       throw clusterNotFound(clusterId);
     }
-    const label = await this.#registry.getCurrentLabel(clusterId);
     const claims = buildClaims(cluster, label, this.#options.now(), this.#options);
     const { token, kid } = await this.#keyring.signToken(claims, ATTESTATION_TYP);
     const attestation = { token, etag: `"${claims.jti}"`, claims, kid };

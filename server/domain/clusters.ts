@@ -1,4 +1,5 @@
 import { invalid } from '../errors.ts';
+import { hasUnsafeCharacters } from './text.ts';
 
 export interface ClusterInput {
   id: string;
@@ -28,8 +29,7 @@ function text(value: unknown, field: string, max: number, required: boolean): st
   if (typeof value !== 'string') throw invalid('invalid_field', `The field "${field}" must be text.`);
   const trimmed = value.normalize('NFC').trim();
   if (required && trimmed === '') throw invalid('missing_field', `The field "${field}" is required.`);
-  // Control characters have no place in a name and break CSV and logs.
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw invalid('invalid_field', `The field "${field}" contains control characters.`);
+  if (hasUnsafeCharacters(trimmed)) throw invalid('invalid_field', `The field "${field}" contains control, bidi-override or unpaired surrogate characters.`);
   if (trimmed.length > max) throw invalid('invalid_field', `The field "${field}" is longer than ${max} characters.`);
   return trimmed;
 }

@@ -1,6 +1,7 @@
 import { conflict, invalid } from '../errors.ts';
 import { addYears, endOfDay, endOfMonthAfter, isIsoDate, utcDate } from './dates.ts';
 import { isLevel, LEVELS, levelRank, type IsoDate, type Label, type LabelStatus, type Level, type TokenStatus } from './types.ts';
+import { hasUnsafeCharacters } from './text.ts';
 
 /** Validity periods in whole months, per level: the first award, and each renewal. */
 export interface Periods {
@@ -136,8 +137,8 @@ function optionalText(value: unknown, field: string, max: number): string | unde
   if (absent(value)) return undefined;
   if (typeof value !== 'string') throw invalid('invalid_field', `The field "${field}" must be text.`);
   const trimmed = value.trim();
-  if (trimmed.length > max || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw invalid('invalid_field', `The field "${field}" must be at most ${max} characters without control characters.`);
+  if (trimmed.length > max || hasUnsafeCharacters(trimmed)) {
+    throw invalid('invalid_field', `The field "${field}" must be at most ${max} characters without control, bidi-override or unpaired surrogate characters.`);
   }
   return trimmed;
 }

@@ -1,14 +1,24 @@
 // Attestation throughput against two baselines, measured side by side with wrk.
-//   npx tsx tests/bench/attestation.ts [--dialect sqlite|postgres] [--seconds 10] [--rounds 3]
+//   npx tsx tests/bench/attestation.ts [--dialect sqlite|postgres] [--seconds 10] [--rounds 3] [--etag miss|match] [--server tsx|built]
+//   [--pin]
+// --etag miss sends an If-None-Match that never matches (200s); --etag match sends each
+// cluster's current ETag (304s; the baselines answer 304 to theirs). --server built runs
+// dist/server/main.js (npm run build:server) instead of server/main.ts through tsx.
+// Every server's standard output goes to a file, as a log collector would take it: a pipe
+// this process did not read while wrk runs would fill and hold the logs in the server's memory.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig } from '../../server/config.ts';
 import { openServices } from '../../server/services.ts';
 
-const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'sqlite' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, clusters: { type: 'string', default: '200' }, etag: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'sqlite' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, clusters: { type: 'string', default: '200' }, etag: { type: 'string', default: 'none' }, server: { type: 'string', default: 'tsx' }, pin: { type: 'boolean', default: false } } });
+// --pin: every server on CPU 0 and wrk (one thread) on CPU 1, so client and server do not share a core.
+const pin = values.pin;
+if (!['none', 'miss', 'match'].includes(values.etag)) throw new Error('--etag must be miss or match');
+if (!['tsx', 'built'].includes(values.server)) throw new Error('--server must be tsx or built');
 const seconds = Number(values.seconds);
 const clusters = Number(values.clusters);
 
@@ -45,20 +55,45 @@ const env = { DATA_DIR: dataDir, SEED_DEMO: 'off', DEMO_PORT: '0', KEY_ENCRYPTIO
   await services.close();
 }
 
-const script = join(dataDir, 'rotate.lua');
-writeFileSync(
-  script,
-  `local i = 0
+/** A wrk script that rotates over the clusters, with `etags[i]` as If-None-Match when given. */
+function rotateScript(name: string, etags?: (i: number) => string): string {
+  const path = join(dataDir, `${name}.lua`);
+  const lua = (text: string) => `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  const table = etags ? `local etags = { ${Array.from({ length: clusters }, (_, i) => lua(etags(i + 1))).join(', ')} }\n` : '';
+  writeFileSync(
+    path,
+    `${table}local i = 0
 request = function()
   i = (i % ${clusters}) + 1
-  return wrk.format("GET", "/v1/clusters/bench-" .. i .. "/attestation"${values.etag ? ', { ["If-None-Match"] = "\\"nomatch\\"" }' : ''})
+  return wrk.format("GET", "/v1/clusters/bench-" .. i .. "/attestation"${etags ? ', { ["If-None-Match"] = etags[i] }' : ''})
 end
 `,
-);
+  );
+  return path;
+}
 
-function startProcess(args: string[], port: number, extra: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env, ...extra, PORT: String(port), PUBLIC_URL: `http://localhost:${port}` }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) => child.stdout!.on('data', (chunk: Buffer) => /ready|cluster-label issuer/.test(chunk.toString()) && resolve(child)));
+const children: ChildProcess[] = [];
+// A failed run must not leave servers behind on the benchmark's ports.
+process.on('exit', () => {
+  for (const child of children) child.kill();
+});
+
+const logFile = join(dataDir, 'server.log');
+const log = openSync(logFile, 'a');
+
+async function startProcess(args: string[], port: number, extra: Record<string, string> = {}): Promise<ChildProcess> {
+  const runner = args[0]!.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(pin ? 'taskset' : process.execPath, [...(pin ? ['-c', '0', process.execPath] : []), ...runner, ...args], { env: { ...process.env, ...env, ...extra, PORT: String(port), PUBLIC_URL: `http://localhost:${port}` }, stdio: ['ignore', log, 'inherit'] });
+  children.push(child);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${args[0]} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/v1/clusters/bench-1/attestation`)).status === 200) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function rssMb(pid: number): number {
@@ -68,10 +103,15 @@ function rssMb(pid: number): number {
 
 interface Run { rps: number; p99: number; errors: number; rss: number }
 
-function wrk(port: number, pid: number): Run {
+async function wrk(port: number, pid: number, script: string): Promise<Run> {
   let peak = 0;
+  // wrk runs as a child while this process samples the server's memory.
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200);
-  const out = spawnSync('wrk', ['-t2', '-c64', `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${port}`], { encoding: 'utf8' }).stdout;
+  const args = [`-t${pin ? 1 : 2}`, '-c64', `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${port}`];
+  const child = spawn(pin ? 'taskset' : 'wrk', pin ? ['-c', '1', 'wrk', ...args] : args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
   clearInterval(sampler);
   peak = Math.max(peak, rssMb(pid));
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
@@ -81,20 +121,30 @@ function wrk(port: number, pid: number): Run {
   return { rps, p99, errors, rss: peak };
 }
 
-const ours = await startProcess(['server/main.ts'], 18787);
+const ours = await startProcess([values.server === 'built' ? 'dist/server/main.js' : 'server/main.ts'], 18787);
+const idleRss = rssMb(ours.pid!);
 const bodySize = (await (await fetch('http://127.0.0.1:18787/v1/clusters/bench-1/attestation')).text()).length;
+// The tokens stay cached (and their ETags the same) for half their lifetime, longer than a run.
+const etags: string[] = [];
+for (let i = 1; i <= clusters; i++) etags[i] = (await fetch(`http://127.0.0.1:18787/v1/clusters/bench-${i}/attestation`)).headers.get('etag')!;
+const BASELINE_ETAG = '"0123456789abcdefghijkl"';
+const oursScript = rotateScript('ours', values.etag === 'match' ? (i) => etags[i]! : values.etag === 'miss' ? () => '"nomatch"' : undefined);
+const baselineScript = rotateScript('baseline', values.etag === 'match' ? () => BASELINE_ETAG : values.etag === 'miss' ? () => '"nomatch"' : undefined);
 const hono = await startProcess(['tests/bench/baseline-hono.ts'], 18788, { BODY_SIZE: String(bodySize) });
 const node = await startProcess(['tests/bench/baseline-node.ts'], 18789, { BODY_SIZE: String(bodySize) });
 
 const targets = [
-  ['cluster-label', 18787, ours],
-  ['bare Hono', 18788, hono],
-  ['bare node:http', 18789, node],
+  ['cluster-label', 18787, ours, oursScript],
+  ['bare Hono', 18788, hono, baselineScript],
+  ['bare node:http', 18789, node, baselineScript],
 ] as const;
 const results: Record<string, Run[]> = {};
 for (let round = 0; round < Number(values.rounds); round++) {
-  for (const [name, port, child] of targets) (results[name] ??= []).push(wrk(port, child.pid!));
+  for (const [name, port, child, script] of targets) (results[name] ??= []).push(await wrk(port, child.pid!, script));
 }
+// Tried twice: the connection kept alive from before the runs has been closed by the server.
+const check = () => fetch(`http://127.0.0.1:18787/v1/clusters/bench-1/attestation`, values.etag === 'match' ? { headers: { 'If-None-Match': etags[1]! } } : {});
+const after = await check().catch(check);
 for (const [, , child] of targets) child.kill();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -102,8 +152,9 @@ const summary = Object.fromEntries(Object.entries(results).map(([name, runs]) =>
 const o = summary['cluster-label']!;
 const h = summary['bare Hono']!;
 const n = summary['bare node:http']!;
-console.log(`attestation benchmark — ${values.dialect}, ${clusters} clusters, wrk -t2 -c64 -d${seconds}s × ${values.rounds} rounds, body ${bodySize} B${values.etag ? ', If-None-Match (miss)' : ''}`);
+console.log(`attestation benchmark — ${values.dialect}, ${clusters} clusters, wrk -t${pin ? '1 (pinned: servers on CPU 0, wrk on CPU 1)' : 2} -c64 -d${seconds}s × ${values.rounds} rounds, body ${bodySize} B${values.etag === 'none' ? '' : `, If-None-Match (${values.etag}: last answer ${after.status})`}, server ${values.server}`);
 for (const [name, s] of Object.entries(summary)) {
   console.log(`  ${name.padEnd(16)} ${s.rps.toFixed(0).padStart(7)} req/s   p99 ${s.p99.toFixed(2).padStart(6)} ms   errors ${s.errors}   peak RSS ${s.rss.toFixed(0)} MB`);
 }
+console.log(`  cluster-label idle RSS ${idleRss.toFixed(0)} MB (target peak < 150 MB); request log ${(statSync(logFile).size / 1024 / 1024).toFixed(0)} MB`);
 console.log(`  ratio to bare Hono: ${(o.rps / h.rps).toFixed(2)}× req/s, ${(o.p99 / h.p99).toFixed(2)}× p99;  to bare node:http: ${(o.rps / n.rps).toFixed(2)}× req/s`);
