@@ -11,10 +11,10 @@
  * last statement of its evaluation, seen by an init script; requests are counted on the
  * issuer's side, so a response served from the browser's HTTP cache does not count.
  */
+import { freePort } from '../support/ports.ts';
 import { serve } from '@hono/node-server';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { startDemo } from '../../demo/serve.ts';
@@ -25,13 +25,6 @@ import { startTestServer } from '../support/server.ts';
 const { values } = parseArgs({ options: { loads: { type: 'string', default: '20' } } });
 const loads = Number(values.loads);
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 const bundle = readFileSync(new URL('../../dist/widget/cluster-label.js', import.meta.url));
 const gzip = gzipSync(bundle, { level: 9 }).length;

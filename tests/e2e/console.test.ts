@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
+import { freePort } from '../support/ports.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../demo/serve.ts';
 import { seedDemo } from '../../server/seed.ts';
@@ -8,13 +8,6 @@ import { chromiumArgs, requireChromium } from '../support/chromium.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createUser, PASSWORD } from '../server/console-client.ts';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe: Server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 /** The office's console and the demo cluster site, each on its own loopback origin, against one real issuer. */
 describe('console in Chromium', () => {

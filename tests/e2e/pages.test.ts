@@ -1,19 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { createServer, type AddressInfo } from 'node:net';
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from '../support/ports.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../server/seed.ts';
 import { chromiumArgs, requireChromium } from '../support/chromium.ts';
 import { createTestCluster, startTestServer, type TestServer } from '../support/server.ts';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 /** Runs axe-core in the page for WCAG 2.1 A and AA; returns each violation's id and the elements it found. */
 async function axeViolations(page: Page): Promise<string[]> {
