@@ -1,23 +1,58 @@
-import { defineConfig } from 'vitest/config';
-import { playwright } from '@vitest/browser-playwright';
+/// <reference types="vitest/config" />
+import { relative, resolve } from 'node:path';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { chromiumArgs, findChromium } from './tests/support/chromium.ts';
 
-const executablePath = findChromium();
+const serverOutDir = 'dist/server';
 
-export default defineConfig({
+/**
+ * The built server reads files that live beside its sources (the register's CSS, the demo
+ * site, the built widget): each bundled module keeps its own `import.meta.url`, written
+ * relative to the bundle, so the checkout can move.
+ */
+function sourceImportMetaUrl(): Plugin {
+  return {
+    name: 'source-import-meta-url',
+    apply: 'build',
+    applyToEnvironment: (environment) => environment.name === 'ssr',
+    transform(code, id) {
+      if (id.includes('/node_modules/') || !code.includes('import.meta.url')) return;
+      const source = relative(resolve(serverOutDir), id).replaceAll('\\', '/');
+      return { code: code.replaceAll('import.meta.url', `new URL(${JSON.stringify(source)}, import.meta.url).href`), map: null };
+    },
+  };
+}
+
+export default defineConfig(async (): Promise<UserConfig> => ({
   // The browser tests read the Wycheproof vectors from ../shared/testvectors.
   server: { fs: { allow: ['.', '../shared/testvectors'] } },
-  // `npm run build`: the widget as one self-contained ES module (Lit and jose inside).
-  build: {
-    outDir: 'dist/widget',
-    emptyOutDir: true,
-    target: 'es2022',
-    lib: {
-      entry: 'widget/define.ts',
-      formats: ['es'],
-      fileName: () => 'cluster-label.js',
+  plugins: [sourceImportMetaUrl()],
+  // `npm run build` (`vite build`) builds both environments in one run.
+  builder: {},
+  environments: {
+    // The widget as one self-contained ES module (Lit inside).
+    client: {
+      build: {
+        outDir: 'dist/widget',
+        emptyOutDir: true,
+        target: 'es2022',
+        lib: { entry: 'widget/define.ts', formats: ['es'], fileName: () => 'cluster-label.js' },
+        // Fully minified: a library build keeps its whitespace for other bundlers, but this
+        // file goes to every visitor as it is.
+        rolldownOptions: { output: { codeSplitting: false, minify: true } },
+      },
     },
-    rolldownOptions: { output: { codeSplitting: false } },
+    // The server as JavaScript for Node; packages stay in node_modules.
+    ssr: {
+      build: {
+        outDir: serverOutDir,
+        emptyOutDir: true,
+        target: 'node20',
+        ssr: 'server/main.ts',
+        // Every chunk directly in outDir: the relative URLs above are written for that folder.
+        rolldownOptions: { output: { chunkFileNames: '[name]-[hash].js' } },
+      },
+    },
   },
   test: {
     projects: [
@@ -41,7 +76,8 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
-            provider: playwright({ launchOptions: { executablePath, args: chromiumArgs } }),
+            // Loaded only when tests run: the builds behind `npm start` need none of it.
+            provider: process.env.VITEST ? (await import('@vitest/browser-playwright')).playwright({ launchOptions: { executablePath: findChromium(), args: chromiumArgs } }) : undefined,
             instances: [{ browser: 'chromium' }],
             screenshotFailures: false,
           },
@@ -60,4 +96,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
+import { routePath } from 'hono/route';
 import { sql } from 'kysely';
 import { AppError, errorBody } from './errors.ts';
-import type { Logger } from './log.ts';
+import { RequestLog, type Logger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { consoleRoutes } from './console/index.ts';
 import { reminderChannels } from './reminders/config.ts';
@@ -17,20 +18,22 @@ export interface AppDeps {
   services: Services;
   widget: WidgetAssets;
   logger: Logger;
+  /** Where requests are recorded; its owner writes the counts out periodically (`flush`). */
+  requestLog?: RequestLog;
 }
 
 /** Paths that answer in JSON; everything else is a page for people. */
 const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/.well-known/') || path.startsWith('/widget') || path === '/healthz' || path === '/openapi.json';
 
 /** Builds the issuer's HTTP app from its dependencies; it opens no port. */
-export function createApp({ services, widget, logger }: AppDeps) {
+export function createApp({ services, widget, logger, requestLog = new RequestLog(logger) }: AppDeps) {
   const app = new Hono();
 
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    // Path and status only: the client's address and headers stay out of the logs.
-    logger.info('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+    // The route that answered and the status only: no path, no address, no header.
+    requestLog.record(c.req.method, routePath(c), c.res.status, performance.now() - started);
   });
 
   app.get('/healthz', async (c) => {

@@ -22,7 +22,8 @@ export const notFound = (code: string, message: string) => new AppError(404, cod
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const unavailable = (code: string, message: string) => new AppError(503, code, message);
 
-export const clusterNotFound = (id: string) => notFound('cluster_not_found', `No cluster with the id "${id}" is registered.`);
+/** The id asked for is not repeated: an id is part of an address, and addresses end up in logs and caches. */
+export const clusterNotFound = () => notFound('cluster_not_found', 'No cluster with this id is registered.');
 
 /** The JSON body every `/v1/…` error has. */
 export function errorBody(code: string, message: string) {

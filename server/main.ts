@@ -3,13 +3,15 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
-import { jsonLogger } from './log.ts';
+import { jsonLogger, RequestLog } from './log.ts';
 import { seedDemo } from './seed.ts';
 import { openServices } from './services.ts';
 import { loadWidgetAssets } from './widget-assets.ts';
 import { ReminderWorker } from './reminders/worker.ts';
 
 const logger = jsonLogger();
+/** How often the counts of successful public reads are written to the log. */
+const REQUEST_LOG_SECONDS = 60;
 
 function fail(error: unknown): never {
   const { code, message } = error as { code?: string; message?: string };
@@ -26,7 +28,8 @@ async function main() {
   }
   const widget = loadWidgetAssets();
   if (!widget.code) logger.warn('widget_not_built', { hint: 'run npm run build' });
-  const app = createApp({ services, widget, logger });
+  const requestLog = new RequestLog(logger);
+  const app = createApp({ services, widget, logger, requestLog });
 
   const server = serve({ fetch: app.fetch, port: config.port });
   await new Promise<void>((resolve, reject) => {
@@ -61,6 +64,7 @@ async function main() {
     every(config.keyRefreshSeconds, 'key_refresh', async () => {
       if (await services.keyring.refresh()) logger.info('keys_changed', { signingKid: services.keyring.currentKid });
     }),
+    every(REQUEST_LOG_SECONDS, 'request_log', async () => requestLog.flush()),
     every(config.reminders.intervalSeconds, 'reminders', async () => {
       const round = await reminders.tick();
       if (round.queued || round.sent || round.failed) logger.info('reminders', { ...round });
@@ -97,6 +101,7 @@ async function main() {
       server.close(() => resolve());
       (server as import('node:http').Server).closeIdleConnections();
     });
+    requestLog.flush();
     await services.close();
     process.exit(0);
   };

@@ -212,9 +212,10 @@ const schemas: Record<string, Schema> = {
       items: object({ id: text, name: text, organisation: text, country: text, portfolio: text, sites: { type: 'array', items: text }, label: ref('LabelClaim'), url: { type: 'string', description: 'The cluster’s verification page.' } }),
     },
     total: integer,
-    page: integer,
+    page: { ...integer, description: 'The page number asked for; absent on a page reached by `after`.' },
     pageSize: integer,
-  }),
+    next: { ...nullable(text), description: 'The address of the next page (with `after`); null on the last page.' },
+  }, ['page']),
 };
 
 const publicFailure = (description: string, ...codes: string[]) => ({ ...failure(description, ...codes), headers: { 'Access-Control-Allow-Origin': { schema: { type: 'string', enum: ['*'] } } } });
@@ -353,7 +354,12 @@ const paths = {
     get: {
       tags: ['register'],
       summary: 'The public register as JSON, a page at a time',
-      parameters: [...registerFilters, integerQuery('page', 'Page number.', 1, 1_000_000, 1), integerQuery('pageSize', 'Clusters a page.', 1, 100, 50)],
+      parameters: [
+        ...registerFilters,
+        integerQuery('page', 'Page number (not with `after`).', 1, 1_000_000, 1),
+        integerQuery('pageSize', 'Clusters a page.', 1, 100, 50),
+        { name: 'after', in: 'query', required: false, description: 'Where the page starts: the cursor in the previous page’s `next` link, for the same `sort`. Opaque; each page costs the same however deep.', schema: { type: 'string', maxLength: 2000, pattern: '^[A-Za-z0-9_-]+$' } },
+      ],
       responses: { '200': ok('One page of the register.', ref('RegisterPage')), ...publicQueryFailure },
     },
   },

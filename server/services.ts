@@ -25,6 +25,15 @@ export async function openServices(config: Config, options: { now?: () => Date; 
     await keyring.start();
     const registry = new Registry(database, { periods: config, signer: keyring, now });
     const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now });
+    // Changes other instances announce: drop the tokens they made stale, read changed keys.
+    await database.listen((change) => {
+      if (change.kind === 'cluster') return attestations.drop(change.id);
+      if (change.kind === 'register') return attestations.clear();
+      // A revoked key's tokens stop being served once the keys are read again.
+      if (change.kind === 'missed') attestations.clear();
+      // Should the read fail, the periodic key refresh tries again.
+      keyring.refresh().catch(() => {});
+    });
     return { config, database, keyring, registry, attestations, now, close: () => database.close() };
   } catch (error) {
     await database.close();

@@ -1,4 +1,4 @@
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { checkCluster, type Verdict } from './check.ts';
 import type { CheckEnv } from './env.ts';
 import { nextCheckIn } from './schedule.ts';
@@ -54,6 +54,7 @@ export class ClusterLabel extends LitElement {
   #failures = 0;
   #announced: LabelState | undefined;
   #dialog: HTMLDialogElement | null = null;
+  #opened = false;
 
   get #env(): CheckEnv {
     return (this.constructor as typeof ClusterLabel).env;
@@ -107,6 +108,12 @@ export class ClusterLabel extends LitElement {
   }
 
   #open(): void {
+    if (!this.#opened) {
+      // Drawn at the first opening, not before: most visitors never open it.
+      this.#opened = true;
+      this.requestUpdate();
+      this.performUpdate();
+    }
     this.#dialog = this.renderRoot.querySelector('dialog');
     this.#dialog?.showModal();
   }
@@ -144,7 +151,9 @@ export class ClusterLabel extends LitElement {
         ${face(verdict, size, locale, host)}
       </button>
       <dialog part="dialog" aria-labelledby="title" @click=${this.#onDialogClick} @keydown=${this.#onDialogKey} @close=${this.#onDialogClose}>
-        <div class="sheet">${dialogBody({ verdict, locale, issuer: env.issuer, cluster: this.cluster ?? '', pageOrigin: env.pageOrigin() })}</div>
+        ${this.#opened
+          ? html`<div class="sheet">${dialogBody({ verdict, locale, issuer: env.issuer, cluster: this.cluster ?? '', pageOrigin: env.pageOrigin() })}</div>`
+          : nothing}
       </dialog>`;
   }
 }

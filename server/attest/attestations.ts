@@ -12,9 +12,10 @@ export interface Attestation {
 
 /**
  * Signed attestations, served from memory while more than half their life is left.
- * A change made on this instance drops the cluster's token at once; other instances
- * re-sign within half the lifetime. While the registry is unreachable, a token that
- * has not expired is still served.
+ * A change drops the cluster's token: at once on the instance that made it, and on
+ * the others as soon as they hear of it (`Database.listen`, PostgreSQL); should they
+ * not, they re-sign within half the lifetime. While the registry is unreachable, a
+ * token that has not expired is still served.
  */
 export class Attestations {
   readonly #registry: Registry;
@@ -22,12 +23,14 @@ export class Attestations {
   readonly #options: { issuer: string; ttl: number; now: () => Date };
   readonly #cache = new Map<string, Attestation>();
   readonly #pending = new Map<string, Promise<Attestation>>();
+  /** Counts drops: a signing that read the registry while one happened may be stale, and is not kept. */
+  #drops = 0;
 
   constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date }) {
     this.#registry = registry;
     this.#keyring = keyring;
     this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()) };
-    registry.onChange(({ clusterId }) => this.#cache.delete(clusterId));
+    registry.onChange(({ clusterId }) => this.drop(clusterId));
   }
 
   /** The current attestation of `clusterId`; throws `cluster_not_found` or `registry_unavailable`. */
@@ -38,8 +41,10 @@ export class Attestations {
     // Concurrent requests for one cluster share one signing.
     let pending = this.#pending.get(clusterId);
     if (!pending) {
-      pending = this.#sign(clusterId).finally(() => this.#pending.delete(clusterId));
-      this.#pending.set(clusterId, pending);
+      const signing = this.#sign(clusterId).finally(() => {
+        if (this.#pending.get(clusterId) === signing) this.#pending.delete(clusterId);
+      });
+      this.#pending.set(clusterId, (pending = signing));
     }
     try {
       return await pending;
@@ -55,9 +60,18 @@ export class Attestations {
     return cacheSeconds(attestation.claims, this.#options.now());
   }
 
-  /** Drops every cached token (after a key is revoked). */
+  /** Drops the cluster's token after a change: the next request signs what the registry says now. */
+  drop(clusterId: string): void {
+    this.#cache.delete(clusterId);
+    this.#pending.delete(clusterId);
+    this.#drops++;
+  }
+
+  /** Drops every token (after a key is revoked, or when changes may have gone unheard). */
   clear(): void {
     this.#cache.clear();
+    this.#pending.clear();
+    this.#drops++;
   }
 
   #fresh(attestation: Attestation, now: number): boolean {
@@ -66,16 +80,16 @@ export class Attestations {
   }
 
   async #sign(clusterId: string): Promise<Attestation> {
-    // Both reads at once: on PostgreSQL that is one round trip's wait instead of two.
-    const [cluster, label] = await Promise.all([this.#registry.getCluster(clusterId), this.#registry.getCurrentLabel(clusterId)]);
-    if (!cluster) {
+    const drops = this.#drops;
+    const subject = await this.#registry.getAttestationSubject(clusterId);
+    if (!subject) {
       this.#cache.delete(clusterId);
-      throw clusterNotFound(clusterId);
+      throw clusterNotFound();
     }
-    const claims = buildClaims(cluster, label, this.#options.now(), this.#options);
-    const { token, kid } = await this.#keyring.signToken(claims, ATTESTATION_TYP);
+    const claims = buildClaims(subject, this.#options.now(), this.#options);
+    const { token, kid } = this.#keyring.signToken(claims, ATTESTATION_TYP);
     const attestation = { token, etag: `"${claims.jti}"`, claims, kid };
-    this.#cache.set(clusterId, attestation);
+    if (drops === this.#drops) this.#cache.set(clusterId, attestation);
     return attestation;
   }
 }

@@ -21,11 +21,11 @@ export function badgeRoutes(services: Services) {
   app.use(path, publicResource);
   app.get(path, async (c) => {
     const id = c.req.param('id');
-    if (!isClusterId(id)) throw clusterNotFound(String(id).slice(0, 64));
+    if (!isClusterId(id)) throw clusterNotFound();
     const lang = c.req.query('lang') ?? 'en';
     if (lang !== 'en' && lang !== 'de') throw invalid('invalid_query', 'The parameter "lang" must be en or de.');
     const cluster = await services.registry.getCluster(id);
-    if (!cluster) throw clusterNotFound(id);
+    if (!cluster) throw clusterNotFound();
     const now = services.now();
     const label = labelClaim(await services.registry.getCurrentLabel(id), now);
     const svg = drawBadge({

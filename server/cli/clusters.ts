@@ -34,7 +34,7 @@ export const clusterCommands: Command[] = [
     async run(cli, [id]) {
       const { registry, now } = cli.services;
       const cluster = await registry.getCluster(id!);
-      if (!cluster) throw clusterNotFound(id!);
+      if (!cluster) throw clusterNotFound();
       const labels = await registry.getLabels(cluster.id);
       const fields: Array<[string, string]> = [
         ['id', cluster.id],

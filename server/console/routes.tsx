@@ -91,6 +91,11 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
     c.res.headers.set('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
+  // No id, name or search holds a NUL character, and PostgreSQL refuses one in text outright.
+  app.use(async (c, next) => {
+    if (c.req.url.includes('%00')) throw invalid('invalid_address', 'The address contains a NUL character (%00), which nothing in the console has.');
+    await next();
+  });
   app.use(
     bodyLimit({
       maxSize: MAX_FORM_BYTES,
@@ -220,7 +225,7 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
 
   const loadDetail = async (id: string): Promise<{ cluster: Cluster; detail: ClusterDetail }> => {
     const cluster = isClusterId(id) ? await registry.getCluster(id) : undefined;
-    if (!cluster) throw clusterNotFound(id.slice(0, 64));
+    if (!cluster) throw clusterNotFound();
     const now = services.now();
     const [labels, audit, deliveries] = await Promise.all([
       registry.getLabels(id),
@@ -250,7 +255,10 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
     const form = await formOf(c);
     try {
       const { id: _, csrf: __, ...fields } = form;
-      await registry.updateCluster(cluster.id, parseClusterPatch({ ...fields, sites: sitesOf(form.sites) }), actorOf(c));
+      // An absent field stays as it is; only a sent, empty list of websites clears them.
+      const patch = parseClusterPatch({ ...fields, sites: form.sites === undefined ? undefined : sitesOf(form.sites) });
+      if (Object.keys(patch).length === 0) throw invalid('nothing_to_change', 'Give at least one field to change.');
+      await registry.updateCluster(cluster.id, patch, actorOf(c));
       return c.redirect(`/admin/clusters/${cluster.id}?done=cluster_updated`, 303);
     } catch (error) {
       const { status, notice } = failure(error);
@@ -415,10 +423,36 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
 
 // ── helpers ──────────────────────────────────────────────────────────────
 
-/** The string fields of a urlencoded or multipart form (files are ignored). */
+/**
+ * The string fields of a urlencoded or multipart form (files are ignored). A field
+ * sent twice is refused rather than one copy silently winning, and so is text that
+ * is not UTF-8, rather than stored with replacement characters.
+ */
 async function formOf(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') return {};
+  const malformed = () => invalid('malformed_form', 'The form could not be read: it is not UTF-8 text in the form encoding a browser sends. Reload the page and try again.');
+  let data: FormData;
+  try {
+    if (type === 'application/x-www-form-urlencoded') {
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer());
+      // Throws on a cut-off escape or escaped bytes that are not UTF-8 (such as a lone surrogate).
+      for (const part of text.split('&')) decodeURIComponent(part.replaceAll('+', ' '));
+    }
+    data = await c.req.formData();
+  } catch (error) {
+    // A body over the size limit keeps its own answer.
+    throw error instanceof AppError ? error : malformed();
+  }
+  const fields = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const [name, value] of data.entries()) {
+    if (seen.has(name)) throw invalid('duplicate_field', `The field "${name.slice(0, 40)}" was sent more than once.`);
+    if (typeof value === 'string' && value.includes('\u0000')) throw invalid('invalid_field', `The field "${name.slice(0, 40)}" contains a NUL character, which no field accepts.`);
+    seen.add(name);
+    if (typeof value === 'string') fields.set(name, value);
+  }
+  return Object.fromEntries(fields);
 }
 
 /** Browsers send `Origin` with every POST; one that is missing or foreign is refused. */

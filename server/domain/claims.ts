@@ -25,7 +25,13 @@ export interface AttestationClaims {
   cluster: { name: string; sites: string[] };
 }
 
-type ClaimedLabel = Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>;
+export type ClaimedLabel = Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>;
+
+/** What an attestation speaks of: the cluster and its current label, if it has one. */
+export interface AttestationSubject {
+  cluster: Pick<Cluster, 'id' | 'name' | 'sites'>;
+  label: ClaimedLabel | undefined;
+}
 
 /** What a token says of a cluster's current label at `now`; pages and badge images state it in the same terms. */
 export function labelClaim(label: ClaimedLabel | undefined, now: Date): LabelClaim {
@@ -43,7 +49,7 @@ export function labelClaim(label: ClaimedLabel | undefined, now: Date): LabelCla
  * The statement the issuer signs about a cluster at `now`. A valid label's token
  * never outlives the label: `exp` stops at the end of its last day.
  */
-export function buildClaims(cluster: Cluster, label: Label | undefined, now: Date, options: { issuer: string; ttl: number }): AttestationClaims {
+export function buildClaims({ cluster, label }: AttestationSubject, now: Date, options: { issuer: string; ttl: number }): AttestationClaims {
   const iat = Math.floor(now.getTime() / 1000);
   const claim = labelClaim(label, now);
   let exp = iat + options.ttl;

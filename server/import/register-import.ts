@@ -244,6 +244,8 @@ export async function importRegister(database: Database, signer: HeadSigner, tex
       progress(1);
     }
     for (let i = 0; i < newLabels.length; i += CHUNK) progress(await insertLabels(trx, newLabels.slice(i, i + CHUNK)));
+    // Other instances drop the tokens they have signed: one message, however many rows.
+    if (total > 0) await database.announce(trx, { kind: 'register' });
     if (total > 0) {
       await appendAudit(
         trx,

@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { createPrivateKey, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { appendAudit, type HeadSigner } from '../audit/log.ts';
 import { conflict, notFound } from '../errors.ts';
 import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
@@ -33,7 +34,10 @@ export interface KeyringOptions {
   now?: () => Date;
 }
 
-const encoder = new TextEncoder();
+interface SigningKey {
+  kid: string;
+  key: KeyObject;
+}
 
 /**
  * The issuer's ES256 keys, kept in the registry so that every instance signs with
@@ -46,8 +50,9 @@ export class Keyring implements HeadSigner {
   readonly #options: KeyringOptions;
   readonly #now: () => Date;
   #rows: KeyRow[] = [];
-  #signing: { kid: string; key: CryptoKey } | undefined;
+  #signing: SigningKey | undefined;
   #fingerprint = '';
+  #refreshed: Promise<unknown> = Promise.resolve();
 
   constructor(database: Database, kek: Buffer, options: KeyringOptions) {
     this.#database = database;
@@ -68,16 +73,22 @@ export class Keyring implements HeadSigner {
     }
   }
 
-  /** Re-reads the key table; cheap when nothing changed. Returns whether anything did. */
-  async refresh(): Promise<boolean> {
+  /**
+   * Re-reads the key table; cheap when nothing changed. Returns whether anything did.
+   * One read at a time: an older read finishing last must not undo a newer one.
+   */
+  refresh(): Promise<boolean> {
+    const read = this.#refreshed.then(() => this.#read());
+    this.#refreshed = read.catch(() => false);
+    return read;
+  }
+
+  async #read(): Promise<boolean> {
     const rows = await this.#database.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute();
     const fingerprint = rows.map((r) => `${r.kid}:${r.state}`).join(',');
     if (fingerprint === this.#fingerprint) return false;
     const current = rows.find((r) => r.state === 'current');
-    this.#signing = current && {
-      kid: current.kid,
-      key: (await importJWK(JSON.parse(decryptPrivateKey(this.#kek, current.kid, current.private_jwk)), 'ES256')) as CryptoKey,
-    };
+    this.#signing = current && { kid: current.kid, key: this.#privateKey(current.kid, current.private_jwk) };
     this.#rows = rows.map((r) => ({
       kid: r.kid,
       state: r.state as KeyState,
@@ -127,14 +138,20 @@ export class Keyring implements HeadSigner {
   }
 
   /** A compact JWS of exactly `payload` under the current key, and that key's id. */
-  async signToken(payload: object, typ: string): Promise<{ token: string; kid: string }> {
+  signToken(payload: object, typ: string): { token: string; kid: string } {
     const signing = this.#signing;
     if (!signing) throw new Error('The keyring has no signing key; start() was not called.');
-    return { token: await signWith(signing, payload, typ), kid: signing.kid };
+    return { token: signWith(signing, payload, typ), kid: signing.kid };
   }
 
-  #signerOf(signing: { kid: string; key: CryptoKey }): HeadSigner {
-    return { sign: (payload, typ) => signWith(signing, { iss: this.#options.issuer, iat: Math.floor(this.#now().getTime() / 1000), ...payload }, typ) };
+  #signerOf(signing: SigningKey): HeadSigner {
+    return { sign: async (payload, typ) => signWith(signing, { iss: this.#options.issuer, iat: Math.floor(this.#now().getTime() / 1000), ...payload }, typ) };
+  }
+
+  #privateKey(kid: string, sealed: string): KeyObject {
+    const key = createPrivateKey({ key: JSON.parse(decryptPrivateKey(this.#kek, kid, sealed)) as JWK, format: 'jwk' });
+    if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error(`The signing key ${kid} is not a P-256 key.`);
+    return key;
   }
 
   /**
@@ -146,6 +163,7 @@ export class Keyring implements HeadSigner {
     const result = await writeTransaction(this.#database, async (trx) => {
       const next = await trx.selectFrom('signing_keys').selectAll().where('state', '=', 'next').executeTakeFirst();
       const now = this.#now();
+      await this.#database.announce(trx, { kind: 'keys' });
       if (!next) {
         const kid = await this.#createKey(trx, 'next', actor);
         return { step: 'published' as const, kid, activateAfter: new Date(now.getTime() + this.#publishDelay()).toISOString() };
@@ -170,6 +188,7 @@ export class Keyring implements HeadSigner {
       const row = await trx.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
       if (!row) throw notFound('key_not_found', `No signing key has the id ${kid}.`);
       if (row.state === 'revoked') throw conflict('key_already_revoked', `The key ${kid} is already revoked.`);
+      await this.#database.announce(trx, { kind: 'keys' });
       const now = this.#now().toISOString();
       await trx.updateTable('signing_keys').set({ state: 'revoked', revoked_at: now }).where('kid', '=', kid).execute();
       let signingKid = (await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'current').executeTakeFirst())?.kid;
@@ -201,13 +220,12 @@ export class Keyring implements HeadSigner {
 
   async #signerFor(trx: Trx, kid: string): Promise<HeadSigner> {
     const row = await trx.selectFrom('signing_keys').select('private_jwk').where('kid', '=', kid).executeTakeFirstOrThrow();
-    const key = (await importJWK(JSON.parse(decryptPrivateKey(this.#kek, kid, row.private_jwk)), 'ES256')) as CryptoKey;
-    return this.#signerOf({ kid, key });
+    return this.#signerOf({ kid, key: this.#privateKey(kid, row.private_jwk) });
   }
 
   async #createKey(trx: Trx, state: 'next' | 'current', actor: string): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const publicJwk = await exportJWK(publicKey);
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const publicJwk = publicKey.export({ format: 'jwk' }) as JWK;
     const kid = await calculateJwkThumbprint(publicJwk);
     const now = this.#now().toISOString();
     await trx
@@ -216,7 +234,7 @@ export class Keyring implements HeadSigner {
         kid,
         state,
         public_jwk: JSON.stringify({ ...publicJwk, kid, alg: 'ES256', use: 'sig' }),
-        private_jwk: encryptPrivateKey(this.#kek, kid, JSON.stringify(await exportJWK(privateKey))),
+        private_jwk: encryptPrivateKey(this.#kek, kid, JSON.stringify(privateKey.export({ format: 'jwk' }))),
         created_at: now,
         activated_at: state === 'current' ? now : null,
         retired_at: null,
@@ -230,8 +248,15 @@ export class Keyring implements HeadSigner {
   }
 }
 
-function signWith(signing: { kid: string; key: CryptoKey }, payload: object, typ: string): Promise<string> {
-  return new CompactSign(encoder.encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'ES256', typ, kid: signing.kid })
-    .sign(signing.key);
+/**
+ * A compact JWS, ES256 (RFC 7518 §3.4): ECDSA on P-256 over SHA-256, the signature
+ * as r‖s rather than DER. Signed in this thread: a WebCrypto job's round trip through
+ * the thread pool costs more than the signature itself.
+ */
+function signWith(signing: SigningKey, payload: object, typ: string): string {
+  const input = `${base64url(JSON.stringify({ alg: 'ES256', typ, kid: signing.kid }))}.${base64url(JSON.stringify(payload))}`;
+  const signature = signBytes('sha256', Buffer.from(input), { key: signing.key, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${signature.toString('base64url')}`;
 }
+
+const base64url = (text: string) => Buffer.from(text).toString('base64url');

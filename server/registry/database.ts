@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'libsql';
@@ -15,8 +16,35 @@ export interface Database {
   dialect: Dialect;
   /** A human description without credentials, for logs. */
   describe: string;
+  /**
+   * A hot read, compiled once, that the database parses and plans once per connection
+   * rather than on every run; `name` is the query's own. Call the result with the
+   * query's parameters, in their compiled order. Name the columns it selects: a kept
+   * plan for `select *` fails once its table gains a column.
+   */
+  prepared<R>(name: string, query: CompiledQuery<R>): (parameters: unknown[]) => Promise<R[]>;
+  /**
+   * Tells every other instance, when `trx` commits, that `change` happened. PostgreSQL
+   * only (NOTIFY); SQLite has one instance per file.
+   */
+  announce(trx: Trx, change: Announced): Promise<void>;
+  /**
+   * Calls `heard` with every change other instances announce, until `close()`; resolves
+   * once the first attempt to listen is over. PostgreSQL only.
+   */
+  listen(heard: (change: Change) => void): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * What instances tell each other: a cluster or its labels changed, many clusters did at
+ * once (an import), or the signing keys did. `missed` comes from the listener itself when its connection opens again after
+ * it was lost or could not open: what was announced meanwhile went unheard.
+ */
+export type Change = { kind: 'cluster'; id: string } | { kind: 'register' } | { kind: 'keys' } | { kind: 'missed' };
+export type Announced = Exclude<Change, { kind: 'missed' }>;
+
+const CHANGE_CHANNEL = 'cluster_label_change';
 
 export class DatabaseError extends Error {
   readonly code = 'database_unreachable';
@@ -44,12 +72,43 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Kysely's SQLite driver prepares every statement anew, which costs as much as running
+ * a short one. The registry runs a few dozen distinct statements: each is prepared once
+ * and kept (the connection is one and synchronous, so a statement is never in use twice).
+ */
+function preparingOnce(handle: Sqlite.Database) {
+  const statements = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        // Lists of varying length make their own statements: the cache must not grow without end.
+        if (statements.size >= 500) statements.clear();
+        statement = handle.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 export function openSqlite(file: string): Database {
   if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
   const handle = new Sqlite(file);
   handle.exec('pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;');
-  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: handle as never }) });
-  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, close: () => db.destroy() };
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: preparingOnce(handle) as never }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: `SQLite ${file}`,
+    // Every statement is prepared once already (`preparingOnce`).
+    prepared: <R>(_name: string, query: CompiledQuery<R>) => async (parameters: unknown[]) => (await db.executeQuery<R>({ ...query, parameters })).rows,
+    announce: async () => {},
+    listen: async () => {},
+    close: () => db.destroy(),
+  };
 }
 
 export async function openPostgres(url: string): Promise<Database> {
@@ -70,7 +129,95 @@ export async function openPostgres(url: string): Promise<Database> {
     await db.destroy();
     throw new DatabaseError(`Cannot reach ${where}: ${(error as Error).message}`);
   }
-  return { db, dialect: 'postgres', describe: where, close: () => db.destroy() };
+  const listeners: Array<{ stop(): Promise<void> }> = [];
+  // This instance's own announcements come back to its listener; it has acted on them already.
+  const from = randomBytes(9).toString('base64url');
+  return {
+    db,
+    dialect: 'postgres',
+    describe: where,
+    // A named statement: pg parses it once on each pooled connection and runs it by name after.
+    prepared: (name, query) => async (parameters) => (await pool.query({ name, text: query.sql, values: parameters })).rows,
+    announce: async (trx, change) => {
+      await sql`select pg_notify(${CHANGE_CHANNEL}, ${JSON.stringify({ from, ...change })})`.execute(trx);
+    },
+    listen: (heard) => {
+      const listener = listenOn(url, heard, from);
+      listeners.push(listener);
+      return listener.ready;
+    },
+    close: async () => {
+      await Promise.all(listeners.map((listener) => listener.stop()));
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * One connection of its own that LISTENs for announced changes (a pooled connection
+ * cannot: LISTEN belongs to a session). When it is lost it is opened again after a
+ * pause that doubles up to 30 s, and reports `missed`.
+ */
+function listenOn(url: string, heard: (change: Change) => void, self: string): { ready: Promise<void>; stop(): Promise<void> } {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let wake = () => {};
+  let firstTried = () => {};
+  const ready = new Promise<void>((resolve) => (firstTried = resolve));
+  const run = async () => {
+    for (let pause = 250, first = true; !stopped; pause = Math.min(pause * 2, 30_000), first = false) {
+      client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
+      const ended = new Promise<void>((resolve) => {
+        client!.on('end', resolve);
+        // A lost connection reports an error and then ends; the loop opens another.
+        client!.on('error', () => {});
+      });
+      client.on('notification', ({ channel, payload }) => {
+        const change = channel === CHANGE_CHANNEL ? announcedIn(payload, self) : undefined;
+        if (change) heard(change);
+      });
+      try {
+        await client.connect();
+        await client.query(`listen ${CHANGE_CHANNEL}`);
+        pause = 250;
+        if (!first) heard({ kind: 'missed' });
+        firstTried();
+        await ended;
+      } catch {
+        await client.end().catch(() => {});
+      }
+      firstTried();
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, pause).unref();
+      });
+    }
+  };
+  const running = run();
+  return {
+    ready,
+    async stop() {
+      stopped = true;
+      wake();
+      await client?.end().catch(() => {});
+      await running;
+    },
+  };
+}
+
+/** The change another instance announced in `payload`; undefined for this instance's own, or anything else. */
+function announcedIn(payload: string | undefined, self: string): Announced | undefined {
+  let message: { from?: unknown; kind?: unknown; id?: unknown };
+  try {
+    message = JSON.parse(payload ?? '') as typeof message;
+  } catch {
+    return undefined;
+  }
+  if (message.from === self) return undefined;
+  if (message.kind === 'keys' || message.kind === 'register') return { kind: message.kind };
+  if (message.kind === 'cluster' && typeof message.id === 'string') return { kind: 'cluster', id: message.id };
+  return undefined;
 }
 
 /** Opens the registry the configuration names and brings its schema up to date. */

@@ -199,6 +199,15 @@ const steps: Record<string, Step> = {
       await sql`create index clusters_name_trgm on clusters using gin (name gin_trgm_ops)`.execute(db);
     }
   },
+  /**
+   * The `-valid-until` order (latest end first, labelless last, then name and id
+   * ascending) mixes directions, so the ascending index cannot serve it; this one
+   * does, on both dialects, for pages by number and walks from a cursor alike.
+   */
+  '005_register_order_by_end_desc': async (db, dialect) => {
+    const end = dialect === 'postgres' ? sql`label_valid_until desc nulls last` : sql`label_valid_until desc`;
+    await sql`create index clusters_by_valid_until_desc on clusters (${end}, name, id)`.execute(db);
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

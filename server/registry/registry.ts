@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendAudit, auditHead, listAudit, type AuditQuery, type HeadSigner } from '../audit/log.ts';
 import { clusterNotFound, conflict } from '../errors.ts';
 import { endOfDay, utcDate } from '../domain/dates.ts';
+import type { AttestationSubject } from '../domain/claims.ts';
 import type { ClusterInput, ClusterPatch } from '../domain/clusters.ts';
 import {
   checkRevocable,
@@ -16,7 +17,7 @@ import {
 } from '../domain/labels.ts';
 import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
 import { writeTransaction, type Database, type Db, type Trx } from './database.ts';
-import type { Selectable } from 'kysely';
+import type { InferResult, Selectable } from 'kysely';
 import type { Schema } from './schema.ts';
 
 type ClusterRow = Pick<Selectable<Schema['clusters']>, 'id' | 'name' | 'organisation' | 'country' | 'portfolio' | 'sites' | 'created_at' | 'updated_at'> & { email?: string | null };
@@ -42,18 +43,23 @@ export class Registry {
   readonly #options: RegistryOptions;
   readonly #now: () => Date;
   readonly #listeners = new Set<(change: LabelChange) => void>();
+  readonly #subject: (parameters: [id: string]) => Promise<SubjectRow[]>;
 
   constructor(database: Database, options: RegistryOptions) {
     this.database = database;
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#subject = database.prepared('attestation_subject', subjectQuery(database.db).compile());
   }
 
   get db(): Db {
     return this.database.db;
   }
 
-  /** Called after every committed change to a cluster or its labels (this instance only). */
+  /**
+   * Called after every committed change to a cluster or its labels made here. Other
+   * instances hear of it through `Database.listen`.
+   */
   onChange(listener: (change: LabelChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -76,6 +82,19 @@ export class Registry {
   async getCurrentLabel(clusterId: string, db: Db | Trx = this.db): Promise<Label | undefined> {
     const row = await db.selectFrom('labels').selectAll().where('cluster_id', '=', clusterId).orderBy('id', 'desc').limit(1).executeTakeFirst();
     return row && toLabel(row);
+  }
+
+  /**
+   * The cluster and its current label as an attestation states them, in one read:
+   * the cold path of every attestation waits for this query alone.
+   */
+  async getAttestationSubject(id: string): Promise<AttestationSubject | undefined> {
+    const [row] = await this.#subject([id]);
+    if (!row) return undefined;
+    const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
+    if (row.level === null) return { cluster, label: undefined };
+    const label = { level: row.level as Level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status as LabelStatus, revokedAt: row.revoked_at, publicReason: row.public_reason };
+    return { cluster, label };
   }
 
   /** The whole label history, oldest first. */
@@ -168,7 +187,7 @@ export class Registry {
   async updateCluster(id: string, patch: ClusterPatch, actor: string): Promise<Cluster> {
     return this.#write(actor, id, async (trx, now) => {
       const row = await trx.selectFrom('clusters').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw clusterNotFound(id);
+      if (!row) throw clusterNotFound();
       const before = await this.getCluster(id, trx);
       let contactId = row.contact_id;
       if (patch.contactEmail !== undefined && patch.contactEmail !== before!.contactEmail) {
@@ -269,7 +288,7 @@ export class Registry {
 
   async #labelWrite(actor: string, clusterId: string, action: string, work: (trx: Trx, current: Label | undefined, now: Date) => Promise<Label>): Promise<Label> {
     return this.#write(actor, clusterId, async (trx, now) => {
-      if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw clusterNotFound(clusterId);
+      if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw clusterNotFound();
       const current = await this.getCurrentLabel(clusterId, trx);
       const label = await work(trx, current, now);
       return { result: label, action, before: current && snapshotLabel(current), after: snapshotLabel(label) };
@@ -281,13 +300,26 @@ export class Registry {
     const outcome = await writeTransaction(this.database, async (trx) => {
       const now = this.#now();
       const done = await work(trx, now);
-      if (done.action) await appendAudit(trx, this.#options.signer, { actor, action: done.action, subject, before: done.before, after: done.after }, now);
+      if (done.action) {
+        await appendAudit(trx, this.#options.signer, { actor, action: done.action, subject, before: done.before, after: done.after }, now);
+        await this.database.announce(trx, { kind: 'cluster', id: subject });
+      }
       return done;
     });
     if (outcome.action) for (const listener of this.#listeners) listener({ clusterId: subject });
     return outcome.result;
   }
 }
+
+/** The attestation subject's query; compiled once with an empty id, its one parameter. */
+function subjectQuery(db: Db) {
+  return db
+    .selectFrom('clusters')
+    .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
+    .select(['clusters.name', 'clusters.sites', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.revoked_at', 'labels.public_reason'])
+    .where('clusters.id', '=', '');
+}
+type SubjectRow = InferResult<ReturnType<typeof subjectQuery>>[number];
 
 async function insertContact(trx: Trx, email: string): Promise<string> {
   const id = randomBytes(12).toString('base64url');

@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { utcDate } from '../domain/dates.ts';
 import { labelClaim, type LabelClaim } from '../domain/claims.ts';
+import { isClusterId } from '../domain/clusters.ts';
 import { isLevel, type Cluster, type Label, type LabelStatus, type Level, type TokenStatus } from '../domain/types.ts';
 import { invalid } from '../errors.ts';
 import type { Db, Dialect } from './database.ts';
@@ -30,6 +31,20 @@ export interface SearchQuery extends SearchFilters {
   pageSize: number;
   /** The instant a `valid` label is judged at. */
   now: Date;
+  /** Where the previous page of a walk ended: the page starts after it (`page` then does not apply). */
+  after?: Cursor | undefined;
+}
+
+/**
+ * A place in the register's order: the sort and the sort key of the last
+ * cluster a page showed. Every key ends in the unique id, so it names exactly
+ * one place however the register changes, and paging on from it costs index
+ * steps, not the rows before it.
+ */
+export interface Cursor {
+  sort: Sort;
+  /** `[name, id]`; `[country, name, id]` for `country`; `[validUntil or null, name, id]` for the `valid-until` orders. */
+  key: (string | null)[];
 }
 
 /** What the register shows of a cluster: never its contact. */
@@ -44,6 +59,8 @@ export interface RegisterEntry {
 export interface SearchResult {
   items: RegisterEntry[];
   total: number;
+  /** Where the next page starts; absent on the last page. */
+  next?: Cursor | undefined;
 }
 
 /**
@@ -58,6 +75,8 @@ export function parseSearchParams(params: URLSearchParams, defaults: { pageSize:
 
   const text = value('q');
   if (text !== undefined && text.length > 200) throw bad('q', 'at most 200 characters');
+  // No name holds a control character (whitespace only separates words), and PostgreSQL refuses NUL in text outright.
+  if (text !== undefined && /(?![\t\n\v\f\r])[\u0000-\u001f\u007f-\u009f]/.test(text)) throw bad('q', 'text without control characters');
   const country = value('country')?.toUpperCase();
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw bad('country', 'a two-letter country code such as DE');
   const level = value('level');
@@ -79,6 +98,45 @@ function wholeNumber(raw: string | undefined, fallback: number, max: number): nu
   return /^\d+$/.test(raw) && n >= 1 && n <= max ? n : undefined;
 }
 
+/** Longer than any cursor a page hands out (a name is at most 200 characters). */
+const MAX_CURSOR_LENGTH = 2000;
+
+/** A cursor as it travels in an address: base64url of JSON `[sort, ...key]`. Opaque to clients. */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, ...cursor.key])).toString('base64url');
+}
+
+/**
+ * Reads the `after` parameter (a cursor from a page's `next` link) for `query`'s
+ * sort; throws `invalid_query` for anything a page did not hand out, for a cursor
+ * of another sort, and beside `page`.
+ *
+ * @example parseCursor(params, query.sort)
+ */
+export function parseCursor(params: URLSearchParams, sort: Sort): Cursor | undefined {
+  const raw = params.get('after');
+  if (raw === null) return undefined;
+  if (params.get('page')?.trim()) throw invalid('invalid_query', 'The parameters "page" and "after" cannot be combined: follow the "next" link of a page.');
+  const refused = () => invalid('invalid_query', 'The parameter "after" must be the cursor of a "next" link, with the same sort.');
+  if (raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) throw refused();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw refused();
+  }
+  if (!Array.isArray(decoded) || decoded[0] !== sort) throw refused();
+  const key: unknown[] = decoded.slice(1);
+  const text = (value: unknown) => typeof value === 'string' && value.length <= 200;
+  const date = (value: unknown) => value === null || (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value));
+  const lead = sort === 'country' ? text : sort === 'valid-until' || sort === '-valid-until' ? date : undefined;
+  const expected = lead ? [lead, text, isId] : [text, isId];
+  if (key.length !== expected.length || !expected.every((valid, i) => valid(key[i]))) throw refused();
+  return { sort, key: key as (string | null)[] };
+}
+
+const isId = (value: unknown) => typeof value === 'string' && isClusterId(value);
+
 /**
  * One page of the register and the number of all matches. The name search uses
  * each dialect's own text index: FTS5 trigram on SQLite, pg_trgm on PostgreSQL;
@@ -87,18 +145,95 @@ function wholeNumber(raw: string | undefined, fallback: number, max: number): nu
  * @example await searchClusters(db, 'sqlite', { text: 'photonics', level: 'gold', sort: 'name', page: 1, pageSize: 25, now: new Date() })
  */
 export async function searchClusters(db: Db, dialect: Dialect, query: SearchQuery): Promise<SearchResult> {
-  const base = filtered(db, dialect, query);
+  // One row more than the page shows says whether a next page exists.
+  const wanted = query.pageSize + 1;
   // The page's ids first, from the indexes alone; only those rows are then read
   // whole with their label. Skipping to a deep page so costs index steps, not joins.
-  const pageIds = sorted(base, query.sort)
-    .select('clusters.id')
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize);
+  const ids = query.after ? await idsAfter(db, dialect, query, query.after, wanted) : await idsAt(db, dialect, query, wanted);
   const [rows, count] = await Promise.all([
-    withLabel(sorted(search(db).where('clusters.id', 'in', pageIds), query.sort)).execute(),
-    base.select((eb) => eb.fn.countAll<number | string | bigint>().as('total')).executeTakeFirstOrThrow(),
+    ids.length === 0 ? [] : withLabel(sorted(search(db).where('clusters.id', 'in', ids), query.sort)).execute(),
+    filtered(db, dialect, query)
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
+      .executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map((row) => toEntry(row, query.now)), total: Number(count.total) };
+  const shown = rows.slice(0, query.pageSize);
+  const last = shown.at(-1);
+  const next = rows.length > query.pageSize && last ? { sort: query.sort, key: sortKey(last, query.sort) } : undefined;
+  return { items: shown.map((row) => toEntry(row, query.now)), total: Number(count.total), next };
+}
+
+/** The ids of a page by number: the database steps over the rows of the pages before it. */
+async function idsAt(db: Db, dialect: Dialect, query: SearchQuery, wanted: number): Promise<string[]> {
+  const rows = await sorted(filtered(db, dialect, query), query.sort)
+    .select('clusters.id')
+    .limit(wanted)
+    .offset((query.page - 1) * query.pageSize)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The ids of the page after `cursor`: each stretch of the order after it is one
+ * index range, read in order until the page is full (one stretch, but up to three
+ * for the `valid-until` orders, whose labelless clusters come last).
+ */
+async function idsAfter(db: Db, dialect: Dialect, query: SearchQuery, cursor: Cursor, wanted: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (const stretch of stretchesAfter(cursor)) {
+    // A walk follows the order's index from the cursor: without text or country
+    // to lead, SQLite is told not to read the label filters' index and sort.
+    const rows = await sorted(filtered(db, dialect, query, 'order').where(stretch), query.sort)
+      .select('clusters.id')
+      .limit(wanted - ids.length)
+      .execute();
+    ids.push(...rows.map((row) => row.id));
+    if (ids.length === wanted) break;
+  }
+  return ids;
+}
+
+type Condition = (eb: ExpressionBuilder<Schema, 'clusters'>) => Expression<SqlBool>;
+
+/** The parts of the order after `cursor`, in order, each a condition one index serves as a range. */
+function stretchesAfter({ sort, key }: Cursor): Condition[] {
+  const nameId = (op: '>' | '<', name: string, id: string): Condition => (eb) => eb(eb.refTuple('clusters.name', 'clusters.id'), op, eb.tuple(name, id));
+  switch (sort) {
+    case 'name':
+    case '-name': {
+      const [name, id] = key as [string, string];
+      return [nameId(sort === 'name' ? '>' : '<', name, id)];
+    }
+    case 'country': {
+      const [country, name, id] = key as [string, string, string];
+      return [(eb) => eb(eb.refTuple('clusters.country', 'clusters.name', 'clusters.id'), '>', eb.tuple(country, name, id))];
+    }
+    case 'valid-until':
+    case '-valid-until': {
+      const [end, name, id] = key as [string | null, string, string];
+      // Clusters without a label come last, in name order.
+      const labelless: Condition = (eb) => eb('clusters.label_valid_until', 'is', null);
+      if (end === null) return [(eb) => eb.and([labelless(eb), nameId('>', name, id)(eb)])];
+      return [
+        (eb) => eb.and([eb('clusters.label_valid_until', '=', end), nameId('>', name, id)(eb)]),
+        (eb) => eb('clusters.label_valid_until', sort === 'valid-until' ? '>' : '<', end),
+        labelless,
+      ];
+    }
+  }
+}
+
+/** A row's place in `sort`: the key a cursor keeps. */
+function sortKey(row: Row, sort: Sort): (string | null)[] {
+  switch (sort) {
+    case 'name':
+    case '-name':
+      return [row.name, row.id];
+    case 'country':
+      return [row.country, row.name, row.id];
+    case 'valid-until':
+    case '-valid-until':
+      return [row.label_valid_until, row.name, row.id];
+  }
 }
 
 /**
@@ -122,13 +257,18 @@ type From = SelectQueryBuilder<Schema, 'clusters', {}>;
 
 const search = (db: Db): From => db.selectFrom('clusters');
 
-function filtered(db: Db, dialect: Dialect, query: SearchFilters & { now: Date }): From {
+/**
+ * The matches of `query`. SQLite plans without statistics until ANALYZE has run,
+ * and may then pick a weak index. So the most selective filter leads (the name,
+ * else the country, else the label), and a unary + keeps the others from being
+ * used as index constraints. A walk from a cursor has `order` lead instead of the
+ * label: the order's own index, read from the cursor, finds a page of a common
+ * label in a few steps, where the label's index would find all of them to sort.
+ */
+function filtered(db: Db, dialect: Dialect, query: SearchFilters & { now: Date }, fallback: 'label' | 'order' = 'label'): From {
   const today = utcDate(query.now);
-  // SQLite plans without statistics until ANALYZE has run, and may then pick a weak
-  // index. So the most selective filter leads (the name, else the country, else the
-  // label), and a unary + keeps the others from being used as index constraints.
-  const lead = query.text ? 'text' : query.country ? 'country' : 'label';
-  const ref = (column: `clusters.${'country' | 'label_level' | 'label_status' | 'label_valid_until'}`, group: typeof lead) =>
+  const lead = query.text ? 'text' : query.country ? 'country' : fallback;
+  const ref = (column: `clusters.${'country' | 'label_level' | 'label_status' | 'label_valid_until'}`, group: 'text' | 'country' | 'label') =>
     dialect === 'sqlite' && group !== lead ? sql`+${sql.ref(column)}` : sql.ref(column);
   const status = ref('clusters.label_status', 'label');
   const validUntil = ref('clusters.label_valid_until', 'label');
@@ -201,6 +341,7 @@ function withLabel(q: From) {
       'clusters.country',
       'clusters.portfolio',
       'clusters.sites',
+      'clusters.label_valid_until',
       'labels.id as label_id',
       'labels.level',
       'labels.awarded',

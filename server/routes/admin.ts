@@ -5,7 +5,7 @@ import { ApiTokens, authenticate, bearerToken, principalOf, requireRole, type Au
 import { isClusterId, parseClusterInput, parseClusterPatch, parseRevocation } from '../domain/clusters.ts';
 import { effectiveStatus, parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
 import type { Cluster, Label } from '../domain/types.ts';
-import { AppError, clusterNotFound, invalid } from '../errors.ts';
+import { AppError, clusterNotFound, invalid, notFound } from '../errors.ts';
 import type { Services } from '../services.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -65,7 +65,7 @@ export function adminRoutes(services: Services) {
   admin.get('/clusters/:id', async (c) => {
     const id = clusterIdParam(c.req.param('id'));
     const cluster = await registry.getCluster(id);
-    if (!cluster) throw clusterNotFound(id);
+    if (!cluster) throw clusterNotFound();
     const labels = await registry.getLabels(id);
     return c.json({ ...clusterView(cluster, labels.at(-1)), labels: labels.map(labelView) });
   });
@@ -149,7 +149,10 @@ export function adminRoutes(services: Services) {
 
   admin.post('/keys/:kid/revoke', requireRole('admin'), async (c) => {
     await jsonBody(c, []);
-    const result = await keyring.revoke(c.req.param('kid'), principalOf(c).actor);
+    const kid = c.req.param('kid');
+    // Key ids are JWK thumbprints; anything else names no key and never reaches the database.
+    if (!/^[\w-]{43}$/.test(kid)) throw notFound('key_not_found', 'No signing key has this id.');
+    const result = await keyring.revoke(kid, principalOf(c).actor);
     attestations.clear();
     return c.json(result);
   });
@@ -201,7 +204,7 @@ function nestedDeeperThan(text: string, limit: number): boolean {
 
 /** The `:id` of the path; an id that cannot exist is as unknown as one that does not. */
 function clusterIdParam(id: string): string {
-  if (!isClusterId(id)) throw clusterNotFound(String(id).slice(0, 64));
+  if (!isClusterId(id)) throw clusterNotFound();
   return id;
 }
 
@@ -219,5 +222,6 @@ function textQuery(c: Context, name: string): string | undefined {
   const raw = c.req.query(name);
   if (raw === undefined || raw === '') return undefined;
   if (raw.length > 200) throw invalid('invalid_query', `The parameter "${name}" is longer than 200 characters.`);
+  if (/[\u0000-\u001f\u007f]/.test(raw)) throw invalid('invalid_query', `The parameter "${name}" contains a control character.`);
   return raw;
 }

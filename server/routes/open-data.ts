@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { eachCluster, parseSearchParams, searchClusters, type RegisterEntry } from '../registry/search.ts';
+import { eachCluster, encodeCursor, parseCursor, parseSearchParams, searchClusters, type RegisterEntry } from '../registry/search.ts';
 import type { Services } from '../services.ts';
 import { publicResource } from './public.ts';
 
@@ -45,14 +45,21 @@ export function openDataRoutes(services: Services) {
   app.use('/v1/clusters.csv', publicResource);
 
   app.get('/v1/clusters', async (c) => {
-    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: JSON_PAGE_SIZE, now: services.now() });
-    const { items, total } = await searchClusters(services.database.db, services.database.dialect, query);
+    const params = new URL(c.req.url).searchParams;
+    const query = parseSearchParams(params, { pageSize: JSON_PAGE_SIZE, now: services.now() });
+    const after = parseCursor(params, query.sort);
+    const { items, total, next } = await searchClusters(services.database.db, services.database.dialect, { ...query, after });
+    // The next page is this address with the cursor in place of a page number.
+    const nextParams = new URLSearchParams(params);
+    nextParams.delete('page');
+    if (next) nextParams.set('after', encodeCursor(next));
     c.header('Cache-Control', 'public, max-age=60');
     return c.json({
       items: items.map(({ cluster, label }) => ({ ...cluster, label, url: `${publicUrl}/clusters/${cluster.id}` })),
       total,
-      page: query.page,
+      ...(after ? {} : { page: query.page }),
       pageSize: query.pageSize,
+      next: next ? `${publicUrl}/v1/clusters?${nextParams}` : null,
     });
   });
 

@@ -37,7 +37,7 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
 
   app.get('/v1/clusters/:id/attestation', async (c) => {
     const id = c.req.param('id');
-    if (!isClusterId(id)) throw clusterNotFound(String(id).slice(0, 64));
+    if (!isClusterId(id)) throw clusterNotFound();
     const attestation = await services.attestations.get(id);
     c.header('ETag', attestation.etag);
     c.header('Cache-Control', `public, max-age=${services.attestations.cacheSeconds(attestation)}`);
@@ -71,7 +71,7 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
   });
   app.get('/widget/:version/cluster-label.js', (c) => {
     if (c.req.param('version') !== widget.version) {
-      throw notFound('widget_version_not_found', `This server has widget version ${widget.version}, not ${c.req.param('version')}.`);
+      throw notFound('widget_version_not_found', `This server has widget version ${widget.version} only.`);
     }
     return serveWidget(true)(c);
   });

@@ -1,6 +1,6 @@
 /**
  * Every benchmark, one after the other (they must not share the machine), each printing
- * its own figures: `npm run bench`. Needs wrk, Chromium, a built widget (`npm run build`)
+ * its own figures: `npm run bench`. Needs wrk, Chromium, the built widget and server (`npm run build`)
  * and, for the PostgreSQL runs, TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  *
  *   npx tsx tests/bench/all.ts [--quick]
@@ -16,18 +16,16 @@ const attestation = q ? ['--seconds', '2', '--rounds', '1'] : ['--seconds', '10'
 const scale = q ? ['--clusters', '20000', '--rounds', '5'] : [];
 
 const runs: string[][] = [
-  ['build-server.ts'],
   ['attestation.ts', ...attestation],
   ['attestation.ts', ...attestation, '--etag', 'match'],
-  ['attestation.ts', ...attestation, '--server', 'built'],
-  ['attestation.ts', ...attestation, '--server', 'built', '--etag', 'match'],
-  ['attestation.ts', ...attestation, '--server', 'built', '--dialect', 'postgres'],
+  ['attestation.ts', ...attestation, '--dialect', 'postgres'],
   ['cold.ts'],
   ['cold.ts', '--dialect', 'postgres'],
   ['widget.ts', ...(q ? ['--loads', '5'] : [])],
   ['startup.ts', ...(q ? ['--runs', '2'] : [])],
   ['search.ts', '--dialect', 'sqlite', ...scale],
   ['search.ts', '--dialect', 'postgres', ...scale],
+  ['load.ts', ...(q ? ['--seconds', '5'] : [])],
 ];
 
 // The PostgreSQL runs create (and drop) their own databases on this server.

@@ -1,9 +1,9 @@
 // Attestation throughput against two baselines, measured side by side with wrk.
-//   npx tsx tests/bench/attestation.ts [--dialect sqlite|postgres] [--seconds 10] [--rounds 3] [--etag miss|match] [--server tsx|built]
+//   npx tsx tests/bench/attestation.ts [--dialect sqlite|postgres] [--seconds 10] [--rounds 3] [--etag miss|match]
 //   [--pin]
 // --etag miss sends an If-None-Match that never matches (200s); --etag match sends each
-// cluster's current ETag (304s; the baselines answer 304 to theirs). --server built runs
-// dist/server/main.js (npm run build:server) instead of server/main.ts through tsx.
+// cluster's current ETag (304s; the baselines answer 304 to theirs). The issuer runs as
+// `npm start` runs it: dist/server/main.js, built by `npm run build`.
 // Every server's standard output goes to a file, as a log collector would take it: a pipe
 // this process did not read while wrk runs would fill and hold the logs in the server's memory.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -14,11 +14,10 @@ import { parseArgs } from 'node:util';
 import { readConfig } from '../../server/config.ts';
 import { openServices } from '../../server/services.ts';
 
-const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'sqlite' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, clusters: { type: 'string', default: '200' }, etag: { type: 'string', default: 'none' }, server: { type: 'string', default: 'tsx' }, pin: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'sqlite' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, clusters: { type: 'string', default: '200' }, etag: { type: 'string', default: 'none' }, pin: { type: 'boolean', default: false } } });
 // --pin: every server on CPU 0 and wrk (one thread) on CPU 1, so client and server do not share a core.
 const pin = values.pin;
 if (!['none', 'miss', 'match'].includes(values.etag)) throw new Error('--etag must be miss or match');
-if (!['tsx', 'built'].includes(values.server)) throw new Error('--server must be tsx or built');
 const seconds = Number(values.seconds);
 const clusters = Number(values.clusters);
 
@@ -121,7 +120,7 @@ async function wrk(port: number, pid: number, script: string): Promise<Run> {
   return { rps, p99, errors, rss: peak };
 }
 
-const ours = await startProcess([values.server === 'built' ? 'dist/server/main.js' : 'server/main.ts'], 18787);
+const ours = await startProcess(['dist/server/main.js'], 18787);
 const idleRss = rssMb(ours.pid!);
 const bodySize = (await (await fetch('http://127.0.0.1:18787/v1/clusters/bench-1/attestation')).text()).length;
 // The tokens stay cached (and their ETags the same) for half their lifetime, longer than a run.
@@ -152,7 +151,7 @@ const summary = Object.fromEntries(Object.entries(results).map(([name, runs]) =>
 const o = summary['cluster-label']!;
 const h = summary['bare Hono']!;
 const n = summary['bare node:http']!;
-console.log(`attestation benchmark — ${values.dialect}, ${clusters} clusters, wrk -t${pin ? '1 (pinned: servers on CPU 0, wrk on CPU 1)' : 2} -c64 -d${seconds}s × ${values.rounds} rounds, body ${bodySize} B${values.etag === 'none' ? '' : `, If-None-Match (${values.etag}: last answer ${after.status})`}, server ${values.server}`);
+console.log(`attestation benchmark — ${values.dialect}, ${clusters} clusters, wrk -t${pin ? '1 (pinned: servers on CPU 0, wrk on CPU 1)' : 2} -c64 -d${seconds}s × ${values.rounds} rounds, body ${bodySize} B${values.etag === 'none' ? '' : `, If-None-Match (${values.etag}: last answer ${after.status})`}`);
 for (const [name, s] of Object.entries(summary)) {
   console.log(`  ${name.padEnd(16)} ${s.rps.toFixed(0).padStart(7)} req/s   p99 ${s.p99.toFixed(2).padStart(6)} ms   errors ${s.errors}   peak RSS ${s.rss.toFixed(0)} MB`);
 }

@@ -1,8 +1,8 @@
 /**
  * Start-up on an existing registry: from spawning the command to the first `200` of
- * `GET /v1/clusters/demo-silver/attestation`, for `npm start` (which runs `vite build`
- * first), for the server alone through tsx, and for the server built to JavaScript
- * (`dist/server/main.js`, when it exists). Also the server's idle resident memory.
+ * `GET /v1/clusters/demo-silver/attestation`, for `npm start` (which runs `npm run build`
+ * first) and for the built server alone (`node dist/server/main.js`, as a deployment starts
+ * it). Also the server's idle resident memory.
  *
  *   npx tsx tests/bench/startup.ts [--runs 5]
  *
@@ -10,7 +10,7 @@
  * the demo clusters) by one run that is not counted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -66,11 +66,10 @@ async function once(command: string, args: string[]): Promise<{ ms: number; idle
 
 const commands: [string, string, string[]][] = [
   ['npm start', 'npm', ['start', '--silent']],
-  ['node --import tsx server/main.ts', process.execPath, ['--import', 'tsx', 'server/main.ts']],
+  ['node dist/server/main.js', process.execPath, ['dist/server/main.js']],
 ];
-if (existsSync('dist/server/main.js')) commands.push(['node dist/server/main.js', process.execPath, ['dist/server/main.js']]);
 
-await once(process.execPath, ['--import', 'tsx', 'server/main.ts']);
+await once(process.execPath, ['dist/server/main.js']);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`start-up benchmark — existing SQLite registry with the demo clusters, spawn → first 200 of the attestation route, ${runs} runs`);
 for (const [name, command, args] of commands) {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { ApiTokens } from '../../server/auth/tokens.ts';
 import { decryptPrivateKey, loadKeyEncryptionKey } from '../../server/keys/kek.ts';
-import { jsonLogger } from '../../server/log.ts';
+import { jsonLogger, RequestLog } from '../../server/log.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
 /** The KEK `startTestServer` configures; a secret like any other here. */
@@ -102,7 +102,9 @@ describeEachDialect('admin access', (dialect) => {
   describe('secrets', () => {
     it('no private key or token secret appears in any response body, header or log line', async () => {
       const lines: string[] = [];
-      const app = createApp({ services: server, widget: server.widget, logger: jsonLogger((line) => lines.push(line)) });
+      const logger = jsonLogger((line) => lines.push(line));
+      const requestLog = new RequestLog(logger);
+      const app = createApp({ services: server, widget: server.widget, logger, requestLog });
       const seen: string[] = [];
       const record = async (response: Response) => {
         seen.push(`${response.status} ${JSON.stringify([...response.headers])}\n${await response.clone().text()}`);
@@ -125,6 +127,12 @@ describeEachDialect('admin access', (dialect) => {
         await record(await app.request(path));
       }
       await record(await app.request(`/admin?token=${secrets.admin}`));
+      // Secrets put where they do not belong: into the path, found or not.
+      await record(await request(app, 'GET', `/clusters/${secrets.admin}`, as('viewer')));
+      await record(await request(app, 'PATCH', `/clusters/${secrets.admin}`, as('admin'), { name: 'x' }));
+      await record(await app.request(`/${secrets.admin}`));
+      await record(await app.request(`/v1/clusters/${secrets.admin}/attestation`));
+      requestLog.flush();
 
       // What must never appear: every private key's `d` (and the whole private JWK), every token secret, the KEK.
       const kek = loadKeyEncryptionKey({ keyEncryptionKey: KEK, dataDir: server.dataDir });

@@ -184,5 +184,10 @@ describeEachDialect('hostile admin input', (dialect) => {
     }
     await refused('GET', `/audit?subject=${'x'.repeat(300)}`, undefined, 400, 'invalid_query');
     await refused('GET', '/labels/expiring?days=3661', undefined, 400, 'invalid_query');
+    // A NUL byte is refused before it reaches the database (PostgreSQL cannot take one in text).
+    await refused('GET', '/audit?subject=a%00b', undefined, 400, 'invalid_query');
+    await refused('GET', '/audit?action=a%00b', undefined, 400, 'invalid_query');
+    await refused('POST', '/keys/a%00b/revoke', undefined, 404, 'key_not_found');
+    await refused('POST', `/keys/${'k'.repeat(42)}%00/revoke`, undefined, 404, 'key_not_found');
   });
 });

@@ -122,6 +122,27 @@ describeEachDialect('attestation route', (dialect) => {
     expect(after.payload.label.status).toBe('valid');
   });
 
+  it('states the newest label through an upgrade, a renewal and a revocation', async () => {
+    await server.registry.award('alpha', { level: 'bronze', awarded: '2024-06-20' }, 'test');
+    await server.registry.upgrade('alpha', { level: 'silver', awarded: '2026-06-01' }, 'test');
+    expect((await verified(await fetchToken())).payload.label).toMatchObject({ status: 'valid', level: 'silver', awarded: '2026-06-01', validUntil: '2028-06-30' });
+    clock.set('2028-07-10T00:00:00Z');
+    await server.registry.renew('alpha', {}, 'test');
+    expect((await verified(await fetchToken())).payload.label).toMatchObject({ status: 'valid', level: 'silver', validUntil: '2030-06-30' });
+    await server.registry.revoke('alpha', { reason: 'Audit failed.', note: null }, 'test');
+    expect((await verified(await fetchToken())).payload.label).toMatchObject({ status: 'revoked', level: 'silver', reason: 'Audit failed.' });
+  });
+
+  it('does not keep a token whose registry read a change overtook', async () => {
+    // The change is heard while the signing waits for the registry (another instance's, on PostgreSQL).
+    const signing = server.attestations.get('alpha');
+    server.attestations.drop('alpha');
+    const overtaken = await signing;
+    const next = await server.attestations.get('alpha');
+    expect(next.token).not.toBe(overtaken.token);
+    expect(await server.attestations.get('alpha')).toBe(next);
+  });
+
   it('answers 404 cluster_not_found in JSON with CORS for unknown and malformed ids', async () => {
     for (const id of ['nobody', 'UPPER', '..%2f..%2fetc', 'a'.repeat(80)]) {
       const response = await fetchToken(id);

@@ -13,20 +13,37 @@ describeEachDialect('faults', (dialect) => {
   });
   afterEach(() => server.cleanup());
 
-  it('leaves nothing half-written when the process is killed inside an award', async () => {
-    const head = await server.registry.auditHead();
+  /** Runs a fixture against this test's registry; resolves with the signal that ended it. */
+  const runKilled = (fixture: string, ...args: string[]) => {
     const env = {
       PATH: process.env.PATH!,
       DATA_DIR: server.dataDir,
       KEY_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+      SEED_DEMO: 'off',
       ...(server.databaseUrl ? { DATABASE_URL: server.databaseUrl } : {}),
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/fixtures/killed-award.ts', 'alpha'], { env, stdio: 'ignore' });
-    const signal = await new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    expect(signal).toBe('SIGKILL');
+    const child = spawn(process.execPath, ['--import', 'tsx', `tests/support/fixtures/${fixture}`, ...args], { env, stdio: 'ignore' });
+    return new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  };
+
+  it('leaves nothing half-written when the process is killed inside an award', async () => {
+    const head = await server.registry.auditHead();
+    expect(await runKilled('killed-award.ts', 'alpha')).toBe('SIGKILL');
     expect(await server.registry.getLabels('alpha')).toEqual([]);
     expect(await server.registry.auditHead()).toEqual(head);
     // The registry still takes writes: no lock was left behind.
+    await server.registry.award('alpha', { level: 'silver' }, 'test');
+    expect((await verifyChain(server.database.db, server.keyring.allPublicKeys())).ok).toBe(true);
+  });
+
+  it('leaves nothing half-written when the process is killed halfway through an import', async () => {
+    const head = await server.registry.auditHead();
+    const clusters = async () => (await server.database.db.selectFrom('clusters').select('id').execute()).map((row) => row.id);
+    const before = await clusters();
+    expect(await runKilled('killed-import.ts')).toBe('SIGKILL');
+    expect(await clusters()).toEqual(before);
+    expect(await server.database.db.selectFrom('labels').selectAll().execute()).toEqual([]);
+    expect(await server.registry.auditHead()).toEqual(head);
     await server.registry.award('alpha', { level: 'silver' }, 'test');
     expect((await verifyChain(server.database.db, server.keyring.allPublicKeys())).ok).toBe(true);
   });

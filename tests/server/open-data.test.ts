@@ -66,12 +66,55 @@ describeEachDialect('open data', (dialect) => {
     expect(markup.items.map((item) => item.name)).toEqual([MARKUP]);
   });
 
+  it('pages on by the `next` link: every match once, in order, filters kept, null on the last page', async () => {
+    type Page = { items: Array<{ id: string }>; total: number; page?: number; pageSize: number; next: string | null };
+    for (const address of ['/v1/clusters?pageSize=1', '/v1/clusters?pageSize=2&sort=-valid-until', '/v1/clusters?sort=country&country=fr&pageSize=1&page=1']) {
+      const everything = (await (await get(address.replace(/pageSize=\d+/, 'pageSize=100'))).json()) as Page;
+      const seen: string[] = [];
+      let next: string | null = address;
+      let first = true;
+      while (next !== null && seen.length < 10) {
+        const response = await get(next.replace('https://issuer.test', ''));
+        expect(response.status, next).toBe(200);
+        expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
+        const page = (await response.json()) as Page;
+        expect(page.total, next).toBe(everything.total);
+        // A page reached by cursor has no number.
+        expect(page.page, next).toBe(first ? 1 : undefined);
+        seen.push(...page.items.map((item) => item.id));
+        if (page.next !== null) {
+          expect(page.next).toMatch(/^https:\/\/issuer\.test\/v1\/clusters\?/);
+          expect(new URL(page.next).searchParams.has('page')).toBe(false);
+        }
+        next = page.next;
+        first = false;
+      }
+      expect(seen, address).toEqual(everything.items.map((item) => item.id));
+    }
+    expect(((await (await get('/v1/clusters')).json()) as Page).next).toBeNull();
+  });
+
+  it('refuses an `after` it did not hand out with a JSON 400 naming the parameter', async () => {
+    const { next } = (await (await get('/v1/clusters?pageSize=1')).json()) as { next: string };
+    const cursor = new URL(next).searchParams.get('after')!;
+    for (const query of ['after=', 'after=%00', 'after=not-a-cursor', `after=${cursor}&sort=-name`, `after=${cursor}&page=2`, `after=${cursor.slice(0, -2)}`, `after=${'A'.repeat(5000)}`]) {
+      const response = await get(`/v1/clusters?${query}`);
+      expect(response.status, query).toBe(400);
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect(error.code, query).toBe('invalid_query');
+      expect(error.message, query).toMatch(/"after"/);
+    }
+  });
+
   it('answers a bad filter with a JSON 400 that other sites can read', async () => {
     const response = await get('/v1/clusters?level=platinum');
     expect(response.status).toBe(400);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
     expect(await response.json()).toEqual({ error: { code: 'invalid_query', message: 'The parameter "level" must be bronze, silver or gold.' } });
     expect((await get('/v1/clusters.csv?status=maybe')).status).toBe(400);
+    // PostgreSQL refuses NUL in text: it must be turned away before the database sees it.
+    for (const path of ['/v1/clusters?q=a%00b', '/v1/clusters.csv?q=a%00b', '/clusters?q=a%00b']) expect((await get(path)).status, path).toBe(400);
   });
 
   it('streams every match as CSV, formulas neutralised and no internal note', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { eachCluster, parseSearchParams, searchClusters, type SearchQuery } from '../../server/registry/search.ts';
+import { eachCluster, encodeCursor, parseCursor, parseSearchParams, searchClusters, SORTS, type Cursor, type SearchQuery } from '../../server/registry/search.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
 describeEachDialect('register search', (dialect) => {
@@ -106,6 +106,74 @@ describeEachDialect('register search', (dialect) => {
     expect(await search({ page: 9, pageSize: 2 })).toEqual({ items: [], total: 5 });
   });
 
+  /** Every page from the first, each starting after the previous one's `next`; `between` runs between pages. */
+  async function walk(query: Partial<SearchQuery>, between: (page: number) => Promise<void> = async () => {}) {
+    const pages: string[][] = [];
+    let after: Cursor | undefined;
+    do {
+      const result = await search({ ...query, after });
+      pages.push(result.items.map((item) => item.cluster.id));
+      after = result.next;
+      if (after) await between(pages.length);
+    } while (after && pages.length < 100);
+    return pages;
+  }
+
+  /** Two clusters that tie on name and on end date, so only the id tells them apart. */
+  async function addTwins() {
+    for (const id of ['twin-b', 'twin-a']) {
+      await createTestCluster(server, id, { name: 'Twin Cluster' });
+      await server.registry.award(id, { level: 'silver', awarded: '2025-03-01' }, 'test'); // until 2027-03-31, as tejo
+    }
+  }
+
+  it('walks every order from cursor to cursor: each match once, in the order pages by number show', async () => {
+    await addTwins();
+    for (const sort of SORTS) {
+      const all = await ids({ sort });
+      expect(all, sort).toHaveLength(7);
+      for (const pageSize of [1, 2, 3, 7]) {
+        const pages = await walk({ sort, pageSize });
+        expect(pages.flat(), `${sort} by ${pageSize}`).toEqual(all);
+        // Full pages but the last, and no empty page at the end: `next` is absent exactly on the last page.
+        expect(pages.slice(0, -1).every((page) => page.length === pageSize), `${sort} by ${pageSize}`).toBe(true);
+        expect(pages.at(-1)!.length, `${sort} by ${pageSize}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('keeps applying the filters along a walk, with the total of all matches on every page', async () => {
+    await addTwins();
+    for (const filters of [{ status: 'valid' }, { text: 'cluster' }, { level: 'silver', status: 'valid' }, { country: 'DE' }, { status: 'none' }] as const) {
+      for (const sort of SORTS) {
+        const all = await ids({ ...filters, sort });
+        const pages = await walk({ ...filters, sort, pageSize: 2 });
+        expect(pages.flat(), `${JSON.stringify(filters)} ${sort}`).toEqual(all);
+      }
+    }
+    const { total } = await search({ status: 'valid', pageSize: 1, after: { sort: 'name', key: ['Nordlicht Photonics Cluster', 'nordlicht'] } });
+    expect(total).toBe(4);
+  });
+
+  it('walks on correctly while clusters are added: each cluster once, in order, none missed', async () => {
+    for (const sort of SORTS) {
+      const before = await ids({ sort });
+      const pages = await walk({ sort, pageSize: 2 }, async (page) => {
+        if (page > 2) return;
+        // By name, "Aaa…" joins behind the cursor and "Zzz…" ahead of it.
+        const tag = `${sort.replace('-', 'desc-')}-${page}`;
+        await createTestCluster(server, `early-${tag}`, { name: `Aaa ${tag}`, country: 'AT' });
+        await createTestCluster(server, `late-${tag}`, { name: `Zzz ${tag}`, country: 'SE' });
+      });
+      const walked = pages.flat();
+      expect(new Set(walked).size, sort).toBe(walked.length);
+      const now = await ids({ sort, pageSize: 100 });
+      expect(walked, sort).toEqual(now.filter((id) => walked.includes(id)));
+      expect(before.filter((id) => !walked.includes(id)), sort).toEqual([]);
+      if (sort === 'name') expect(walked.filter((id) => /^(early|late)-/.test(id))).toEqual(['late-name-1', 'late-name-2']);
+    }
+  });
+
   it('walks every match in id order, one batch at a time', async () => {
     const batches: string[][] = [];
     for await (const batch of eachCluster(server.database.db, server.database.dialect, { text: 'cluster' }, clock.now(), 2)) {
@@ -128,8 +196,52 @@ it('reads the query of an address and rejects what it cannot mean', () => {
     pageSize: 10,
     now,
   });
+  expect(parse('q=two%09words%0Aok')).toMatchObject({ text: 'two\twords\nok' });
   expect(parse('country=&level=')).toMatchObject({ country: undefined, level: undefined, sort: 'name', page: 1, pageSize: 25 });
-  for (const bad of ['level=platinum', 'status=withdrawn', 'country=DEU', 'sort=id', 'page=0', 'page=1.5', 'pageSize=101', `q=${'x'.repeat(201)}`]) {
+  for (const bad of ['level=platinum', 'status=withdrawn', 'country=DEU', 'sort=id', 'page=0', 'page=1.5', 'pageSize=101', `q=${'x'.repeat(201)}`, 'q=a%00b', 'q=esc%1B[31m', 'q=c1%C2%85x']) {
     expect(() => parse(bad), bad).toThrow(expect.objectContaining({ code: 'invalid_query', status: 400 }));
+  }
+});
+
+it('reads back the cursors it hands out, and refuses every other "after"', () => {
+  const cursors: Cursor[] = [
+    { sort: 'name', key: ['Nordlicht Photonics Cluster', 'nordlicht'] },
+    { sort: '-name', key: ['Zürich ﷽ クラスター "quoted" 🚀', 'z'] },
+    { sort: 'country', key: ['DE', 'Nordlicht', 'nordlicht'] },
+    { sort: 'valid-until', key: ['2028-01-31', 'Nordlicht', 'nordlicht'] },
+    { sort: '-valid-until', key: [null, 'Rhône', 'rhone'] },
+  ];
+  const read = (after: string, sort = 'name', extra = '') => parseCursor(new URLSearchParams(`after=${after}${extra}`), sort as Cursor['sort']);
+  for (const cursor of cursors) {
+    const encoded = encodeCursor(cursor);
+    expect(encoded).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(read(encoded, cursor.sort)).toEqual(cursor);
+  }
+  expect(parseCursor(new URLSearchParams('page=2'), 'name')).toBeUndefined();
+
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const refused: Array<[string, string?, string?]> = [
+    [''],
+    ['not base64!'],
+    ['%00'],
+    [json(['name', 'Nordlicht', 'nordlicht']).slice(0, -3)],
+    [encodeCursor(cursors[0]!), '-name'],
+    [encodeCursor(cursors[3]!), '-valid-until'],
+    [encodeCursor(cursors[0]!), 'name', '&page=2'],
+    [json({ sort: 'name', key: ['a', 'b'] })],
+    [json(['name', 'Nordlicht'])],
+    [json(['name', 'Nordlicht', 'nordlicht', 'extra'])],
+    [json(['name', 42, 'nordlicht'])],
+    [json(['name', 'Nordlicht', '../keys'])],
+    [json(['name', 'Nordlicht', 'NORDLICHT'])],
+    [json(['name', 'x'.repeat(201), 'nordlicht'])],
+    [json(['country', null, 'Nordlicht', 'nordlicht']), 'country'],
+    [json(['valid-until', '2028-1-31', 'Nordlicht', 'nordlicht']), 'valid-until'],
+    [json(['valid-until', "2028-01-31' or 1=1 --", 'Nordlicht', 'nordlicht']), 'valid-until'],
+    ['A'.repeat(2001)],
+    [Buffer.from('["name", "a", "b"').toString('base64url')],
+  ];
+  for (const [after, sort, extra] of refused) {
+    expect(() => read(after, sort, extra), `${after.slice(0, 40)} ${sort ?? ''}${extra ?? ''}`).toThrow(expect.objectContaining({ code: 'invalid_query', status: 400 }));
   }
 });

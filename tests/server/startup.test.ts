@@ -13,9 +13,9 @@ afterEach(() => {
 });
 
 
-/** Starts the real entry file; resolves once it has printed its URLs or exited. */
+/** Starts the built entry file, as `npm start` does; resolves once it has printed its URLs or exited. */
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['dist/server/main.js'], {
     env: { PATH: process.env.PATH!, DEMO_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,13 +59,16 @@ describe('the server process', () => {
     await server.ready;
     const response = await fetch(`http://127.0.0.1:${port}/v1/clusters/demo-silver/attestation`);
     expect(response.status).toBe(200);
-    const { stdout } = server.output();
-    expect(stdout).toContain(`http://localhost:${port}/clusters`);
-    // Structured request logs carry no client address.
-    expect(stdout).toMatch(/"event":"request".*"path":"\/v1\/clusters\/demo-silver\/attestation"/);
-    expect(stdout).not.toMatch(/127\.0\.0\.1|::1|::ffff/);
+    expect((await fetch(`http://127.0.0.1:${port}/v1/clusters/no-such-cluster/attestation`)).status).toBe(404);
+    expect(server.output().stdout).toContain(`http://localhost:${port}/clusters`);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+    // A refusal is logged at once, the successful read in the counts written on the way out;
+    // both by route, with no path, no cluster id and no client address.
+    const logs = server.output().stdout.split('\n').filter((line) => line.startsWith('{')).join('\n');
+    expect(logs).toMatch(/"event":"request","method":"GET","route":"\/v1\/clusters\/:id\/attestation","status":404/);
+    expect(logs).toMatch(/"event":"requests".*\{"method":"GET","route":"\/v1\/clusters\/:id\/attestation","status":200,"count":1,/);
+    expect(logs).not.toMatch(/demo-silver|no-such-cluster|127\.0\.0\.1|::1|::ffff/);
   });
 
   it.each([

@@ -33,6 +33,12 @@ const button = (element: ClusterLabel) => shadow(element).querySelector<HTMLButt
 const dialog = (element: ClusterLabel) => shadow(element).querySelector('dialog')!;
 const focused = (element: ClusterLabel) => shadow(element).activeElement;
 
+/** Opens the badge's dialog as a click does (its contents are drawn at the first opening). */
+function openDialog(element: ClusterLabel): HTMLDialogElement {
+  button(element).click();
+  return dialog(element);
+}
+
 /** axe-core over the page, shadow roots included, for WCAG 2.1 A/AA and best practice. */
 async function violations(context: Element = document.body): Promise<string[]> {
   // Measure contrast on the settled picture, not halfway through the fade-in.
@@ -92,13 +98,14 @@ describe('names and content', () => {
     expect(name).toContain(t.levels.silver);
     expect(name).toContain('Valid until');
     expect(button(element).getAttribute('aria-haspopup')).toBe('dialog');
-    expect(dialog(element).getAttribute('aria-labelledby')).toBe(dialog(element).querySelector('h2')!.id);
+    const opened = openDialog(element);
+    expect(opened.getAttribute('aria-labelledby')).toBe(opened.querySelector('h2')!.id);
   });
 
   test.each(SETTLED)('%s: the dialog says what it means, names the issuer and links to its page', async (state) => {
     const t = resolveLocale('en').t;
     const element = await badge(state);
-    const body = dialog(element);
+    const body = openDialog(element);
     expect(body.textContent).toContain(t.meaning[state]);
     expect(body.querySelector('.issuer strong')!.textContent).toBe(new URL(issuer.origin).host);
     expect(body.querySelector<HTMLAnchorElement>('a[part="link"]')!.href).toBe(`${issuer.origin}/clusters/${CLUSTER_FOR[state]}`);
@@ -107,19 +114,72 @@ describe('names and content', () => {
   });
 
   test('the checks list reports each step, with the key id when the signature verified', async () => {
-    const valid = dialog(await badge('valid'));
+    const valid = openDialog(await badge('valid'));
     expect(valid.querySelectorAll('li.passed')).toHaveLength(6);
     expect(valid.textContent).toContain(issuer.key.jwk.kid);
-    const forged = dialog(await badge('invalid'));
+    const forged = openDialog(await badge('invalid'));
     expect(forged.querySelector('li.failed')!.textContent).toContain('Signature');
     expect(forged.querySelectorAll('li.passed')).toHaveLength(0);
-    const copied = dialog(await badge('mismatch'));
+    const copied = openDialog(await badge('mismatch'));
     expect(copied.querySelector('li.failed')!.textContent).toContain('Website');
     expect(copied.querySelector('li.failed')!.textContent).toContain(location.origin);
   });
 
   test('a revoked label shows its public reason', async () => {
-    expect(dialog(await badge('revoked')).textContent).toContain('Evidence incomplete.');
+    expect(openDialog(await badge('revoked')).textContent).toContain('Evidence incomplete.');
+  });
+});
+
+describe('a hostile cluster name, signed into a genuine token', () => {
+  const NAMES: Record<string, string> = {
+    markup: '<img src=x onerror="window.hostileNameRan = true"><b>Bold</b> Cluster',
+    script: '<script>window.hostileNameRan = true</script>Script Cluster',
+    // A right-to-left override left open, and an isolate: they must not turn the rest around.
+    bidi: 'Trusty \u202Eretsulc live\u202C \u2067Cluster\u2069 \u202E',
+    long: `${'Unbroken'.repeat(300)} ${'Very Long Name '.repeat(200)}`,
+  };
+
+  test.each(Object.keys(NAMES))('%s: shown as text only, nothing runs, the dialog still works', async (kind) => {
+    const name = NAMES[kind]!;
+    const cluster = `c-hostile-${kind}`;
+    await issuer.publish(cluster, { cluster: { name } });
+    const plain = await badge('valid');
+    const element = await mount(tag, { cluster });
+    expect(element.getAttribute('state')).toBe('valid');
+    // The badge does not show the name; it reads exactly as for a harmless one.
+    expect(button(element).textContent).toBe(button(plain).textContent);
+
+    openDialog(plain).close();
+    const opened = openDialog(element);
+    const t = resolveLocale('en').t;
+    const row = [...opened.querySelectorAll('dt')].find((dt) => dt.textContent === t.cluster)!.nextElementSibling!;
+    expect(row.textContent).toBe(name);
+    expect(row.childElementCount).toBe(0);
+    // Nothing was made of the name: the same elements as for a harmless name, none of its tags.
+    expect(shadow(element).querySelectorAll('*').length).toBe(shadow(plain).querySelectorAll('*').length);
+    expect(shadow(element).querySelector('img, script, b')).toBeNull();
+    // Its own block: an override in it ends there.
+    expect(getComputedStyle(row).display).toBe('block');
+
+    // As long as a real <img src=x> takes to fail, so an injected one would have fired by now.
+    const control = new Image();
+    await new Promise((resolve) => {
+      control.onerror = resolve;
+      control.src = 'x';
+    });
+    expect((window as { hostileNameRan?: boolean }).hostileNameRan).toBeUndefined();
+
+    // Usable: inside the viewport, no sideways scrolling, the close button focused and working.
+    const box = opened.getBoundingClientRect();
+    expect(box.left).toBeGreaterThanOrEqual(0);
+    expect(box.right).toBeLessThanOrEqual(innerWidth);
+    expect(box.bottom).toBeLessThanOrEqual(innerHeight);
+    expect(opened.scrollWidth).toBeLessThanOrEqual(opened.clientWidth);
+    const close = opened.querySelector<HTMLButtonElement>('.close')!;
+    expect(focused(element)).toBe(close);
+    await userEvent.click(close);
+    expect(opened.open).toBe(false);
+    expect(focused(element)).toBe(button(element));
   });
 });
 

@@ -59,6 +59,21 @@ describe('checkCluster', () => {
     expect(issuer.requests.filter((r) => r.url.endsWith('jwks.json'))).toHaveLength(1);
   });
 
+  test('keys are kept as long as their Cache-Control max-age allows, then fetched again', async () => {
+    const issuer = await setup();
+    const serveKeys = issuer.jwksRoute;
+    issuer.jwksRoute = async (url, init) => new Response((await serveKeys(url, init)).body, { headers: { 'Cache-Control': 'public, max-age=300' } });
+    const env = issuer.env();
+    const keyFetches = () => issuer.requests.filter((r) => r.url.endsWith('jwks.json')).length;
+    await checkCluster(env, CLUSTER);
+    issuer.now += 299_000;
+    expect((await checkCluster(env, CLUSTER)).state).toBe('valid');
+    expect(keyFetches()).toBe(1);
+    issuer.now += 1_000;
+    expect((await checkCluster(env, CLUSTER)).state).toBe('valid');
+    expect(keyFetches()).toBe(2);
+  });
+
   test('an unknown kid fetches the keys once more, bypassing the HTTP cache, and then verifies', async () => {
     const issuer = await setup();
     const env = issuer.env();

@@ -129,6 +129,17 @@ describe('state attribute and event', () => {
     expect(faceText(element)).toBe(before);
   });
 
+  test('an opened dialog follows the verdict', async () => {
+    const element = await badge('valid');
+    shadow(element).querySelector<HTMLButtonElement>('.badge')!.click();
+    const dialog = shadow(element).querySelector('dialog')!;
+    expect(dialog.textContent).toContain(resolveLocale('en').t.meaning.valid);
+    element.setAttribute('cluster', CLUSTER_FOR.revoked);
+    await settled(element);
+    expect(dialog.textContent).toContain(resolveLocale('en').t.meaning.revoked);
+    expect(dialog.textContent).toContain('Evidence incomplete.');
+  });
+
   test('changing the cluster attribute starts a new check from loading', async () => {
     const element = await badge('valid');
     const states: string[] = [];
@@ -166,11 +177,37 @@ describe('languages', () => {
     }
   });
 
-  test('dates are written for the locale', async () => {
+  test('the badge writes its dates day first in every region; the dialog writes them for the region', async () => {
+    for (const lang of ['en', 'en-GB', 'en-US', 'fr']) expect(faceText(await badge('valid', { lang })), lang).toContain('Valid until 31 Mar 2026');
+    for (const lang of ['de', 'de-AT', 'de-']) expect(faceText(await badge('valid', { lang })), lang).toContain('Gültig bis 31.03.2026');
+    expect(faceText(await badge('expired', { lang: 'en-US' }))).toContain('Expired 31 Mar 2025');
     const validUntil = new Date('2026-03-31T00:00:00Z');
-    for (const lang of ['de', 'en-GB', 'en-US']) {
-      const expected = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(validUntil);
-      expect(faceText(await badge('valid', { lang })), lang).toContain(expected);
+    // An ill-formed tag (`de-`) falls back to the plain language.
+    for (const [lang, format] of [['de-AT', 'de-AT'], ['en-GB', 'en-GB'], ['en-US', 'en-US'], ['de-', 'de']] as const) {
+      const element = await badge('valid', { lang });
+      shadow(element).querySelector<HTMLButtonElement>('.badge')!.click();
+      const expected = new Intl.DateTimeFormat(format, { dateStyle: 'long', timeZone: 'UTC' }).format(validUntil);
+      expect(shadow(element).querySelector('dialog')!.textContent, lang).toContain(expected);
+    }
+  });
+
+  test('the badge is written without Intl (its first use on a page is slow); the dialog uses it', async () => {
+    const real = Intl.DateTimeFormat;
+    let made = 0;
+    Intl.DateTimeFormat = class extends real {
+      constructor(...args: ConstructorParameters<typeof real>) {
+        super(...args);
+        made++;
+      }
+    } as typeof real;
+    try {
+      const element = await badge('valid', { lang: 'en-GB' });
+      await badge('expired', { lang: 'de-AT', size: 'pill' });
+      expect(made).toBe(0);
+      shadow(element).querySelector<HTMLButtonElement>('.badge')!.click();
+      expect(made).toBeGreaterThan(0);
+    } finally {
+      Intl.DateTimeFormat = real;
     }
   });
 

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Verdict } from '../check.ts';
 import { shownLevel } from './face.ts';
-import { FULL_NAMES, formatDate, formatTime, type Locale, type Result, type Step } from './i18n.ts';
+import { FULL_NAMES, formatTime, longDate, type Locale, type Result, type Step } from './i18n.ts';
 import { icon } from './icons.ts';
 import { seal } from './seal.ts';
 import { STEPS, stepResults } from './steps.ts';
@@ -26,7 +26,7 @@ export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: Dia
   const host = new URL(issuer).host;
   const level = shownLevel(verdict);
   const label = verdict.claims?.label;
-  const date = (d: string | undefined) => (d ? formatDate(locale, d, 'long') : '');
+  const date = (d: string | undefined) => (d ? longDate(locale, d) : '');
   const results = stepResults(verdict);
   const details: Readonly<Record<Step, string>> = {
     signature: verdict.kid ? t.keyId(verdict.kid) : '',

@@ -1,7 +1,7 @@
 import { html, type TemplateResult } from 'lit';
 import type { Verdict } from '../check.ts';
 import type { Level } from '../verify/claims.ts';
-import { formatDate, type Locale } from './i18n.ts';
+import { shortDate, type Locale } from './i18n.ts';
 import { icon } from './icons.ts';
 import { seal } from './seal.ts';
 
@@ -13,11 +13,11 @@ export function shownLevel(verdict: Verdict): Level | null {
   return (state === 'valid' || state === 'expired' || state === 'revoked') && claims?.label.level ? claims.label.level : null;
 }
 
-/** The badge's short status line, with the date it concerns written for the locale. */
-export function markText(verdict: Verdict, locale: Locale, style: 'medium' | 'long'): string {
+/** The badge's short status line, with the date it concerns. */
+export function markText(verdict: Verdict, locale: Locale): string {
   const label = verdict.claims?.label;
   const date = verdict.state === 'revoked' ? label?.revokedAt?.slice(0, 10) : label?.validUntil;
-  return locale.t.mark[verdict.state](date ? formatDate(locale, date, style) : '');
+  return locale.t.mark[verdict.state](date ? shortDate(locale, date) : '');
 }
 
 /**
@@ -27,7 +27,7 @@ export function markText(verdict: Verdict, locale: Locale, style: 'medium' | 'lo
 export function face(verdict: Verdict, size: Size, locale: Locale, issuerHost: string): TemplateResult {
   const level = shownLevel(verdict);
   const levelName = level ? locale.t.levels[level] : '';
-  const mark = html`<span class="mark">${icon(verdict.state)}<span>${markText(verdict, locale, 'medium')}</span></span>`;
+  const mark = html`<span class="mark">${icon(verdict.state)}<span>${markText(verdict, locale)}</span></span>`;
   const picture = seal(verdict.state, level);
   if (size === 'pill') return html`${picture}${level ? html`<span class="level">${levelName}</span>` : ''}${mark}`;
   if (size === 'seal') return html`${picture}<span class="level">${levelName}</span>${mark}`;

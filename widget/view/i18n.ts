@@ -135,8 +135,10 @@ const de: Strings = {
 };
 
 export interface Locale {
-  /** The language tag used for dates (the page's own, such as `de-AT`, when it names de or en). */
+  /** The page's language tag (such as `de-AT`) when it names de or en: the dialog's date format. */
   readonly tag: string;
+  /** `de` or `en`: the language of the words and of the badge's dates. */
+  readonly language: 'de' | 'en';
   readonly t: Strings;
 }
 
@@ -149,22 +151,43 @@ export interface Locale {
 export function resolveLocale(lang: string | null | undefined): Locale {
   const tag = (lang ?? '').trim();
   const primary = tag.split('-')[0]?.toLowerCase();
-  const t = primary === 'de' ? de : en;
-  let supported = false;
+  const language = primary === 'de' ? 'de' : 'en';
+  return { tag: primary === language ? tag : language, language, t: language === 'de' ? de : en };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A contract date (`YYYY-MM-DD`) as the badge writes it: `31.03.2026` in German, `31 Mar 2026`
+ * in English, day first, which no reader of either takes for another day. Written without
+ * `Intl`: its first use on a page costs tens of milliseconds in Chromium, which the badge's
+ * first view must not wait for. The dialog, opened later, writes dates for the page's region.
+ *
+ * @example shortDate(resolveLocale('en-US'), '2026-03-31') // '31 Mar 2026'
+ */
+export function shortDate(locale: Locale, isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return locale.language === 'de' ? `${day}.${month}.${year}` : `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
+}
+
+/**
+ * A date format for the locale: the page's own tag where the browser knows it, else the plain
+ * language (an ill-formed tag such as `de-` makes `Intl` throw; an unknown region is passed over).
+ */
+function dateTimeFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   try {
-    supported = primary === 'de' || primary === 'en' ? Intl.DateTimeFormat.supportedLocalesOf(tag).length > 0 : false;
+    return new Intl.DateTimeFormat([locale.tag, locale.language], options);
   } catch {
-    // An ill-formed tag such as `de-` falls back to the plain language below.
+    return new Intl.DateTimeFormat(locale.language, options);
   }
-  return { tag: supported ? tag : t === de ? 'de' : 'en', t };
 }
 
-/** A contract date (`YYYY-MM-DD`, a UTC calendar day) written for the locale. */
-export function formatDate(locale: Locale, isoDate: string, style: 'medium' | 'long'): string {
-  return new Intl.DateTimeFormat(locale.tag, { dateStyle: style, timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+/** A contract date (`YYYY-MM-DD`, a UTC calendar day) written out in full for the page's region. */
+export function longDate(locale: Locale, isoDate: string): string {
+  return dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
 }
 
-/** A moment in the visitor's own time zone. */
+/** A moment in the visitor's own time zone, for the page's region. */
 export function formatTime(locale: Locale, ms: number): string {
-  return new Intl.DateTimeFormat(locale.tag, { dateStyle: 'medium', timeStyle: 'medium' }).format(ms);
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(ms);
 }

@@ -231,9 +231,10 @@ export const styles = css`
   .issuer strong { display: block; font: 700 20px/1.2 ui-monospace, Menlo, Consolas, monospace; color: var(--cl-fg); word-break: break-all; }
   .meaning { display: flex; gap: 8px; margin: 16px 0 0; font-weight: 600; }
   .meaning .icon { margin-top: 1px; }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 16px 0 0; }
+  dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 12px; margin: 16px 0 0; }
   dt { color: var(--cl-muted); }
-  dd { margin: 0; }
+  /* A name or reason of any length wraps inside the dialog. */
+  dd { margin: 0; overflow-wrap: anywhere; }
   ul { list-style: none; padding: 0; margin: 0; display: grid; gap: 4px; }
   li { display: flex; gap: 8px; align-items: baseline; }
   li .icon { align-self: center; }

@@ -26,16 +26,22 @@ export function chooseLanguage(cookie: string | undefined, acceptLanguage: strin
 
 const locales: Record<Lang, string> = { en: 'en-GB', de: 'de-DE' };
 
-/** A calendar date as people of that language write it ("31 March 2027", "31. März 2027"). */
-export const formatDate = (date: IsoDate, lang: Lang) =>
-  new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date.slice(0, 10)}T00:00:00Z`));
+// One formatter per language for the life of the process: an Intl object is costly to make
+// (its locale data is built afresh), and the register page needs dozens of them.
+const perLang = <T>(make: (locale: string) => T): Record<Lang, T> => ({ en: make(locales.en), de: make(locales.de) });
+const dateFormats = perLang((locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }));
+const numberFormats = perLang((locale) => new Intl.NumberFormat(locale));
+const regionNames = perLang((locale) => new Intl.DisplayNames([locale], { type: 'region' }));
 
-export const formatNumber = (value: number, lang: Lang) => new Intl.NumberFormat(locales[lang]).format(value);
+/** A calendar date as people of that language write it ("31 March 2027", "31. März 2027"). */
+export const formatDate = (date: IsoDate, lang: Lang) => dateFormats[lang].format(new Date(`${date.slice(0, 10)}T00:00:00Z`));
+
+export const formatNumber = (value: number, lang: Lang) => numberFormats[lang].format(value);
 
 /** The country's name in that language; the code itself when the runtime does not know it. */
 export function countryName(code: string, lang: Lang): string {
   try {
-    return new Intl.DisplayNames([locales[lang]], { type: 'region' }).of(code) ?? code;
+    return regionNames[lang].of(code) ?? code;
   } catch {
     return code;
   }

@@ -1,0 +1,110 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUEST_TIMEOUT } from '../../widget/fetch-issuer.ts';
+import { FIRST_RETRY, MAX_RETRY } from '../../widget/schedule.ts';
+import { chromiumArgs, requireChromium } from '../support/chromium.ts';
+import { recordStates, startLiveIssuer, trackRequests, type LiveIssuer } from './live-issuer.ts';
+
+/** How long past the request timeout the first `unavailable` may come: page load and rendering. */
+const MARGIN = 2_000;
+/** The page time the retries are counted over, moved by the page clock in steps of {@link STEP}. */
+const WINDOW = 20 * 60_000;
+const STEP = 1_000;
+
+/** The page times of the checks the retry schedule allows within `window`, the first at 0. */
+function scheduledChecks(failsAfter: number, window: number): number[] {
+  const times = [0];
+  for (let failures = 1; ; failures++) {
+    const next = times[times.length - 1]! + failsAfter + Math.min(FIRST_RETRY * 2 ** (failures - 1), MAX_RETRY);
+    if (next > window) return times;
+    times.push(next);
+  }
+}
+
+/**
+ * A badge whose issuer stops answering, in Chromium against the real issuer: the first check
+ * is measured in real time; the retries after it are counted over twenty minutes of page time
+ * (Playwright's page clock drives the widget's timers and its request time limit), and the
+ * issuer's clock moves with the page's, so the token it signs on its return is fresh.
+ */
+describe('the widget when its issuer hangs or is down', () => {
+  let issuer: LiveIssuer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    issuer = await startLiveIssuer();
+    await issuer.labelled(['steady']);
+    browser = await chromium.launch({ executablePath: requireChromium(), args: chromiumArgs });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await issuer?.close();
+  });
+
+  const faults = [
+    ['hang', 'accepts the connection and never answers', REQUEST_TIMEOUT],
+    ['down', 'refuses the connection', 0],
+  ] as const;
+
+  for (const [mode, what, failsAfter] of faults) {
+    it(`an issuer that ${what}: unavailable within 10 s, retries as the schedule allows, valid again on the retry after it returns`, async () => {
+      const context = await browser.newContext();
+      await context.clock.install({ time: issuer.now() });
+      const page = await context.newPage();
+      const states = await recordStates(page);
+      const requests = trackRequests(page, issuer);
+      // A visitor who has the widget script cached from an earlier page, as the issuer fails.
+      await page.goto(issuer.pageUrl([]));
+      await page.waitForFunction(() => customElements.get('cluster-label') !== undefined);
+      await issuer.setMode(mode);
+
+      const started = performance.now();
+      await page.goto(issuer.pageUrl(['steady']));
+      await page.locator('cluster-label[state="unavailable"]').waitFor({ timeout: REQUEST_TIMEOUT + 5_000 });
+      const firstVerdict = performance.now() - started;
+      expect(firstVerdict).toBeLessThanOrEqual(REQUEST_TIMEOUT + MARGIN);
+
+      const checks = () => requests.sent.filter((r) => r.path.endsWith('/attestation'));
+      const loadedAt = checks()[0]!.at;
+      while (issuer.now() - loadedAt < WINDOW) {
+        await issuer.advance(STEP, [context]);
+        // A refused connection fails on its own, soon; a hanging one only when the page clock
+        // reaches its time limit, so waiting for it would only slow the test.
+        await requests.settled(mode === 'hang' ? 50 : undefined);
+      }
+      const seen = checks().map((r) => r.at - loadedAt);
+      const allowed = scheduledChecks(failsAfter, WINDOW);
+      expect(seen).toHaveLength(allowed.length);
+      // Each pause is the scheduled one, give or take the clock's steps (a request is seen up to
+      // a step late, and a failure handled up to a step late): no burst, no tight loop.
+      for (let i = 1; i < seen.length; i++) {
+        const [gap, scheduled] = [seen[i]! - seen[i - 1]!, allowed[i]! - allowed[i - 1]!];
+        expect(gap, `pause before check ${i}`).toBeGreaterThanOrEqual(scheduled - STEP);
+        expect(gap, `pause before check ${i}`).toBeLessThanOrEqual(scheduled + 3 * STEP);
+      }
+      // A failed check asks for the keys again, and for nothing else.
+      expect(requests.count('/.well-known/jwks.json')).toBe(seen.length);
+      expect(requests.sent.filter((r) => r.path !== '/widget.js')).toHaveLength(2 * seen.length);
+
+      await issuer.setMode('up');
+      const back = issuer.now();
+      const badge = page.locator('cluster-label');
+      while ((await badge.getAttribute('state')) !== 'valid' && issuer.now() - back <= MAX_RETRY + 2 * STEP) {
+        await issuer.advance(STEP, [context]);
+        await requests.settled();
+      }
+      const recovered = issuer.now() - back;
+      expect(await badge.getAttribute('state')).toBe('valid');
+      expect(checks()).toHaveLength(seen.length + 1);
+      expect(states.map((s) => s.state)).toEqual(['loading', 'unavailable', 'valid']);
+      console.log(
+        `[faults] issuer ${mode}: unavailable ${(firstVerdict / 1000).toFixed(2)} s after page load (real time; limit ${REQUEST_TIMEOUT / 1000} s); ` +
+          `${seen.length} checks in ${WINDOW / 60_000} min of page time, at +${seen.map((t) => Math.round(t / 1000)).join(', +')} s ` +
+          `(schedule: +${allowed.map((t) => t / 1000).join(', +')} s); ${requests.sent.length} requests in all; ` +
+          `valid again ${Math.round(recovered / 1000)} s of page time after the issuer returned`,
+      );
+      await context.close();
+    });
+  }
+});
