@@ -5,11 +5,14 @@
  * the requests the issuer served, the element's box and the page's layout shift, and then a
  * repeat view of the same page in the same context (within the cache lifetime).
  *
- *   npx tsx tests/bench/widget.ts [--loads 20] [--bundle FILE] [--baseline FILE] [--settle 1000]
+ *   npx tsx tests/bench/widget.ts [--loads 20] [--bundle FILE] [--baseline FILE] [--settle 1000] [--page demo|bare]
  *
  * --bundle: the widget to serve as /widget.js (default dist/widget/cluster-label.js).
  * --baseline: a second bundle, measured in turns with the first (A B B A …) on the same
  *   servers and browser, so a busy machine slows both alike; the ratio is printed.
+ * --page bare: instead of the demo site, a page holding the embed snippet and nothing else
+ *   (and the stylesheet rule that reserves the badge's box), so the host page's own first
+ *   style and layout are not in the figures.
  * --settle: milliseconds a new window is left alone before the page is loaded (Chromium
  *   builds its own omnibox pages in it meanwhile, which would otherwise land in the figures).
  *
@@ -39,6 +42,7 @@ const { values } = parseArgs({
     bundle: { type: 'string', default: new URL('../../dist/widget/cluster-label.js', import.meta.url).pathname },
     baseline: { type: 'string' },
     settle: { type: 'string', default: '1000' },
+    page: { type: 'string', default: 'demo' },
   },
 });
 const loads = Number(values.loads);
@@ -69,7 +73,20 @@ const issuerServer = serve({
   port: issuerPort,
   hostname: '127.0.0.1',
 });
-const demo = await startDemo({ issuerUrl: issuer, port: demoPort, faultyPort });
+if (values.page !== 'demo' && values.page !== 'bare') throw new Error('--page must be demo or bare');
+const barePage = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Badge</title>
+<style>cluster-label:not(:defined) { display: inline-block; vertical-align: middle; box-sizing: border-box; width: 320px; height: 96px; overflow: hidden; }</style>
+<script type="module" src="${issuer}/widget.js"></script>
+<cluster-label cluster="demo-silver"><a href="${issuer}/clusters/demo-silver">Cluster Management Excellence Label — verify</a></cluster-label></html>`;
+const bareSite = (): { close(): Promise<void> } => {
+  const http = serve({
+    fetch: (request) =>
+      new URL(request.url).pathname === '/' ? new Response(barePage, { headers: { 'Content-Type': 'text/html; charset=utf-8' } }) : new Response('plain text', { headers: { 'Content-Type': 'text/plain' } }),
+    port: demoPort,
+  });
+  return { close: () => new Promise((resolve) => http.close(() => resolve())) };
+};
+const demo = values.page === 'bare' ? bareSite() : await startDemo({ issuerUrl: issuer, port: demoPort, faultyPort });
 const browser = await chromium.launch({ executablePath: requireChromium(), args: chromiumArgs });
 
 const REPORT = 'cluster-label-bench';
@@ -208,7 +225,7 @@ async function measureFloor(): Promise<void> {
   const page = await context.newPage();
   await page.waitForTimeout(settle);
   // A plain text document on the demo origin: a secure context (localhost), no script in it.
-  await page.goto(`${site}/demo.css`);
+  await page.goto(`${site}/${values.page === 'bare' ? 'text' : 'demo.css'}`);
   floors.push(await page.evaluate(`${floor}(${JSON.stringify({ jwk: keys.find((k) => k.kid === kid), token })})`));
   await context.close();
 }
@@ -257,7 +274,7 @@ const bundleSize = (code: Buffer) => {
   return `${code.length} B raw, ${(gzip / 1024).toFixed(2)} KB gzip -9, ${(brotli / 1024).toFixed(2)} KB brotli -q11`;
 };
 
-console.log(`widget benchmark — Chromium on loopback, ${loads} page loads of the demo site per bundle`);
+console.log(`widget benchmark — Chromium on loopback, ${loads} page loads of ${values.page === 'bare' ? 'a page with the embed snippet alone' : 'the demo site'} per bundle`);
 for (const [bundle, run] of runs) {
   console.log(`${bundle.file}`);
   console.log(`  bundle        ${bundleSize(bundle.code)}`);
