@@ -15,8 +15,12 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/** Opens the registry and its keys: what the server, the CLI and the tests share. */
-export async function openServices(config: Config, options: { now?: () => Date; database?: Database } = {}): Promise<Services> {
+/**
+ * Opens the registry and its keys: what the server, the CLI and the tests share.
+ * `listen: false` for a process that serves no tokens (the CLI): it announces its
+ * changes, but has no cached token to drop when others announce theirs.
+ */
+export async function openServices(config: Config, options: { now?: () => Date; database?: Database; listen?: boolean } = {}): Promise<Services> {
   const now = options.now ?? (() => new Date());
   const kek = loadKeyEncryptionKey(config);
   const database = options.database ?? (await openDatabase(config));
@@ -26,14 +30,16 @@ export async function openServices(config: Config, options: { now?: () => Date; 
     const registry = new Registry(database, { periods: config, signer: keyring, now });
     const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now });
     // Changes other instances announce: drop the tokens they made stale, read changed keys.
-    await database.listen((change) => {
-      if (change.kind === 'cluster') return attestations.drop(change.id);
-      if (change.kind === 'register') return attestations.clear();
-      // A revoked key's tokens stop being served once the keys are read again.
-      if (change.kind === 'missed') attestations.clear();
-      // Should the read fail, the periodic key refresh tries again.
-      keyring.refresh().catch(() => {});
-    });
+    if (options.listen !== false) {
+      await database.listen((change) => {
+        if (change.kind === 'cluster') return attestations.drop(change.id);
+        if (change.kind === 'register') return attestations.clear();
+        // A revoked key's tokens stop being served once the keys are read again.
+        if (change.kind === 'missed') attestations.clear();
+        // Should the read fail, the periodic key refresh tries again.
+        keyring.refresh().catch(() => {});
+      });
+    }
     return { config, database, keyring, registry, attestations, now, close: () => database.close() };
   } catch (error) {
     await database.close();

@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage(command)}\n`);
     return 0;
   }
-  const services = await openServices(readConfig());
+  const services = await openServices(readConfig(), { listen: false });
   try {
     const code = await command.run(
       {

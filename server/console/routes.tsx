@@ -257,7 +257,6 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
       const { id: _, csrf: __, ...fields } = form;
       // An absent field stays as it is; only a sent, empty list of websites clears them.
       const patch = parseClusterPatch({ ...fields, sites: form.sites === undefined ? undefined : sitesOf(form.sites) });
-      if (Object.keys(patch).length === 0) throw invalid('nothing_to_change', 'Give at least one field to change.');
       await registry.updateCluster(cluster.id, patch, actorOf(c));
       return c.redirect(`/admin/clusters/${cluster.id}?done=cluster_updated`, 303);
     } catch (error) {
@@ -444,6 +443,7 @@ async function formOf(c: Context): Promise<Record<string, string>> {
     // A body over the size limit keeps its own answer.
     throw error instanceof AppError ? error : malformed();
   }
+  // Entries, not assignments: a field named `__proto__` must stay a field.
   const fields = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of data.entries()) {

@@ -90,7 +90,7 @@ export function parseClusterInput(raw: Record<string, unknown>): ClusterInput {
   };
 }
 
-/** Validates the fields given for an update; absent fields stay as they are. */
+/** Validates the fields given for an update; absent fields stay as they are, and at least one must be given. */
 export function parseClusterPatch(raw: Record<string, unknown>): ClusterPatch {
   const patch: ClusterPatch = {};
   if ('id' in raw) throw invalid('immutable_field', 'A cluster id cannot be changed.');
@@ -100,6 +100,7 @@ export function parseClusterPatch(raw: Record<string, unknown>): ClusterPatch {
   if (raw.portfolio !== undefined) patch.portfolio = text(raw.portfolio, 'portfolio', 200, false);
   if (raw.sites !== undefined) patch.sites = sites(raw.sites);
   if (raw.contactEmail !== undefined) patch.contactEmail = email(raw.contactEmail);
+  if (Object.keys(patch).length === 0) throw invalid('nothing_to_change', 'Give at least one field to change.');
   return patch;
 }
 

@@ -38,8 +38,9 @@ export interface Database {
 
 /**
  * What instances tell each other: a cluster or its labels changed, many clusters did at
- * once (an import), or the signing keys did. `missed` comes from the listener itself when its connection opens again after
- * it was lost or could not open: what was announced meanwhile went unheard.
+ * once (an import), or the signing keys did. `missed` comes from the listener itself
+ * when its connection opens again after it was lost or could not open: what was
+ * announced meanwhile went unheard.
  */
 export type Change = { kind: 'cluster'; id: string } | { kind: 'register' } | { kind: 'keys' } | { kind: 'missed' };
 export type Announced = Exclude<Change, { kind: 'missed' }>;

@@ -73,7 +73,6 @@ export function adminRoutes(services: Services) {
   admin.patch('/clusters/:id', requireRole('officer'), async (c) => {
     const id = clusterIdParam(c.req.param('id'));
     const patch = parseClusterPatch(await jsonBody(c, CLUSTER_FIELDS));
-    if (Object.keys(patch).length === 0) throw invalid('nothing_to_change', 'Give at least one field to change.');
     const cluster = await registry.updateCluster(id, patch, principalOf(c).actor);
     return c.json(clusterView(cluster, await registry.getCurrentLabel(id)));
   });

@@ -49,17 +49,13 @@ export function openDataRoutes(services: Services) {
     const query = parseSearchParams(params, { pageSize: JSON_PAGE_SIZE, now: services.now() });
     const after = parseCursor(params, query.sort);
     const { items, total, next } = await searchClusters(services.database.db, services.database.dialect, { ...query, after });
-    // The next page is this address with the cursor in place of a page number.
-    const nextParams = new URLSearchParams(params);
-    nextParams.delete('page');
-    if (next) nextParams.set('after', encodeCursor(next));
     c.header('Cache-Control', 'public, max-age=60');
     return c.json({
       items: items.map(({ cluster, label }) => ({ ...cluster, label, url: `${publicUrl}/clusters/${cluster.id}` })),
       total,
       ...(after ? {} : { page: query.page }),
       pageSize: query.pageSize,
-      next: next ? `${publicUrl}/v1/clusters?${nextParams}` : null,
+      next: next ? `${publicUrl}/v1/clusters?${nextPage(params, encodeCursor(next))}` : null,
     });
   });
 
@@ -92,4 +88,12 @@ export function openDataRoutes(services: Services) {
   });
 
   return app;
+}
+
+/** The next page's query: this one with the cursor in place of a page number. */
+function nextPage(params: URLSearchParams, cursor: string): URLSearchParams {
+  const next = new URLSearchParams(params);
+  next.delete('page');
+  next.set('after', cursor);
+  return next;
 }
