@@ -24,8 +24,6 @@ function sourceImportMetaUrl(): Plugin {
 }
 
 export default defineConfig(async (): Promise<UserConfig> => ({
-  // The browser tests read the Wycheproof vectors from ../shared/testvectors.
-  server: { fs: { allow: ['.', '../shared/testvectors'] } },
   plugins: [sourceImportMetaUrl()],
   // `npm run build` (`vite build`) builds both environments in one run.
   builder: {},

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { checkCluster, type Verdict } from '../../widget/check.ts';
 import type { CheckEnv } from '../../widget/env.ts';
@@ -71,14 +72,10 @@ export async function verdictFor(token: string, jwks: unknown, cluster = CLUSTER
   return checkCluster(env, cluster);
 }
 
-const VECTORS = join(process.cwd(), '..', 'shared', 'testvectors', 'wycheproof');
+/** Project Wycheproof's vectors, kept in the repository (tests/vectors/wycheproof, with their licence). */
+const VECTORS = fileURLToPath(new URL('../vectors/wycheproof/', import.meta.url));
 
-/** A Wycheproof file's test groups, or a one-line reason why the vectors are absent. */
-export function wycheproof<G>(file: string): G[] | string {
-  try {
-    return (JSON.parse(readFileSync(join(VECTORS, file), 'utf8')) as { testGroups: G[] }).testGroups;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `${file} is absent (a clone outside the workspace): Wycheproof vectors skipped.`;
-    throw error;
-  }
+/** A Wycheproof file's test groups; a missing file fails the suite that needs it. */
+export function wycheproof<G>(file: string): G[] {
+  return (JSON.parse(readFileSync(join(VECTORS, file), 'utf8')) as { testGroups: G[] }).testGroups;
 }

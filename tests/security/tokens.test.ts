@@ -264,10 +264,6 @@ function jwkOf(group: P1363Group): Record<string, unknown> {
 }
 
 describe('ECDSA P-256 P1363 vectors (Wycheproof)', () => {
-  if (typeof p1363 === 'string') {
-    test.skip(p1363, () => {});
-    return;
-  }
   // The vectors sign arbitrary bytes, not `header.payload`, so they run through the layer's own
   // two steps on the key `readKeySet` imports: the exact-64-byte rule, then WebCrypto's verify.
   test('every vector follows its result with the key the key-set reader imports', async () => {
@@ -308,10 +304,6 @@ interface JwkGroup {
 const jwkGroups = wycheproof<JwkGroup>('json_web_key_test.json');
 
 describe('JSON Web Key vectors (Wycheproof)', () => {
-  if (typeof jwkGroups === 'string') {
-    test.skip(jwkGroups, () => {});
-    return;
-  }
   test('no vector verifies with its key set (public, or private for HMAC groups), whatever its result', async () => {
     let count = 0;
     for (const group of jwkGroups) {

@@ -4,8 +4,8 @@ import { VerifyError } from '../../widget/verify/errors.ts';
 import { readKeySet } from '../../widget/verify/jwks.ts';
 import { verifySignature } from '../../widget/verify/signature.ts';
 
-/** Project Wycheproof's JWS vectors, read from the shared folder beside the repository (never copied in). */
-const FILE = '../shared/testvectors/wycheproof/json_web_signature_test.json';
+/** Project Wycheproof's JWS vectors, kept in the repository with their licence. */
+const FILE = 'tests/vectors/wycheproof/json_web_signature_test.json';
 
 interface Vector {
   tcId: number;
@@ -20,18 +20,7 @@ interface Group {
   tests: Vector[];
 }
 
-async function load(): Promise<Group[] | string> {
-  try {
-    return (JSON.parse(await server.commands.readFile(FILE)) as { testGroups: Group[] }).testGroups;
-  } catch (error) {
-    const message = String((error as Error).message ?? error);
-    // Only a missing folder is a reason to skip; anything else (such as Vite refusing the path) must fail.
-    if (/ENOENT|no such file/i.test(message)) return `${FILE} is absent (a clone outside the workspace): Wycheproof vectors skipped.`;
-    throw error;
-  }
-}
-
-const groups = await load();
+const groups = (JSON.parse(await server.commands.readFile(FILE)) as { testGroups: Group[] }).testGroups;
 const OURS = ['es256', 'SpecialCaseEs256'];
 
 async function outcome(jws: unknown, key: Record<string, unknown> | undefined): Promise<string> {
@@ -45,27 +34,23 @@ async function outcome(jws: unknown, key: Record<string, unknown> | undefined): 
   }
 }
 
-if (typeof groups === 'string') {
-  test.skip(groups, () => {});
-} else {
-  describe('Wycheproof JWS vectors through the signature layer', () => {
-    test('the file holds both of our groups', () => {
-      expect(groups.map((g) => g.comment)).toEqual(expect.arrayContaining(OURS));
-    });
-
-    for (const group of groups.filter((g) => OURS.includes(g.comment))) {
-      test.each(group.tests.map((t) => [t.tcId, t.comment, t] as const))(`${group.comment} #%i %s follows its result`, async (_id, _comment, vector) => {
-        expect(await outcome(vector.jws, group.public)).toBe(vector.result);
-      });
-    }
-
-    for (const group of groups.filter((g) => !OURS.includes(g.comment))) {
-      test(`${group.comment}: every one of ${group.tests.length} vectors is rejected, whatever its result`, async () => {
-        for (const vector of group.tests) {
-          // Offer the group's own key (its private half too, for HMAC groups): still never accepted.
-          expect(await outcome(vector.jws, group.public ?? group.private), `tcId ${vector.tcId}`).toBe('invalid');
-        }
-      });
-    }
+describe('Wycheproof JWS vectors through the signature layer', () => {
+  test('the file holds both of our groups', () => {
+    expect(groups.map((g) => g.comment)).toEqual(expect.arrayContaining(OURS));
   });
-}
+
+  for (const group of groups.filter((g) => OURS.includes(g.comment))) {
+    test.each(group.tests.map((t) => [t.tcId, t.comment, t] as const))(`${group.comment} #%i %s follows its result`, async (_id, _comment, vector) => {
+      expect(await outcome(vector.jws, group.public)).toBe(vector.result);
+    });
+  }
+
+  for (const group of groups.filter((g) => !OURS.includes(g.comment))) {
+    test(`${group.comment}: every one of ${group.tests.length} vectors is rejected, whatever its result`, async () => {
+      for (const vector of group.tests) {
+        // Offer the group's own key (its private half too, for HMAC groups): still never accepted.
+        expect(await outcome(vector.jws, group.public ?? group.private), `tcId ${vector.tcId}`).toBe('invalid');
+      }
+    });
+  }
+});
