@@ -53,6 +53,8 @@ export default defineConfig(async (): Promise<UserConfig> => ({
     },
   },
   test: {
+    // One migrated registry per dialect, copied by each test (tests/support/database-template.ts).
+    globalSetup: ['tests/support/database-template.ts'],
     projects: [
       {
         extends: true,

@@ -6,7 +6,7 @@ import { Accounts } from '../console/index.ts';
 import type { Cli, Command } from './command.ts';
 import { table } from './format.ts';
 
-const accountsOf = (cli: Cli) => new Accounts(cli.services.database, cli.services.keyring, cli.services.now);
+const accountsOf = (cli: Cli) => new Accounts(cli.services.database, cli.services.keyring, cli.services.now, cli.services.config.console.passwordCost);
 
 /** Asks on the terminal without echoing what is typed. */
 function askHidden(question: string): Promise<string> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendAudit, type HeadSigner } from '../audit/log.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import { DEFAULT_PASSWORD_COST, dummyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { isRole, type Role } from '../auth/roles.ts';
 
 export interface User {
@@ -36,18 +36,21 @@ export class Accounts {
   readonly #database: Database;
   readonly #signer: HeadSigner;
   readonly #now: () => Date;
+  readonly #passwordCost: number;
 
-  constructor(database: Database, signer: HeadSigner, now: () => Date) {
+  /** `passwordCost`: the scrypt cost new passwords are hashed at (PASSWORD_HASH_COST). */
+  constructor(database: Database, signer: HeadSigner, now: () => Date, passwordCost = DEFAULT_PASSWORD_COST) {
     this.#database = database;
     this.#signer = signer;
     this.#now = now;
+    this.#passwordCost = passwordCost;
   }
 
   async create(input: { email: string; role: string; password: string }, actor: string): Promise<User> {
     const email = normaliseEmail(input.email);
     if (!isRole(input.role)) throw invalid('invalid_role', 'The role must be admin, officer or viewer.');
     const role = input.role;
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(input.password, this.#passwordCost);
     return this.#write(async (trx, now) => {
       if (await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) {
         throw conflict('user_exists', `An account for ${email} exists already.`);
@@ -98,7 +101,7 @@ export class Accounts {
    */
   async authenticate(email: string, password: string): Promise<User | undefined> {
     const row = await this.#database.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
-    const matches = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    const matches = await verifyPassword(password, row?.password_hash ?? dummyHash(this.#passwordCost));
     return row && matches && !row.disabled_at ? toUser(row) : undefined;
   }
 

@@ -2,12 +2,14 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import { invalid } from '../errors.ts';
 
 /**
- * scrypt with N = 2^15, r = 8, p = 1 and a 32-byte key: OWASP's current floor for
- * scrypt, about 32 MiB and some 100 ms a hash on one core — slow for a guesser,
- * bearable at sign-in. The parameters are stored in each hash, so they can be
- * raised later without invalidating existing passwords.
+ * scrypt with N = 2^cost, r = 8, p = 1 and a 32-byte key. The default cost 15 is OWASP's
+ * current floor for scrypt, about 32 MiB and some 100 ms a hash on one core — slow for a
+ * guesser, bearable at sign-in; PASSWORD_HASH_COST lowers it for test suites only. The
+ * parameters are stored in each hash, so they can be raised later without invalidating
+ * existing passwords.
  */
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+export const DEFAULT_PASSWORD_COST = 15;
+const paramsFor = (cost: number) => ({ N: 2 ** cost, r: 8, p: 1 });
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 export const MIN_PASSWORD_LENGTH = 12;
@@ -26,11 +28,12 @@ export function checkNewPassword(password: string): void {
 }
 
 /** `scrypt$N$r$p$salt$key`, salt and key in base64url. */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost = DEFAULT_PASSWORD_COST): Promise<string> {
   checkNewPassword(password);
+  const params = paramsFor(cost);
   const salt = randomBytes(SALT_LENGTH);
-  const key = await derive(password, salt, PARAMS, KEY_LENGTH);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await derive(password, salt, params, KEY_LENGTH);
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** Compares in constant time; a malformed stored hash never matches. */
@@ -42,5 +45,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-/** A hash no password matches, verified against for unknown accounts so that they take as long as known ones. */
-export const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${Buffer.alloc(SALT_LENGTH).toString('base64url')}$${Buffer.alloc(KEY_LENGTH).toString('base64url')}`;
+/**
+ * A hash at `cost` that no password matches, verified against for unknown accounts so that
+ * they take as long as known ones hashed at the same cost.
+ */
+export function dummyHash(cost = DEFAULT_PASSWORD_COST): string {
+  const { N, r, p } = paramsFor(cost);
+  return `scrypt$${N}$${r}$${p}$${Buffer.alloc(SALT_LENGTH).toString('base64url')}$${Buffer.alloc(KEY_LENGTH).toString('base64url')}`;
+}

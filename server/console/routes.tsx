@@ -70,7 +70,7 @@ const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action '
  */
 export function consoleRoutes(services: Services, options: ConsoleOptions = DEFAULT_CONSOLE_OPTIONS) {
   const { registry, keyring, config } = services;
-  const accounts = new Accounts(services.database, keyring, services.now);
+  const accounts = new Accounts(services.database, keyring, services.now, config.console.passwordCost);
   const sessions = new Sessions(services.database, { now: services.now, lifetimeSeconds: options.sessionSeconds });
   const throttle = new SignInThrottle(services.database, services.now, options.throttle);
   const tokens = new ApiTokens(services.database, keyring, services.now);

@@ -30,7 +30,7 @@ export function csrfIn(html: string): string {
 }
 
 export function createUser(server: TestServer, email: string, role: string) {
-  return new Accounts(server.database, server.keyring, server.now).create({ email, role, password: PASSWORD }, 'test');
+  return new Accounts(server.database, server.keyring, server.now, server.config.console.passwordCost).create({ email, role, password: PASSWORD }, 'test');
 }
 
 export interface ConsoleClient {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../server/console/accounts.ts';
+import { readConsoleConfig } from '../../server/console/config.ts';
 import { hashPassword, verifyPassword } from '../../server/console/passwords.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 import { clientFor, createUser, csrfIn, ORIGIN, PASSWORD, SESSION_COOKIE, SIGN_IN_COOKIE, setCookieLine, setCookieValue, signIn, submitSignIn } from './console-client.ts';
@@ -13,6 +14,15 @@ describe('passwords', () => {
     expect(await verifyPassword('a long enough password', a)).toBe(true);
     expect(await verifyPassword('a long enough passworD', a)).toBe(false);
     expect(await verifyPassword('a long enough password', 'md5$abc')).toBe(false);
+  });
+
+  it('hashes at production strength unless PASSWORD_HASH_COST lowers it, as the test servers do', async () => {
+    expect(readConsoleConfig({}).passwordCost).toBe(15);
+    expect(readConsoleConfig({ PASSWORD_HASH_COST: '10' }).passwordCost).toBe(10);
+    expect(() => readConsoleConfig({ PASSWORD_HASH_COST: '9' })).toThrow(/PASSWORD_HASH_COST must be a whole number from 10 to 20/);
+    const cheap = await hashPassword('a long enough password', 10);
+    expect(cheap).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(await verifyPassword('a long enough password', cheap)).toBe(true);
   });
 
   it('refuses short passwords with a stable code', async () => {

@@ -1,15 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { describe, it } from 'vitest';
+import { describe, inject, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { readConfig, type Config } from '../../server/config.ts';
 import { silentLogger } from '../../server/log.ts';
 import { openDatabase } from '../../server/registry/database.ts';
 import { openServices, type Services } from '../../server/services.ts';
 import { loadWidgetAssets, type WidgetAssets } from '../../server/widget-assets.ts';
+import { onPostgresServer, withDatabase } from './database-template.ts';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -46,7 +46,24 @@ export interface TestServer extends Services {
   cleanup(): Promise<void>;
 }
 
-/** A fresh registry of its own (a temporary SQLite file, or a new PostgreSQL database) and the app on it. */
+/** The migrated templates the global set-up made; none when run outside Vitest (the benchmarks), which migrate in place. */
+function template(key: 'sqliteTemplate' | 'postgresTemplate'): string | undefined {
+  return process.env.VITEST ? inject(key) || undefined : undefined;
+}
+
+/** A new PostgreSQL database of the test's own, cloned from the migrated template when there is one, and how to drop it. */
+async function createPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `cl_test_${randomBytes(6).toString('hex')}`;
+  const from = template('postgresTemplate');
+  await onPostgresServer(serverUrl, `create database ${name}${from ? ` template ${from}` : ''}`);
+  return { url: withDatabase(serverUrl, name), drop: () => onPostgresServer(serverUrl, `drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * A fresh registry of its own (a temporary SQLite file, or a new PostgreSQL database), copied
+ * from the migrated template, and the app on it. Passwords are hashed at a test cost
+ * (PASSWORD_HASH_COST=10) unless `env` says otherwise.
+ */
 export async function startTestServer(
   dialect: TestDialect,
   options: { now?: () => Date; env?: Record<string, string>; shareWith?: TestServer } = {},
@@ -56,27 +73,19 @@ export async function startTestServer(
   let dropDatabase: (() => Promise<void>) | undefined;
   if (dialect === 'postgres' && !databaseUrl) {
     if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set');
-    const name = `cl_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(postgresUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
+    const created = await createPostgresDatabase(postgresUrl);
+    databaseUrl = created.url;
+    dropDatabase = created.drop;
   }
+  const sqliteTemplate = template('sqliteTemplate');
+  if (dialect === 'sqlite' && !options.shareWith && sqliteTemplate) copyFileSync(sqliteTemplate, join(dataDir, 'registry.sqlite'));
   const config: Config = readConfig({
     PUBLIC_URL: 'https://issuer.test',
     DATA_DIR: dataDir,
     SEED_DEMO: 'off',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     KEY_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+    PASSWORD_HASH_COST: '10',
     ...options.env,
   });
   const database = await openDatabase(config);
