@@ -40,15 +40,21 @@ export default defineConfig(async (): Promise<UserConfig> => ({
         rolldownOptions: { output: { codeSplitting: false, minify: true } },
       },
     },
-    // The server as JavaScript for Node; packages stay in node_modules.
+    // The server and the admin CLI as JavaScript for Node (main.js, cli.js); packages stay in node_modules.
     ssr: {
+      // Packages bundled in (Kysely alone is some 300 modules): the CLI and the server each load a few
+      // files, not hundreds. libsql stays outside: it loads a native addon.
+      resolve: { noExternal: true, external: ['libsql'] },
       build: {
         outDir: serverOutDir,
         emptyOutDir: true,
         target: 'node20',
-        ssr: 'server/main.ts',
-        // Every chunk directly in outDir: the relative URLs above are written for that folder.
-        rolldownOptions: { output: { chunkFileNames: '[name]-[hash].js' } },
+        ssr: true,
+        rolldownOptions: {
+          input: { main: 'server/main.ts', cli: 'server/cli/main.ts' },
+          // Every chunk directly in outDir: the relative URLs above are written for that folder.
+          output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+        },
       },
     },
   },

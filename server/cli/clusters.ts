@@ -13,12 +13,12 @@ export const clusterCommands: Command[] = [
     summary: 'register a cluster',
     args: ['id'],
     options: {
-      name: { type: 'string', value: 'name', required: true, description: 'display name' },
-      country: { type: 'string', value: 'CC', required: true, description: 'ISO 3166 two-letter code' },
-      organisation: { type: 'string', value: 'text', description: 'the cluster management organisation' },
-      portfolio: { type: 'string', value: 'text', description: 'comparative portfolio' },
-      site: { type: 'string', multiple: true, value: 'origin', description: 'a website where the badge may be shown (repeat for several)' },
-      email: { type: 'string', value: 'address', description: 'contact e-mail' },
+      name: { type: 'string', value: 'name', required: true, description: 'display name', field: 'name' },
+      country: { type: 'string', value: 'CC', required: true, description: 'ISO 3166 two-letter code', field: 'country' },
+      organisation: { type: 'string', value: 'text', description: 'the cluster management organisation', field: 'organisation' },
+      portfolio: { type: 'string', value: 'text', description: 'comparative portfolio', field: 'portfolio' },
+      site: { type: 'string', multiple: true, value: 'origin', description: 'a website where the badge may be shown (repeat for several)', field: 'sites' },
+      email: { type: 'string', value: 'address', description: 'contact e-mail', field: 'contactEmail' },
     },
     details: 'The id is a lowercase slug such as nordlicht-photonics; it cannot be changed later.',
     async run(cli, [id], options) {

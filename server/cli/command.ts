@@ -7,12 +7,23 @@ export interface OptionSpec {
   value?: string;
   required?: boolean;
   description: string;
+  /** The input field this option fills: a refusal that names the field names the option instead. */
+  field?: string;
 }
 
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
+/** The process around the CLI: its environment and standard streams (in tests, stand-ins). */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
 /** What a command gets to work with. */
 export interface Cli {
+  io: CliIo;
   services: Services;
   /** Who the audit log names: `cli:<os user>`. */
   actor: string;

@@ -1,15 +1,27 @@
 import { parseRevocation } from '../domain/clusters.ts';
+import { DATE_FORMS, readDate } from '../domain/dates.ts';
 import { effectiveStatus, type AwardInput } from '../domain/labels.ts';
 import type { Label } from '../domain/types.ts';
 import { parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
-import type { Cli, Command, OptionSpec } from './command.ts';
+import { invalid } from '../errors.ts';
+import type { Cli, Command, OptionSpec, OptionValues } from './command.ts';
 
+const DATE = 'date';
 const awardOptions: Record<string, OptionSpec> = {
-  level: { type: 'string', value: 'level', required: true, description: 'bronze, silver or gold' },
-  awarded: { type: 'string', value: 'YYYY-MM-DD', description: 'the assessment date (default: today)' },
-  'valid-until': { type: 'string', value: 'YYYY-MM-DD', description: 'an explicit last day (default: from the level’s validity period)' },
-  ref: { type: 'string', value: 'text', description: 'the assessment reference' },
+  level: { type: 'string', value: 'level', required: true, description: 'bronze, silver or gold', field: 'level' },
+  awarded: { type: 'string', value: DATE, description: `the assessment date, written ${DATE_FORMS} (default: today)`, field: 'awarded' },
+  'valid-until': { type: 'string', value: DATE, description: 'an explicit last day (default: from the level’s validity period)', field: 'validUntil' },
+  ref: { type: 'string', value: 'text', description: 'the assessment reference', field: 'assessmentRef' },
 };
+
+/** A date option in any form the import reads, as `YYYY-MM-DD`; a refusal names the option. */
+function dateOption(options: OptionValues, name: string): string | undefined {
+  const value = options[name];
+  if (typeof value !== 'string') return undefined;
+  const date = readDate(value.trim());
+  if (!date) throw invalid('invalid_date', `--${name} must be a real calendar date written ${DATE_FORMS}; it is "${value.slice(0, 40)}".`);
+  return date;
+}
 
 function report(cli: Cli, verb: string, label: Label) {
   cli.out(`${verb} ${label.clusterId}: ${label.level}, ${effectiveStatus(label, cli.services.now())}, awarded ${label.awarded}, valid until ${label.validUntil}.`);
@@ -23,7 +35,7 @@ function awardCommand(action: string, summary: string, verb: string, act: (cli: 
     args: ['cluster'],
     options: awardOptions,
     async run(cli, [cluster], options) {
-      const input = parseAwardInput({ level: options.level, awarded: options.awarded, validUntil: options['valid-until'], assessmentRef: options.ref });
+      const input = parseAwardInput({ level: options.level, awarded: dateOption(options, 'awarded'), validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
       report(cli, verb, await act(cli, cluster!, input));
     },
   };
@@ -37,11 +49,11 @@ export const labelCommands: Command[] = [
     summary: 'renew the current label from its previous end (before expiry or within the grace year)',
     args: ['cluster'],
     options: {
-      'valid-until': { type: 'string', value: 'YYYY-MM-DD', description: 'an explicit new last day (default: from the level’s renewal period)' },
-      ref: { type: 'string', value: 'text', description: 'the assessment reference of the re-certification' },
+      'valid-until': { type: 'string', value: DATE, description: 'an explicit new last day (default: from the level’s renewal period)', field: 'validUntil' },
+      ref: { type: 'string', value: 'text', description: 'the assessment reference of the re-certification', field: 'assessmentRef' },
     },
     async run(cli, [cluster], options) {
-      const input = parseRenewalInput({ validUntil: options['valid-until'], assessmentRef: options.ref });
+      const input = parseRenewalInput({ validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
       report(cli, 'Renewed', await cli.services.registry.renew(cluster!, input, cli.actor));
     },
   },
@@ -50,8 +62,8 @@ export const labelCommands: Command[] = [
     summary: 'revoke the current label early, for cause',
     args: ['cluster'],
     options: {
-      reason: { type: 'string', value: 'text', required: true, description: 'the public reason, shown in the signed statement' },
-      note: { type: 'string', value: 'text', description: 'an internal note, never published' },
+      reason: { type: 'string', value: 'text', required: true, description: 'the public reason, shown in the signed statement', field: 'reason' },
+      note: { type: 'string', value: 'text', description: 'an internal note, never published', field: 'note' },
     },
     async run(cli, [cluster], options) {
       report(cli, 'Revoked', await cli.services.registry.revoke(cluster!, parseRevocation({ reason: options.reason, note: options.note }), cli.actor));

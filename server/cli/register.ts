@@ -4,6 +4,9 @@ import { backupSqlite, exportRegister, importRegister } from '../import/index.ts
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
 
+/** Bad lines an import shows without --verbose: enough to see what is wrong, not a screenful per hundred. */
+const SHOWN_ERRORS = 10;
+
 export const registerCommands: Command[] = [
   {
     name: 'import',
@@ -11,6 +14,7 @@ export const registerCommands: Command[] = [
     args: ['file'],
     options: {
       'dry-run': { type: 'boolean', description: 'show what would be created or changed, and change nothing' },
+      verbose: { type: 'boolean', description: `list every bad line and every cluster created, updated or labelled (else the summary and the first ${SHOWN_ERRORS} bad lines)` },
       country: { type: 'string', value: 'XX', description: 'country for rows without one (the public register has no Country column)' },
       level: { type: 'string', value: 'level', description: 'level for rows with a valid-until date but no level' },
     },
@@ -35,30 +39,42 @@ export const registerCommands: Command[] = [
           shown = percent;
         },
       });
-      for (const error of report.errors) cli.out(`line ${error.line}: ${error.reason}`);
+      const verbose = options.verbose === true;
       if (report.ignoredColumns.length) cli.note(`Ignored columns: ${report.ignoredColumns.join(', ')}`);
       if (report.errors.length) {
         cli.note(`${report.errors.length} bad lines of ${report.rows}: nothing was imported.`);
+        const shownErrors = verbose ? report.errors : report.errors.slice(0, SHOWN_ERRORS);
+        for (const error of shownErrors) cli.out(`line ${error.line}: ${error.reason}`);
+        if (shownErrors.length < report.errors.length) cli.note(`… and ${report.errors.length - shownErrors.length} more bad lines: --verbose lists every one.`);
         return 1;
       }
       const verb = report.applied ? '' : 'would be ';
-      for (const id of report.created) cli.out(`${verb}created  ${id}`);
-      for (const id of report.updated) cli.out(`${verb}updated  ${id}`);
-      for (const id of report.labelled) cli.out(`${verb}labelled ${id}`);
       cli.note(
         `${report.rows} rows: ${report.created.length} ${verb}created, ${report.updated.length} ${verb}updated, ${report.labelled.length} labels ${verb}set, ${report.unchanged} unchanged.` +
           (report.applied ? '' : ' Dry run: nothing was written.'),
       );
       const changed = report.created.length + report.updated.length + report.labelled.length > 0;
       cli.note(`File SHA-256 ${report.sha256}${report.applied && changed ? ' (recorded in the audit log)' : ''}`);
+      if (verbose) {
+        for (const id of report.created) cli.out(`${verb}created  ${id}`);
+        for (const id of report.updated) cli.out(`${verb}updated  ${id}`);
+        for (const id of report.labelled) cli.out(`${verb}labelled ${id}`);
+      } else if (changed) {
+        cli.note('--verbose lists every cluster created, updated or labelled.');
+      }
     },
   },
   {
     name: 'export',
     summary: 'write the register to CSV, in the columns import reads',
     args: ['file'],
+    details: 'A file name of - writes the CSV to standard output (and the count to standard error).',
     async run(cli, [file]) {
       const { csv, rows } = await exportRegister(cli.services.database);
+      if (file === '-') {
+        cli.io.stdout.write(csv);
+        return cli.note(`Wrote ${rows} clusters to standard output.`);
+      }
       writeFileSync(file!, csv);
       cli.out(`Wrote ${rows} clusters to ${file}.`);
     },

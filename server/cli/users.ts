@@ -3,25 +3,26 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { ROLES } from '../auth/index.ts';
 import { Accounts } from '../console/index.ts';
-import type { Cli, Command } from './command.ts';
+import { invalid } from '../errors.ts';
+import type { Cli, CliIo, Command } from './command.ts';
 import { table } from './format.ts';
 
 const accountsOf = (cli: Cli) => new Accounts(cli.services.database, cli.services.keyring, cli.services.now, cli.services.config.console.passwordCost);
 
 /** Asks on the terminal without echoing what is typed. */
-function askHidden(question: string): Promise<string> {
+function askHidden(io: CliIo, question: string): Promise<string> {
   let muted = false;
   const output = new Writable({
     write(chunk, _encoding, done) {
-      if (!muted) process.stderr.write(chunk);
+      if (!muted) io.stderr.write(chunk);
       done();
     },
   });
-  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  const rl = createInterface({ input: io.stdin, output, terminal: true });
   return new Promise((resolve) => {
     rl.question(question, (answer) => {
       rl.close();
-      process.stderr.write('\n');
+      io.stderr.write('\n');
       resolve(answer);
     });
     muted = true;
@@ -29,8 +30,8 @@ function askHidden(question: string): Promise<string> {
 }
 
 /** The first line of standard input, for scripts that pipe a password in. */
-async function firstLineOfStdin(): Promise<string> {
-  const rl = createInterface({ input: process.stdin });
+async function firstLineOfStdin(io: CliIo): Promise<string> {
+  const rl = createInterface({ input: io.stdin });
   for await (const line of rl) {
     rl.close();
     return line;
@@ -38,11 +39,12 @@ async function firstLineOfStdin(): Promise<string> {
   return '';
 }
 
-async function readPassword(file: string | undefined): Promise<string> {
-  if (file) return (readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '');
-  if (!process.stdin.isTTY) return firstLineOfStdin();
-  const password = await askHidden('Password (at least 12 characters): ');
-  if ((await askHidden('The same password again: ')) !== password) throw Object.assign(new Error('The two passwords differ.'), { code: 'password_mismatch' });
+async function readPassword(io: CliIo, file: string | undefined): Promise<string> {
+  const password = file ? (readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '') : io.stdin.isTTY ? await askHidden(io, 'Password (at least 12 characters): ') : await firstLineOfStdin(io);
+  if (password === '') {
+    throw invalid('password_missing', `No password was given: type it when asked on a terminal, pipe it in on standard input, or name a file with --password-file.${file ? ` The first line of ${file} is empty.` : ''}`);
+  }
+  if (!file && io.stdin.isTTY && (await askHidden(io, 'The same password again: ')) !== password) throw invalid('password_mismatch', 'The two passwords differ.');
   return password;
 }
 
@@ -57,7 +59,7 @@ export const userCommands: Command[] = [
     },
     details: 'Without --password-file the password is asked for on the terminal (not echoed), or read from the first line of standard input when it is not a terminal. Passwords are stored as scrypt hashes only.',
     async run(cli, [email], options) {
-      const password = await readPassword(options['password-file'] as string | undefined);
+      const password = await readPassword(cli.io, options['password-file'] as string | undefined);
       const user = await accountsOf(cli).create({ email: email!, role: options.role as string, password }, cli.actor);
       cli.out(`Created the ${user.role} account ${user.email}. Sign in at ${cli.services.config.publicUrl}/admin`);
     },

@@ -13,6 +13,27 @@ export function isIsoDate(value: unknown): value is IsoDate {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d && y >= 1900;
 }
 
+/** The forms {@link readDate} reads, for messages. */
+export const DATE_FORMS = '2026-03-31, 2026/03/31 or 31.03.2026';
+
+/**
+ * A date as people write it in a register or on a command line — `2026-03-31`,
+ * `2026/3/31` or `31.03.2026` — as `YYYY-MM-DD`; undefined when it is none of those or no
+ * real calendar day.
+ */
+export function readDate(value: string): IsoDate | undefined {
+  let match = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(value);
+  if (match) return isoOf(match[1]!, match[2]!, match[3]!);
+  match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
+  if (match) return isoOf(match[3]!, match[2]!, match[1]!);
+  return undefined;
+}
+
+function isoOf(y: string, m: string, d: string): IsoDate | undefined {
+  const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : undefined;
+}
+
 /** The UTC calendar date of an instant. */
 export const utcDate = (instant: Date): IsoDate => instant.toISOString().slice(0, 10);
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendAudit, type HeadSigner } from '../audit/log.ts';
 import { parseClusterInput, parseSite } from '../domain/clusters.ts';
-import { addMonths, isIsoDate, utcDate } from '../domain/dates.ts';
+import { addMonths, DATE_FORMS, readDate, utcDate } from '../domain/dates.ts';
 import type { Periods } from '../domain/labels.ts';
 import { isLevel, type Level } from '../domain/types.ts';
 import { AppError } from '../errors.ts';
@@ -71,18 +71,6 @@ interface Row {
 
 const LEVEL_WORDS: Record<string, Level> = { bronze: 'bronze', silver: 'silver', silber: 'silver', gold: 'gold' };
 
-function parseDate(value: string): string | undefined {
-  let match = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(value);
-  if (match) return isoOf(match[1]!, match[2]!, match[3]!);
-  match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
-  if (match) return isoOf(match[3]!, match[2]!, match[1]!);
-  return undefined;
-}
-const isoOf = (y: string, m: string, d: string) => {
-  const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : undefined;
-};
-
 /** `www.example.org`, `http://example.org/about` → the origin; a bare host is taken as https. */
 function parseWebsite(value: string): string {
   if (value.includes('://') && !/^https?:\/\//i.test(value)) throw new Error('not http(s)');
@@ -108,8 +96,8 @@ function readRow(line: number, cells: Record<Field, string | undefined>, options
   }
   let label: Row['label'];
   if (cells.validUntil) {
-    const validUntil = parseDate(cells.validUntil);
-    if (!validUntil) throw new Error(`"${cells.validUntil}" is not a date (write 2026-03-31, 2026/03/31 or 31.03.2026)`);
+    const validUntil = readDate(cells.validUntil);
+    if (!validUntil) throw new Error(`"${cells.validUntil}" is not a date (write ${DATE_FORMS})`);
     const level = cells.level ? LEVEL_WORDS[cells.level.toLowerCase()] : options.defaultLevel;
     if (!level) throw new Error(cells.level ? `"${cells.level}" is not a level (bronze, silver, gold)` : 'the level is missing (add a Level column or --level)');
     label = { level, validUntil };

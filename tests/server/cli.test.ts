@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../server/cli/run.ts';
+import { Accounts } from '../../server/console/accounts.ts';
 import { addMonths, endOfMonthAfter, utcDate } from '../../server/domain/dates.ts';
 import { describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
 
-// Each command is a real process that loads the server's modules: seconds, not milliseconds.
-vi.setConfig({ testTimeout: 90_000 });
-
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const builtCli = join(root, 'dist/server/cli.js');
 const actor = `cli:${userInfo().username}`;
 
 interface Run {
@@ -19,11 +20,25 @@ interface Run {
   stderr: string;
 }
 
-/** `npm run admin -- …` as a real process, on the registry `env` names. */
-function admin(env: Record<string, string>, ...args: string[]): Promise<Run> {
+/** `npm run admin -- …` in this process, on the registry `env` names, with `input` on standard input (not a terminal). */
+async function admin(env: Record<string, string>, args: string[], input = ''): Promise<Run> {
+  const run = { code: 0, stdout: '', stderr: '' };
+  run.code = await runCli(args, {
+    env,
+    stdin: Readable.from(input ? [input] : []),
+    stdout: { write: (text: string) => (run.stdout += text) },
+    stderr: { write: (text: string) => (run.stderr += text) },
+  });
+  return run;
+}
+
+/** The built CLI as a real process, as `npm run admin` starts it. */
+function builtAdmin(env: Record<string, string>, ...args: string[]): Promise<Run & { seconds: number }> {
+  if (!existsSync(builtCli)) throw new Error('dist/server/cli.js is missing: run `npm run build` before this test.');
+  const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(process.execPath, [builtCli, ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, seconds: (performance.now() - started) / 1000 }),
     );
   });
 }
@@ -39,36 +54,53 @@ function expectError(run: Run, code: string) {
 
 describe('admin CLI help', () => {
   const env = { DATA_DIR: '/nonexistent/never-created' };
+  const run = (...args: string[]) => admin(env, args);
 
   it('describes every command and each command’s options without opening a registry', async () => {
-    const overview = await admin(env, '--help');
+    const overview = await run('--help');
     expect(overview.code).toBe(0);
     const names = [...overview.stdout.matchAll(/^ {2}(\S+(?: \S+)?) {2,}/gm)].map((m) => m[1]!);
     expect(names).toEqual(
       expect.arrayContaining(['tokens create', 'tokens list', 'tokens revoke', 'clusters create', 'clusters show', 'clusters list', 'labels award', 'labels upgrade', 'labels renew', 'labels revoke', 'labels withdraw', 'keys list', 'keys rotate', 'keys revoke', 'audit verify', 'expire']),
     );
-    const helps = await Promise.all(names.map((name) => admin(env, ...name.split(' '), '--help')));
+    const helps = await Promise.all(names.map((name) => run(...name.split(' '), '--help')));
     helps.forEach((help, i) => {
       expect(help.code, names[i]).toBe(0);
       expect(help.stdout).toContain(`Usage: npm run admin -- ${names[i]}`);
     });
     expect(helps[names.indexOf('tokens create')]!.stdout).toContain('--role <role>  viewer, officer, admin (required)');
     expect(helps[names.indexOf('clusters create')]!.stdout).toContain('--site <origin>');
-    const group = await admin(env, 'labels', '--help');
+    const group = await run('labels', '--help');
     expect(group.code).toBe(0);
     expect(group.stdout).toContain('labels withdraw');
   });
 
   it('refuses unknown commands and options with a usage error', async () => {
     const runs = await Promise.all([
-      admin(env, 'tokens', 'steal'),
-      admin(env, 'labels', 'award', 'alpha', '--level', 'gold', '--colour', 'red'),
-      admin(env, 'tokens', 'create', 'ci'),
-      admin(env, 'clusters', 'show'),
+      run('tokens', 'steal'),
+      run('labels', 'award', 'alpha', '--level', 'gold', '--colour', 'red'),
+      run('tokens', 'create', 'ci'),
+      run('clusters', 'show'),
     ]);
-    for (const run of runs) expectError(run, 'usage');
+    for (const refused of runs) expectError(refused, 'usage');
+    expect(runs[0]!.stderr).toBe('error [usage]: unknown command "tokens steal". See npm run admin -- tokens --help\n');
     expect(runs[1]!.stderr).toBe("error [usage]: Unknown option '--colour'. See npm run admin -- labels award --help\n");
-    expect((await admin(env)).code).toBe(1);
+    expect((await run()).code).toBe(1);
+  });
+
+  it('suggests the command a typo most likely meant, and points to --help', async () => {
+    const typos: Array<[string[], string]> = [
+      [['label', 'award', 'alpha'], 'unknown command "label award"; did you mean "labels award"? See npm run admin -- --help'],
+      [['clusters', 'lsit'], 'unknown command "clusters lsit"; did you mean "clusters list"? See npm run admin -- clusters --help'],
+      [['expier'], 'unknown command "expier"; did you mean "expire"? See npm run admin -- --help'],
+      [['lables'], 'unknown command "lables"; did you mean "labels"? See npm run admin -- --help'],
+      [['deploy'], 'unknown command "deploy". See npm run admin -- --help'],
+    ];
+    for (const [args, message] of typos) {
+      const refused = await run(...args);
+      expectError(refused, 'usage');
+      expect(refused.stderr).toBe(`error [usage]: ${message}\n`);
+    }
   });
 });
 
@@ -83,12 +115,13 @@ describeEachDialect('admin CLI', (dialect) => {
       PUBLIC_URL: 'https://issuer.test',
       SEED_DEMO: 'off',
       KEY_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+      PASSWORD_HASH_COST: '10',
       ...(server.databaseUrl ? { DATABASE_URL: server.databaseUrl } : {}),
     };
   });
   afterEach(() => server.cleanup());
 
-  const run = (...args: string[]) => admin(env, ...args);
+  const run = (...args: string[]) => admin(env, args);
   /** Runs a command that must succeed; its standard output. */
   async function ok(...args: string[]) {
     const result = await run(...args);
@@ -154,7 +187,6 @@ describeEachDialect('admin CLI', (dialect) => {
   it('refuses bad input with one line and its code, and changes nothing', async () => {
     await ok('clusters', 'create', 'alpha', '--name', 'Alpha', '--country', 'DE');
     const head = await server.registry.auditHead();
-    // Refusals change nothing, so they may run side by side.
     const refusals: Array<[string, string[]]> = [
       ['cluster_exists', ['clusters', 'create', 'alpha', '--name', 'Again', '--country', 'DE']],
       ['invalid_cluster_id', ['clusters', 'create', 'Bad_Id', '--name', 'x', '--country', 'DE']],
@@ -166,8 +198,8 @@ describeEachDialect('admin CLI', (dialect) => {
       ['no_current_label', ['labels', 'withdraw', 'alpha']],
       ['cluster_not_found', ['clusters', 'show', 'nobody']],
     ];
-    const runs = await Promise.all(refusals.map(([, args]) => run(...args)));
-    runs.forEach((result, i) => expectError(result, refusals[i]![0]));
+    // One after another: in one process, SQLite's wait for a lock would block the holder too.
+    for (const [code, args] of refusals) expectError(await run(...args), code);
     expect(await server.registry.auditHead()).toEqual(head);
   });
 
@@ -212,5 +244,89 @@ describeEachDialect('admin CLI', (dialect) => {
     const broken = await run('audit', 'verify');
     expect(broken.code).toBe(2);
     expect(broken.stdout).toBe('The audit chain is broken at entry 2: its content does not match its hash.\n');
+  });
+
+  it('reads dates in the forms the import reads, and names the option the user typed when refusing', async () => {
+    await ok('clusters', 'create', 'alpha', '--name', 'Alpha', '--country', 'DE');
+    expect(await ok('labels', 'award', 'alpha', '--level', 'gold', '--awarded', '15.3.2026', '--valid-until', '31.12.2027')).toBe(
+      'Awarded alpha: gold, valid, awarded 2026-03-15, valid until 2027-12-31.\n',
+    );
+    expect(await ok('labels', 'renew', 'alpha', '--valid-until', '2029/12/31')).toContain('valid until 2029-12-31');
+    const head = await server.registry.auditHead();
+    const badDate = await run('labels', 'renew', 'alpha', '--valid-until', '31.13.2030');
+    expectError(badDate, 'invalid_date');
+    expect(badDate.stderr).toContain('--valid-until must be a real calendar date written 2026-03-31, 2026/03/31 or 31.03.2026; it is "31.13.2030".');
+    const longRef = await run('labels', 'renew', 'alpha', '--ref', 'x'.repeat(101));
+    expectError(longRef, 'invalid_field');
+    expect(longRef.stderr).toMatch(/^error \[invalid_field\]: --ref must be at most 100 characters/);
+    const emptyName = await run('clusters', 'create', 'beta', '--name', ' ', '--country', 'DE');
+    expect(emptyName.stderr).toBe('error [missing_field]: --name is required.\n');
+    expect(await server.registry.auditHead()).toEqual(head);
+  });
+
+  it('creates a console account from a password piped in, and says so plainly when none was given', async () => {
+    const none = await run('users', 'create', 'office@example.org', '--role', 'admin');
+    expectError(none, 'password_missing');
+    expect(none.stderr).toContain('No password was given');
+    expect(await ok('users', 'list')).toBe('');
+
+    const created = await admin(env, ['users', 'create', 'office@example.org', '--role', 'admin'], 'a long enough password\n');
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toBe('Created the admin account office@example.org. Sign in at https://issuer.test/admin\n');
+    const accounts = new Accounts(server.database, server.keyring, server.now);
+    expect(await accounts.authenticate('office@example.org', 'a long enough password')).toMatchObject({ role: 'admin' });
+    expectError(await admin(env, ['users', 'create', 'short@example.org', '--role', 'viewer'], 'too short\n'), 'weak_password');
+  });
+
+  it('exports the register to standard output with -, and imports it back with the summary first', async () => {
+    await ok('clusters', 'create', 'alpha', '--name', 'Alpha', '--country', 'DE', '--site', 'https://alpha.example');
+    await ok('labels', 'award', 'alpha', '--level', 'silver', '--awarded', '2026-01-10');
+    const exported = await run('export', '-');
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout.split('\n')[0]).toMatch(/^Id,Name,/);
+    expect(exported.stdout).toContain('alpha,Alpha,');
+    expect(exported.stderr).toBe('Wrote 1 clusters to standard output.\n');
+
+    const file = join(server.dataDir, 'register.csv');
+    const names = Array.from({ length: 30 }, (_, i) => `Imported Cluster ${i}`);
+    writeFileSync(file, `Name,Country\n${names.map((name) => `${name},FR`).join('\n')}\n`);
+    const dry = await run('import', file, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr.split('\n')[0]).toBe('30 rows: 30 would be created, 0 would be updated, 0 labels would be set, 0 unchanged. Dry run: nothing was written.');
+    expect(dry.stderr).toContain('--verbose lists every cluster');
+    expect(dry.stdout).toBe('');
+    const verbose = await run('import', file, '--dry-run', '--verbose');
+    expect(verbose.stdout.trim().split('\n')).toHaveLength(30);
+    expect(verbose.stdout).toMatch(/^would be created {2}imported-cluster-0$/m);
+
+    writeFileSync(file, `Name,Country\n${names.map((name) => `${name},Nowhere`).join('\n')}\n`);
+    const bad = await run('import', file);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.split('\n')[0]).toBe('30 bad lines of 30: nothing was imported.');
+    expect(bad.stdout.trim().split('\n')).toHaveLength(10);
+    expect(bad.stderr).toContain('… and 20 more bad lines: --verbose lists every one.');
+    expect((await run('import', file, '--verbose')).stdout.trim().split('\n')).toHaveLength(30);
+    expect((await server.registry.listClusters({ offset: 0, limit: 100 })).total).toBe(1);
+  });
+});
+
+describe('the built admin CLI', () => {
+  it('runs from dist/server/cli.js, as npm run admin starts it, on a registry of its own', async () => {
+    const server = await startTestServer('sqlite');
+    try {
+      const env = { DATA_DIR: server.dataDir, SEED_DEMO: 'off', KEY_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=' };
+      const help = await builtAdmin(env, '--help');
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: npm run admin -- <command> \[options\]$/m);
+      const created = await builtAdmin(env, 'clusters', 'create', 'alpha', '--name', 'Alpha', '--country', 'DE');
+      expect(created.code, created.stderr).toBe(0);
+      expect(await server.registry.getCluster('alpha')).toMatchObject({ name: 'Alpha' });
+      const typo = await builtAdmin(env, 'label', 'award', 'alpha');
+      expect(typo.code).toBe(1);
+      expect(typo.stderr).toContain('did you mean "labels award"?');
+      console.log(`[cli] built CLI: --help ${help.seconds.toFixed(2)} s, clusters create ${created.seconds.toFixed(2)} s (wall time of the whole process, this machine, now)`);
+    } finally {
+      await server.cleanup();
+    }
   });
 });
