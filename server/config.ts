@@ -5,7 +5,9 @@ import { readReminderConfig, type ReminderConfig } from './reminders/config.ts';
 
 export interface Config {
   port: number;
-  /** The issuer's origin: scheme, host and port, no path, no trailing slash. */
+  /** The address the issuer listens on (HOST); every interface when unset. */
+  host: string | undefined;
+  /** The issuer's origin: scheme, host and port, no path, no trailing slash; `http://localhost:{port}` by default. */
   publicUrl: string;
   dataDir: string;
   /** A PostgreSQL URL; without one, the embedded SQLite registry under `dataDir`. */
@@ -13,7 +15,7 @@ export interface Config {
   /** Lifetime of an attestation token, in seconds. */
   attestationTtl: number;
   seedDemo: boolean;
-  /** Port of the demo cluster website served beside the issuer (0: none). */
+  /** Port of the demo cluster website served beside the issuer, which takes the next port too for its faulty issuer (0: none). */
   demoPort: number;
   /** Base64 of the 32-byte key that encrypts private signing keys at rest; from a file under `dataDir` when unset. */
   keyEncryptionKey: string | undefined;
@@ -83,14 +85,16 @@ export function readConfig(env: Env = process.env): Config {
   if (databaseUrl && !keyEncryptionKey) {
     throw new ConfigError('KEY_ENCRYPTION_KEY is required with DATABASE_URL, so that every instance can read the shared signing keys.');
   }
+  const port = integer(env, 'PORT', 8787, 0, 65535);
   return {
-    port: integer(env, 'PORT', 8787, 0, 65535),
-    publicUrl: parseOrigin(env.PUBLIC_URL?.trim() || 'http://localhost:8787', 'PUBLIC_URL'),
+    port,
+    host: env.HOST?.trim() || undefined,
+    publicUrl: parseOrigin(env.PUBLIC_URL?.trim() || `http://localhost:${port}`, 'PUBLIC_URL'),
     dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
     databaseUrl,
     attestationTtl: integer(env, 'ATTESTATION_TTL', 600, 30, 86_400),
     seedDemo,
-    demoPort: integer(env, 'DEMO_PORT', seedDemo ? 8788 : 0, 0, 65535),
+    demoPort: integer(env, 'DEMO_PORT', seedDemo ? 8788 : 0, 0, 65534),
     keyEncryptionKey,
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_INTERVAL', 300, 5, 86_400),
     keyRefreshSeconds: integer(env, 'KEY_REFRESH_INTERVAL', 30, 1, 3600),

@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
-import { readConfig } from './config.ts';
+import { readConfig, type Config } from './config.ts';
 import { jsonLogger, RequestLog } from './log.ts';
 import { seedDemo } from './seed.ts';
 import { openServices } from './services.ts';
@@ -19,25 +19,67 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
+/** What each port is for and the setting that moves it, for the message when it is taken. */
+function portRoles(config: Config): Map<number, string> {
+  const roles = new Map([[config.port, 'the issuer; set PORT to another one']]);
+  if (config.demoPort) {
+    const demo = 'or DEMO_PORT=0 for no demo';
+    roles.set(config.demoPort, `the demo site; set DEMO_PORT to another port whose next one is free too, ${demo}`);
+    roles.set(config.demoPort + 1, `the demo's faulty issuer, DEMO_PORT + 1; set DEMO_PORT to another port whose next one is free too, ${demo}`);
+  }
+  return roles;
+}
+
+/** A failure to listen, told in one line that names the port, what it is for and what to change. */
+function listenError(error: NodeJS.ErrnoException & { port?: number; address?: string }, config: Config): Error {
+  const role = error.port === undefined ? undefined : portRoles(config).get(error.port);
+  if (error.code === 'EADDRINUSE') return Object.assign(new Error(`port ${error.port} is already in use (${role ?? 'unknown use'}).`), { code: 'port_in_use' });
+  if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+    return Object.assign(new Error(`cannot listen on ${error.address ?? config.host ?? 'port'} ${error.port ?? ''}: ${error.code}${role ? ` (${role})` : ''}; check HOST and the port settings.`), { code: 'cannot_listen' });
+  }
+  return error;
+}
+
 async function main() {
   const config = readConfig();
-  const services = await openServices(config);
-  const demoSite = config.demoPort ? `http://localhost:${config.demoPort}` : undefined;
-  if (config.seedDemo && (await seedDemo(services.registry, { sites: demoSite ? [demoSite] : [], now: new Date() }))) {
-    logger.info('demo_seeded', { clusters: 7 });
-  }
-  const widget = loadWidgetAssets();
-  if (!widget.code) logger.warn('widget_not_built', { hint: 'run npm run build' });
-  const requestLog = new RequestLog(logger);
-  const app = createApp({ services, widget, logger, requestLog });
-
-  const server = serve({ fetch: app.fetch, port: config.port });
+  // Every port is bound before anything is written to DATA_DIR: a start that cannot listen leaves nothing behind.
+  let app: ReturnType<typeof createApp> | undefined;
+  const server = serve({
+    fetch: (request, env) => app?.fetch(request, env) ?? Response.json({ error: { code: 'starting', message: 'The issuer is starting; try again in a moment.' } }, { status: 503, headers: { 'Retry-After': '1' } }),
+    port: config.port,
+    ...(config.host ? { hostname: config.host } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${config.port} is already in use; set PORT to another one.`), { code: 'port_in_use' }) : error),
-    );
-  });
+    server.once('error', reject);
+  }).catch((error: NodeJS.ErrnoException) => fail(listenError(error, config)));
+  const demo = config.demoPort
+    ? await (await import('../demo/serve.ts')).startDemo({ issuerUrl: config.publicUrl, port: config.demoPort }).catch((error: NodeJS.ErrnoException) => fail(listenError(error, config)))
+    : undefined;
+
+  const services = await openServices(config);
+  const demoSite = config.demoPort ? `http://localhost:${config.demoPort}` : undefined;
+  const seeded = config.seedDemo && (await seedDemo(services.registry, { sites: demoSite ? [demoSite] : [], now: new Date() }));
+  const widget = loadWidgetAssets();
+  const requestLog = new RequestLog(logger);
+  app = createApp({ services, widget, logger, requestLog });
+
+  // The addresses first, logs after them.
+  const port = (server.address() as AddressInfo).port;
+  process.stdout.write(
+    [
+      '',
+      `  cluster-label issuer   ${config.publicUrl}   (listening on ${config.host ?? 'every interface'}, port ${port})`,
+      `  register               ${config.publicUrl}/clusters`,
+      `  attestation            ${config.publicUrl}/v1/clusters/demo-silver/attestation`,
+      `  keys                   ${config.publicUrl}/.well-known/jwks.json`,
+      ...(demo ? demo.urls.map((url, i) => `  ${i === 0 ? 'demo site' : '         '}              ${url}`) : []),
+      '',
+    ].join('\n') + '\n',
+  );
+  if (seeded) logger.info('demo_seeded', { clusters: 7 });
+  if (!widget.code) logger.warn('widget_not_built', { hint: 'run npm run build' });
+  logger.info('started', { issuer: config.publicUrl, port, registry: services.database.describe, signingKid: services.keyring.currentKid });
 
   // Periodic jobs: one round at a time, a failure logged and tried again at the next tick.
   const every = (seconds: number, name: string, job: () => Promise<void>) => {
@@ -71,22 +113,6 @@ async function main() {
     }),
   ];
   await jobs[0]!.run();
-
-  const demo = demoSite ? await (await import('../demo/serve.ts')).startDemo({ issuerUrl: config.publicUrl, port: config.demoPort }) : undefined;
-
-  const port = (server.address() as AddressInfo).port;
-  logger.info('started', { issuer: config.publicUrl, port, registry: services.database.describe, signingKid: services.keyring.currentKid });
-  process.stdout.write(
-    [
-      '',
-      `  cluster-label issuer   ${config.publicUrl}   (listening on port ${port})`,
-      `  register               ${config.publicUrl}/clusters`,
-      `  attestation            ${config.publicUrl}/v1/clusters/demo-silver/attestation`,
-      `  keys                   ${config.publicUrl}/.well-known/jwks.json`,
-      ...(demo ? demo.urls.map((url, i) => `  ${i === 0 ? 'demo site' : '         '}              ${url}`) : []),
-      '',
-    ].join('\n') + '\n',
-  );
 
   let stopping = false;
   const stop = async (signal: string) => {
