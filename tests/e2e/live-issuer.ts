@@ -118,6 +118,8 @@ export async function startLiveIssuer(): Promise<LiveIssuer> {
 export interface StateSeen {
   element: string;
   state: string;
+  /** The page clock when the element announced it. */
+  at: number;
 }
 
 /** Every badge state a page announces, across reloads, in the order they came. */
@@ -132,7 +134,7 @@ export async function recordStates(page: Page): Promise<StateSeen[]> {
     document.addEventListener('cluster-label-state', (event) => {
       const element = event.target as Element;
       if (!elements.has(element)) elements.set(element, `${document_}/${count++}`);
-      record({ element: elements.get(element)!, state: event.detail.state });
+      record({ element: elements.get(element)!, state: event.detail.state, at: Date.now() });
     });
   });
   return seen;
@@ -159,6 +161,46 @@ export function trackRequests(page: Page, issuer: LiveIssuer) {
      */
     async settled(limit = 8_000): Promise<void> {
       for (const started = Date.now(); open.size > 0 && Date.now() - started < limit; ) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+  };
+}
+
+/** One request the page's own code made with `fetch`: its path and the page-clock time it was made. */
+export interface PageFetch {
+  path: string;
+  at: number;
+}
+
+/**
+ * The requests the page's scripts make with `fetch`, as the page itself saw them: each stamped
+ * with the page clock when it was made, and known to be open until it settles. Nothing here
+ * depends on how fast events reach the test, so a loaded machine records the same times.
+ */
+export async function trackFetches(page: Page) {
+  await page.addInitScript(() => {
+    const log: Array<{ url: string; at: number; open: boolean }> = [];
+    const original = globalThis.fetch;
+    (globalThis as unknown as { fetchesSeen: typeof log }).fetchesSeen = log;
+    globalThis.fetch = (input, init) => {
+      const entry = { url: input instanceof Request ? input.url : String(input), at: Date.now(), open: true };
+      log.push(entry);
+      return original(input, init).finally(() => (entry.open = false));
+    };
+  });
+  const read = () =>
+    page.evaluate(() => {
+      const log = (globalThis as unknown as { fetchesSeen?: Array<{ url: string; at: number; open: boolean }> }).fetchesSeen ?? [];
+      return { now: Date.now(), open: log.filter((entry) => entry.open).length, sent: log.map(({ url, at }) => ({ path: new URL(url).pathname, at })) };
+    });
+  return {
+    /** Every fetch so far, the page's time now, and how many are still open. */
+    read,
+    /** Waits, up to `limit` ms of real time, until no fetch is open; the page's time then. */
+    async settled(limit = 8_000): Promise<number> {
+      for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 5))) {
+        const state = await read();
+        if (state.open === 0 || Date.now() - started >= limit) return state.now;
+      }
     },
   };
 }
