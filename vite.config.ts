@@ -59,8 +59,6 @@ export default defineConfig(async (): Promise<UserConfig> => ({
     },
   },
   test: {
-    // One migrated registry per dialect, copied by each test (tests/support/database-template.ts).
-    globalSetup: ['tests/support/database-template.ts'],
     projects: [
       {
         extends: true,
@@ -68,6 +66,8 @@ export default defineConfig(async (): Promise<UserConfig> => ({
           name: 'node',
           environment: 'node',
           include: ['tests/server/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/budget/**/*.test.ts'],
+          // One migrated registry per dialect, copied by each test (tests/support/database-template.ts).
+          globalSetup: ['tests/support/database-template.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -95,6 +95,7 @@ export default defineConfig(async (): Promise<UserConfig> => ({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/support/database-template.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
+import { errorBody } from './errors.ts';
 import { readConfig, type Config } from './config.ts';
 import { jsonLogger, RequestLog } from './log.ts';
 import { seedDemo } from './seed.ts';
@@ -35,7 +36,8 @@ function listenError(error: NodeJS.ErrnoException & { port?: number; address?: s
   const role = error.port === undefined ? undefined : portRoles(config).get(error.port);
   if (error.code === 'EADDRINUSE') return Object.assign(new Error(`port ${error.port} is already in use (${role ?? 'unknown use'}).`), { code: 'port_in_use' });
   if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-    return Object.assign(new Error(`cannot listen on ${error.address ?? config.host ?? 'port'} ${error.port ?? ''}: ${error.code}${role ? ` (${role})` : ''}; check HOST and the port settings.`), { code: 'cannot_listen' });
+    const where = [error.address ?? config.host, error.port === undefined ? undefined : `port ${error.port}`].filter(Boolean).join(', ');
+    return Object.assign(new Error(`cannot listen on ${where}: ${error.code}${role ? ` (${role})` : ''}; check HOST and the port settings.`), { code: 'cannot_listen' });
   }
   return error;
 }
@@ -44,8 +46,13 @@ async function main() {
   const config = readConfig();
   // Every port is bound before anything is written to DATA_DIR: a start that cannot listen leaves nothing behind.
   let app: ReturnType<typeof createApp> | undefined;
+  const starting = () =>
+    Response.json(errorBody('starting', 'The issuer is starting; try again in a moment.'), {
+      status: 503,
+      headers: { 'Retry-After': '1', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+    });
   const server = serve({
-    fetch: (request, env) => app?.fetch(request, env) ?? Response.json({ error: { code: 'starting', message: 'The issuer is starting; try again in a moment.' } }, { status: 503, headers: { 'Retry-After': '1' } }),
+    fetch: (request, env) => app?.fetch(request, env) ?? starting(),
     port: config.port,
     ...(config.host ? { hostname: config.host } : {}),
   });

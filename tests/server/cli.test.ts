@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,10 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/run.ts';
 import { Accounts } from '../../server/console/accounts.ts';
 import { addMonths, endOfMonthAfter, utcDate } from '../../server/domain/dates.ts';
+import { requireBuilt } from '../support/built.ts';
 import { describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const builtCli = join(root, 'dist/server/cli.js');
 const actor = `cli:${userInfo().username}`;
 
 interface Run {
@@ -34,10 +34,10 @@ async function admin(env: Record<string, string>, args: string[], input = ''): P
 
 /** The built CLI as a real process, as `npm run admin` starts it. */
 function builtAdmin(env: Record<string, string>, ...args: string[]): Promise<Run & { seconds: number }> {
-  if (!existsSync(builtCli)) throw new Error('dist/server/cli.js is missing: run `npm run build` before this test.');
+  const cli = requireBuilt('dist/server/cli.js');
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [builtCli, ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, seconds: (performance.now() - started) / 1000 }),
     );
   });

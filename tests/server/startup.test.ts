@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../server/config.ts';
+import { requireBuilt } from '../support/built.ts';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -25,7 +26,7 @@ async function occupy(): Promise<[Server, number]> {
 
 /** Starts the built entry file, as `npm start` does; resolves once it has printed its URLs or exited. */
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
+  const child = spawn(process.execPath, [requireBuilt('dist/server/main.js')], {
     env: { PATH: process.env.PATH!, DEMO_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

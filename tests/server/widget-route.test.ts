@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuilt } from '../support/built.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-const bundle = 'dist/widget/cluster-label.js';
-
-// `npm test` builds the widget first; run alone, this file needs `npm run build`.
-describe.runIf(existsSync(bundle))('widget delivery', () => {
+describe('widget delivery', () => {
   let server: TestServer;
-  beforeAll(async () => (server = await startTestServer('sqlite')));
+  let bundle: string;
+  beforeAll(async () => {
+    bundle = requireBuilt('dist/widget/cluster-label.js');
+    server = await startTestServer('sqlite');
+  });
   afterAll(() => server.cleanup());
 
   it('serves the evergreen and the versioned bundle, and publishes its SRI hash', async () => {

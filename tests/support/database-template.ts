@@ -27,6 +27,27 @@ export async function onPostgresServer(url: string, statement: string): Promise<
   }
 }
 
+/**
+ * Brings a database cloned from the template back to the template's state: every connection
+ * another test left open is ended, every table but the migrations' own emptied, every
+ * sequence restarted.
+ */
+export async function emptyPostgresDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    const { rows: tables } = await client.query<{ name: string }>(
+      "select quote_ident(tablename) as name from pg_tables where schemaname = 'public' and tablename not like 'kysely\\_%'",
+    );
+    if (tables.length) await client.query(`truncate ${tables.map((t) => t.name).join(', ')} restart identity cascade`);
+    const { rows: sequences } = await client.query<{ name: string }>("select quote_ident(sequencename) as name from pg_sequences where schemaname = 'public'");
+    for (const sequence of sequences) await client.query(`alter sequence ${sequence.name} restart`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** `url` with another database name. */
 export function withDatabase(url: string, name: string): string {
   const next = new URL(url);
@@ -58,6 +79,15 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     rmSync(folder, { recursive: true, force: true });
-    if (postgresUrl && postgresTemplate) await onPostgresServer(postgresUrl, `drop database if exists ${postgresTemplate} with (force)`);
+    if (!postgresUrl || !postgresTemplate) return;
+    // The clones the tests emptied and kept, then the template itself.
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${postgresTemplate}\\_%`]);
+      for (const { datname } of [...rows, { datname: postgresTemplate }]) await client.query(`drop database if exists ${datname} with (force)`);
+    } finally {
+      await client.end();
+    }
   };
 }

@@ -9,7 +9,7 @@ import { silentLogger } from '../../server/log.ts';
 import { openDatabase } from '../../server/registry/database.ts';
 import { openServices, type Services } from '../../server/services.ts';
 import { loadWidgetAssets, type WidgetAssets } from '../../server/widget-assets.ts';
-import { onPostgresServer, withDatabase } from './database-template.ts';
+import { emptyPostgresDatabase, onPostgresServer, withDatabase } from './database-template.ts';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -51,12 +51,35 @@ function template(key: 'sqliteTemplate' | 'postgresTemplate'): string | undefine
   return process.env.VITEST ? inject(key) || undefined : undefined;
 }
 
-/** A new PostgreSQL database of the test's own, cloned from the migrated template when there is one, and how to drop it. */
-async function createPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `cl_test_${randomBytes(6).toString('hex')}`;
+/** This file's PostgreSQL databases that earlier tests have finished with, emptied again. */
+const emptiedDatabases: string[] = [];
+
+/**
+ * A PostgreSQL database for one test, and how to give it back. Under Vitest it is one this file
+ * used before, emptied, or else a clone of the migrated template (`create database` costs
+ * seconds on a busy server; emptying, milliseconds); the global set-up drops them all at the end.
+ * Outside Vitest, a new database, dropped again.
+ */
+async function createPostgresDatabase(serverUrl: string): Promise<{ url: string; release(): Promise<void> }> {
   const from = template('postgresTemplate');
-  await onPostgresServer(serverUrl, `create database ${name}${from ? ` template ${from}` : ''}`);
-  return { url: withDatabase(serverUrl, name), drop: () => onPostgresServer(serverUrl, `drop database if exists ${name} with (force)`) };
+  if (!from) {
+    const name = `cl_test_${randomBytes(6).toString('hex')}`;
+    await onPostgresServer(serverUrl, `create database ${name}`);
+    return { url: withDatabase(serverUrl, name), release: () => onPostgresServer(serverUrl, `drop database if exists ${name} with (force)`) };
+  }
+  let name = emptiedDatabases.pop();
+  if (!name) {
+    name = `${from}_${randomBytes(6).toString('hex')}`;
+    await onPostgresServer(serverUrl, `create database ${name} template ${from}`);
+  }
+  const url = withDatabase(serverUrl, name);
+  return {
+    url,
+    async release() {
+      await emptyPostgresDatabase(url);
+      emptiedDatabases.push(name);
+    },
+  };
 }
 
 /**
@@ -70,12 +93,12 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = options.shareWith?.dataDir ?? mkdtempSync(join(tmpdir(), 'cluster-label-test-'));
   let databaseUrl = options.shareWith?.databaseUrl;
-  let dropDatabase: (() => Promise<void>) | undefined;
+  let releaseDatabase: (() => Promise<void>) | undefined;
   if (dialect === 'postgres' && !databaseUrl) {
     if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set');
     const created = await createPostgresDatabase(postgresUrl);
     databaseUrl = created.url;
-    dropDatabase = created.drop;
+    releaseDatabase = created.release;
   }
   const sqliteTemplate = template('sqliteTemplate');
   if (dialect === 'sqlite' && !options.shareWith && sqliteTemplate) copyFileSync(sqliteTemplate, join(dataDir, 'registry.sqlite'));
@@ -101,7 +124,7 @@ export async function startTestServer(
     async cleanup() {
       await services.close();
       if (!options.shareWith) {
-        await dropDatabase?.();
+        await releaseDatabase?.();
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
