@@ -40,9 +40,14 @@ export async function emptyPostgresDatabase(url: string): Promise<void> {
     const { rows: tables } = await client.query<{ name: string }>(
       "select quote_ident(tablename) as name from pg_tables where schemaname = 'public' and tablename not like 'kysely\\_%'",
     );
-    if (tables.length) await client.query(`truncate ${tables.map((t) => t.name).join(', ')} restart identity cascade`);
     const { rows: sequences } = await client.query<{ name: string }>("select quote_ident(sequencename) as name from pg_sequences where schemaname = 'public'");
+    // DELETE, not TRUNCATE: a few rows each, and TRUNCATE writes new files (ten times slower
+    // here). Foreign keys and triggers stay quiet meanwhile, so the order does not matter.
+    await client.query('begin');
+    await client.query('set local session_replication_role = replica');
+    for (const table of tables) await client.query(`delete from ${table.name}`);
     for (const sequence of sequences) await client.query(`alter sequence ${sequence.name} restart`);
+    await client.query('commit');
   } finally {
     await client.end();
   }
