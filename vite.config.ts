@@ -68,8 +68,9 @@ export default defineConfig(async (): Promise<UserConfig> => ({
           include: ['tests/server/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/budget/**/*.test.ts'],
           // One migrated registry per dialect, copied by each test (tests/support/database-template.ts).
           globalSetup: ['tests/support/database-template.ts'],
-          testTimeout: 20_000,
-          hookTimeout: 30_000,
+          // Ceilings against a hang, generous enough for a machine under load.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -96,8 +97,10 @@ export default defineConfig(async (): Promise<UserConfig> => ({
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/support/database-template.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Ceilings against a hang, not measures of speed: a page clock walked through minutes
+          // takes real minutes on a loaded machine.
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

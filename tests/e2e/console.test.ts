@@ -56,7 +56,7 @@ describe('console in Chromium', () => {
     // The badge before: registered, no label.
     const before = await browser.newPage();
     await before.goto(galleryUrl);
-    await before.waitForSelector('cluster-label[cluster="demo-unlabelled"][state="unknown"]', { timeout: 15_000 });
+    await before.waitForSelector('cluster-label[cluster="demo-unlabelled"][state="unknown"]', { timeout: 60_000 });
     await before.close();
 
     await page.getByRole('link', { name: 'Clusters', exact: true }).click();
@@ -73,7 +73,7 @@ describe('console in Chromium', () => {
     // The demo site, loaded afresh, now shows the held label.
     const after = await browser.newPage();
     await after.goto(galleryUrl);
-    await after.waitForSelector('cluster-label[cluster="demo-unlabelled"][state="valid"]', { timeout: 15_000 });
+    await after.waitForSelector('cluster-label[cluster="demo-unlabelled"][state="valid"]', { timeout: 60_000 });
     await after.close();
     // The console runs under a strict CSP without a single script: nothing may have been blocked or failed.
     expect(errors).toEqual([]);

@@ -99,9 +99,11 @@ describe('the widget across key changes', () => {
     }
     const refusedAfter = probes.find((p) => p.state === 'invalid')?.after;
     const acceptedUntil = probes.filter((p) => p.state === 'valid').at(-1)?.after ?? 0;
-    // Refused no later than the key set's max-age after the page fetched it (give or take a step).
+    // Refused in the end, and never accepted later than the key set's max-age after the page
+    // fetched it (give or take a step). The last acceptance bounds it whatever the machine's
+    // speed; the first refusal comes a probe later, and probes are sparser on a slow machine.
     expect(refusedAfter).toBeDefined();
-    expect(refusedAfter! + revokedAt - keysFetchedAt).toBeLessThanOrEqual(JWKS_MAX_AGE * 1000 + STEP);
+    expect(acceptedUntil + revokedAt - keysFetchedAt).toBeLessThanOrEqual(JWKS_MAX_AGE * 1000 + STEP);
     for (const p of probes) expect(p.state, `${p.after} ms after`).toBe(p.after < refusedAfter! ? 'valid' : 'invalid');
 
     // A page opened after the revocation refuses the minted token at once.

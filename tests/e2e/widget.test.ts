@@ -194,7 +194,7 @@ describe('the widget on the demo site, against the real issuer', () => {
       const tab = await context.newPage();
       await tab.goto(url);
       const badge = tab.frameLocator('iframe').locator('cluster-label');
-      await expect.poll(() => badge.getAttribute('state'), { timeout: 15_000 }).toMatch(/^(?!loading$)[a-z]+$/);
+      await expect.poll(() => badge.getAttribute('state'), { timeout: 60_000 }).toMatch(/^(?!loading$)[a-z]+$/);
       return badge.getAttribute('state');
     };
     try {
