@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
-import { routePath } from 'hono/route';
+import { Hono, type Context, type Env } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
 import { sql } from 'kysely';
 import { AppError, errorBody } from './errors.ts';
-import { RequestLog, type Logger } from './log.ts';
+import { logRequests, RequestLog, type Logger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { consoleRoutes } from './console/index.ts';
 import { reminderChannels } from './reminders/config.ts';
@@ -28,13 +28,33 @@ const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('
 /** Builds the issuer's HTTP app from its dependencies; it opens no port. */
 export function createApp({ services, widget, logger, requestLog = new RequestLog(logger) }: AppDeps) {
   const app = new Hono();
+  const answerErrors = <E extends Env>(group: Hono<E>) => {
+    group.notFound((c) => respondError(c.req.path, 404, 'not_found', 'There is nothing at this address.'));
+    group.onError((error, c) => {
+      if (error instanceof AppError) return respondError(c.req.path, error.status, error.code, error.message);
+      logger.error('unhandled_error', { path: c.req.path, message: error.message, stack: error.stack });
+      return respondError(c.req.path, 500, 'internal_error', 'Something went wrong on the server. The error has been logged.');
+    });
+  };
 
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    // The route that answered and the status only: no path, no address, no header.
-    requestLog.record(c.req.method, routePath(c), c.res.status, performance.now() - started);
-  });
+  // The admin API and the console put a fixed segment beside a parameter (`/keys/rotate`
+  // and `/keys/:kid/revoke`), which RegExpRouter cannot hold: in the app's own router they
+  // would send every request, the public ones too, through the slower TrieRouter. So each
+  // is an app of its own with that router, reached through one wildcard route, registered
+  // first so that the request log below records it once, in the group's own terms. Its
+  // routes are listed in `app.routes` all the same, which describes what the app answers.
+  const ownApp = <E extends Env>(prefix: string, routes: Hono<E>) => {
+    const group = new Hono<E>({ router: new TrieRouter() });
+    group.use(logRequests(requestLog));
+    group.route(prefix, routes);
+    answerErrors(group);
+    app.routes.push(...group.routes.filter((route) => route.path.startsWith(prefix)));
+    return (c: Context) => group.fetch(c.req.raw, c.env);
+  };
+  app.all('/v1/admin/*', ownApp('/v1/admin', adminRoutes(services)));
+  app.all('/admin/*', ownApp('/admin', consoleRoutes(services, { ...services.config.console, reminderChannels: reminderChannels(services.config.reminders) })));
+
+  app.use(logRequests(requestLog));
 
   app.get('/healthz', async (c) => {
     try {
@@ -50,17 +70,8 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
   app.route('/', openDataRoutes(services));
   app.route('/', badgeRoutes(services));
   app.route('/', pageRoutes(services));
-  app.route('/v1/admin', adminRoutes(services));
-  app.route('/admin', consoleRoutes(services, { ...services.config.console, reminderChannels: reminderChannels(services.config.reminders) }));
   app.get('/openapi.json', (c) => c.json(openApiDocument(services.config.publicUrl, widget.version)));
-
-  app.notFound((c) => respondError(c.req.path, 404, 'not_found', 'There is nothing at this address.'));
-
-  app.onError((error, c) => {
-    if (error instanceof AppError) return respondError(c.req.path, error.status, error.code, error.message);
-    logger.error('unhandled_error', { path: c.req.path, message: error.message, stack: error.stack });
-    return respondError(c.req.path, 500, 'internal_error', 'Something went wrong on the server. The error has been logged.');
-  });
+  answerErrors(app);
 
   return app;
 }

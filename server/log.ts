@@ -1,3 +1,6 @@
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+
 /** Structured logs: one JSON object a line. Visitors' IP addresses are never logged. */
 export interface Logger {
   info(event: string, fields?: Record<string, unknown>): void;
@@ -73,3 +76,12 @@ export class RequestLog {
 
 const isPublicRead = (method: string, route: string, status: number) =>
   (method === 'GET' || method === 'HEAD') && status < 400 && !route.startsWith('/v1/admin') && !route.startsWith('/admin');
+
+/** Middleware that records each request in `log`: the route that answered and the status only, no path, no address, no header. */
+export function logRequests(log: RequestLog): MiddlewareHandler {
+  return async function logRequest(c, next) {
+    const started = performance.now();
+    await next();
+    log.record(c.req.method, routePath(c), c.res.status, performance.now() - started);
+  };
+}

@@ -2,6 +2,7 @@ import { buildClaims, cacheSeconds, ATTESTATION_TYP, type AttestationClaims } fr
 import { clusterNotFound, unavailable } from '../errors.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import type { Registry } from '../registry/registry.ts';
+import { TokenCache, type CacheLimits } from './token-cache.ts';
 
 export interface Attestation {
   token: string;
@@ -11,7 +12,19 @@ export interface Attestation {
 }
 
 /**
+ * What one cached attestation costs in memory, estimated: the token, its claims as
+ * objects (about the token's size again), the ETag and the entry. Measured with
+ * `tests/bench/crawl.ts`.
+ */
+const entryBytes = (token: string) => 2 * token.length + 1024;
+
+/** Room for every cluster of a register the size of today's (about 1,300) several times over. */
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 10_000, bytes: 8 * 1024 * 1024 };
+
+/**
  * Signed attestations, served from memory while more than half their life is left.
+ * The memory is bounded (`TokenCache`): a crawler that asks for every id costs
+ * signatures, not memory that never comes back.
  * A change drops the cluster's token: at once on the instance that made it, and on
  * the others as soon as they hear of it (`Database.listen`, PostgreSQL); should they
  * not, they re-sign within half the lifetime. While the registry is unreachable, a
@@ -21,22 +34,29 @@ export class Attestations {
   readonly #registry: Registry;
   readonly #keyring: Keyring;
   readonly #options: { issuer: string; ttl: number; now: () => Date };
-  readonly #cache = new Map<string, Attestation>();
+  readonly #cache: TokenCache<Attestation>;
   readonly #pending = new Map<string, Promise<Attestation>>();
   /** Counts drops: a signing that read the registry while one happened may be stale, and is not kept. */
   #drops = 0;
 
-  constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date }) {
+  constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date; cache?: CacheLimits }) {
     this.#registry = registry;
     this.#keyring = keyring;
     this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()) };
+    this.#cache = new TokenCache(options.cache ?? DEFAULT_CACHE_LIMITS);
     registry.onChange(({ clusterId }) => this.drop(clusterId));
+  }
+
+  /** The current attestation of `clusterId` if one is in memory and fresh: what most requests are served, at once. */
+  cached(clusterId: string): Attestation | undefined {
+    const cached = this.#cache.get(clusterId);
+    return cached && this.#fresh(cached, this.#nowSeconds()) ? cached : undefined;
   }
 
   /** The current attestation of `clusterId`; throws `cluster_not_found` or `registry_unavailable`. */
   async get(clusterId: string): Promise<Attestation> {
     const cached = this.#cache.get(clusterId);
-    const now = Math.floor(this.#options.now().getTime() / 1000);
+    const now = this.#nowSeconds();
     if (cached && this.#fresh(cached, now)) return cached;
     // Concurrent requests for one cluster share one signing.
     let pending = this.#pending.get(clusterId);
@@ -74,6 +94,15 @@ export class Attestations {
     this.#drops++;
   }
 
+  /** How many tokens are in memory, and their estimated bytes. */
+  get cacheUse(): { entries: number; bytes: number } {
+    return { entries: this.#cache.size, bytes: this.#cache.bytes };
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#options.now().getTime() / 1000);
+  }
+
   #fresh(attestation: Attestation, now: number): boolean {
     const { iat, exp } = attestation.claims;
     return now < exp && exp - now > (exp - iat) / 2 && this.#keyring.isUsable(attestation.kid);
@@ -89,7 +118,7 @@ export class Attestations {
     const claims = buildClaims(subject, this.#options.now(), this.#options);
     const { token, kid } = this.#keyring.signToken(claims, ATTESTATION_TYP);
     const attestation = { token, etag: `"${claims.jti}"`, claims, kid };
-    if (drops === this.#drops) this.#cache.set(clusterId, attestation);
+    if (drops === this.#drops) this.#cache.set(clusterId, attestation, entryBytes(token), claims.exp, claims.iat);
     return attestation;
   }
 }

@@ -17,12 +17,12 @@ export interface Database {
   /** A human description without credentials, for logs. */
   describe: string;
   /**
-   * A hot read, compiled once, that the database parses and plans once per connection
-   * rather than on every run; `name` is the query's own. Call the result with the
-   * query's parameters, in their compiled order. Name the columns it selects: a kept
-   * plan for `select *` fails once its table gains a column.
+   * A hot read of one row, compiled once, that the database parses and plans once per
+   * connection rather than on every run; `name` is the query's own. Call the result with
+   * the query's parameters, in their compiled order; it resolves to the first row. Name
+   * the columns it selects: a kept plan for `select *` fails once its table gains a column.
    */
-  prepared<R>(name: string, query: CompiledQuery<R>): (parameters: unknown[]) => Promise<R[]>;
+  preparedRow<R>(name: string, query: CompiledQuery<R>): (parameters: unknown[]) => Promise<R | undefined>;
   /**
    * Tells every other instance, when `trx` commits, that `change` happened. PostgreSQL
    * only (NOTIFY); SQLite has one instance per file.
@@ -104,8 +104,13 @@ export function openSqlite(file: string): Database {
     db,
     dialect: 'sqlite',
     describe: `SQLite ${file}`,
-    // Every statement is prepared once already (`preparingOnce`).
-    prepared: <R>(_name: string, query: CompiledQuery<R>) => async (parameters: unknown[]) => (await db.executeQuery<R>({ ...query, parameters })).rows,
+    preparedRow: <R>(_name: string, query: CompiledQuery<R>) => {
+      const statement = handle.prepare(query.sql);
+      // libsql reads one row with `get` at a fraction of what `all` costs (Kysely's way).
+      // Through Kysely's connection all the same, so the read waits for a transaction in
+      // progress, as every other does, and never sees what it has not committed.
+      return (parameters: unknown[]) => db.connection().execute(async () => statement.get(parameters) as R | undefined);
+    },
     announce: async () => {},
     listen: async () => {},
     close: () => db.destroy(),
@@ -138,7 +143,7 @@ export async function openPostgres(url: string): Promise<Database> {
     dialect: 'postgres',
     describe: where,
     // A named statement: pg parses it once on each pooled connection and runs it by name after.
-    prepared: (name, query) => async (parameters) => (await pool.query({ name, text: query.sql, values: parameters })).rows,
+    preparedRow: (name, query) => async (parameters) => (await pool.query({ name, text: query.sql, values: parameters })).rows[0],
     announce: async (trx, change) => {
       await sql`select pg_notify(${CHANGE_CHANNEL}, ${JSON.stringify({ from, ...change })})`.execute(trx);
     },

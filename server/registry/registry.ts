@@ -43,13 +43,13 @@ export class Registry {
   readonly #options: RegistryOptions;
   readonly #now: () => Date;
   readonly #listeners = new Set<(change: LabelChange) => void>();
-  readonly #subject: (parameters: [id: string]) => Promise<SubjectRow[]>;
+  readonly #subject: (parameters: [id: string]) => Promise<SubjectRow | undefined>;
 
   constructor(database: Database, options: RegistryOptions) {
     this.database = database;
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
-    this.#subject = database.prepared('attestation_subject', subjectQuery(database.db).compile());
+    this.#subject = database.preparedRow('attestation_subject', subjectQuery(database.db).compile());
   }
 
   get db(): Db {
@@ -89,7 +89,7 @@ export class Registry {
    * the cold path of every attestation waits for this query alone.
    */
   async getAttestationSubject(id: string): Promise<AttestationSubject | undefined> {
-    const [row] = await this.#subject([id]);
+    const row = await this.#subject([id]);
     if (!row) return undefined;
     const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
     if (row.level === null) return { cluster, label: undefined };

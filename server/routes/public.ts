@@ -1,16 +1,19 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import type { Attestation } from '../attest/attestations.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { clusterNotFound, notFound, unavailable } from '../errors.ts';
+import { AppError, clusterNotFound, errorBody, notFound, unavailable } from '../errors.ts';
 import { JWKS_MAX_AGE } from '../keys/keyring.ts';
 import type { Services } from '../services.ts';
 import type { WidgetAssets } from '../widget-assets.ts';
 
+/** What lets other sites load a resource: any origin may read it, without credentials. */
+const PUBLIC_HEADERS = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', 'X-Content-Type-Options': 'nosniff' } as const;
+
 /** Other sites load these: any origin may read them, without credentials. */
 export const publicResource: MiddlewareHandler = async (c, next) => {
   await next();
-  c.res.headers.set('Access-Control-Allow-Origin', '*');
-  c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
-  c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  for (const [name, value] of Object.entries(PUBLIC_HEADERS)) c.res.headers.set(name, value);
 };
 
 export const ATTESTATION_CONTENT_TYPE = 'application/cluster-label+jwt';
@@ -23,10 +26,54 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   });
 }
 
+/**
+ * A request header. Under the Node server it is read from the request Node parsed:
+ * asking the Fetch API request for one header builds a `Headers` of all of them.
+ */
+function requestHeader(c: Context, name: Lowercase<string>): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+interface PreparedHeaders {
+  maxAge: number;
+  ok: Record<string, string>;
+  notModified: Record<string, string>;
+}
+
+/**
+ * The headers of an attestation's answers, made once per token (and again only
+ * should its `max-age` change, which a fresh token's does not for the default
+ * lifetime): the route that every badge on every page view asks for does no more
+ * per request than look them up.
+ */
+const preparedHeaders = new WeakMap<Attestation, PreparedHeaders>();
+
+function attestationHeaders(attestation: Attestation, maxAge: number): PreparedHeaders {
+  const known = preparedHeaders.get(attestation);
+  if (known?.maxAge === maxAge) return known;
+  const notModified = { ...PUBLIC_HEADERS, ETag: attestation.etag, 'Cache-Control': `public, max-age=${maxAge}` };
+  const prepared = { maxAge, notModified, ok: { ...notModified, 'Content-Type': ATTESTATION_CONTENT_TYPE } };
+  preparedHeaders.set(attestation, prepared);
+  return prepared;
+}
+
+/** An error any site may read, like the answers of the route it came from. */
+function publicError(error: AppError): Response {
+  return new Response(JSON.stringify(errorBody(error.code, error.message)), {
+    status: error.status,
+    headers: { ...PUBLIC_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
+}
+
 /** Keys, attestations, the audit head and the widget: what cluster websites and verifiers fetch. */
 export function publicRoutes(services: Services, widget: WidgetAssets) {
   const app = new Hono();
-  for (const path of ['/.well-known/jwks.json', '/v1/clusters/:id/attestation', '/v1/audit/head', '/v1/widget', '/widget.js', '/widget/:version/cluster-label.js']) {
+  // The attestation route sets these headers itself: without a middleware around it, a
+  // token in memory is answered without waiting for anything.
+  for (const path of ['/.well-known/jwks.json', '/v1/audit/head', '/v1/widget', '/widget.js', '/widget/:version/cluster-label.js']) {
     app.use(path, publicResource);
   }
 
@@ -35,15 +82,24 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
     return c.json(services.keyring.jwks());
   });
 
-  app.get('/v1/clusters/:id/attestation', async (c) => {
+  const respond = (c: Context, attestation: Attestation) => {
+    const headers = attestationHeaders(attestation, services.attestations.cacheSeconds(attestation));
+    if (matchesEtag(requestHeader(c, 'if-none-match'), attestation.etag)) return new Response(null, { status: 304, headers: headers.notModified });
+    return new Response(attestation.token, { status: 200, headers: headers.ok });
+  };
+  const signAndRespond = async (c: Context, id: string) => {
+    try {
+      return respond(c, await services.attestations.get(id));
+    } catch (error) {
+      if (error instanceof AppError) return publicError(error);
+      throw error;
+    }
+  };
+  app.get('/v1/clusters/:id/attestation', (c) => {
     const id = c.req.param('id');
-    if (!isClusterId(id)) throw clusterNotFound();
-    const attestation = await services.attestations.get(id);
-    c.header('ETag', attestation.etag);
-    c.header('Cache-Control', `public, max-age=${services.attestations.cacheSeconds(attestation)}`);
-    if (matchesEtag(c.req.header('If-None-Match'), attestation.etag)) return c.body(null, 304);
-    c.header('Content-Type', ATTESTATION_CONTENT_TYPE);
-    return c.body(attestation.token);
+    if (!isClusterId(id)) return publicError(clusterNotFound());
+    const cached = services.attestations.cached(id);
+    return cached ? respond(c, cached) : signAndRespond(c, id);
   });
 
   app.get('/v1/audit/head', async (c) => {

@@ -5,14 +5,14 @@
  *
  *   npx tsx tests/bench/all.ts [--quick]
  *
- * --quick: shorter runs (2 s × 1 round, 20,000 clusters) to check that everything runs.
+ * --quick: shorter runs (2 s × 1 round, 10,000–20,000 clusters) to check that everything runs.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const q = values.quick;
-const attestation = q ? ['--seconds', '2', '--rounds', '1'] : ['--seconds', '10', '--rounds', '3'];
+const attestation = q ? ['--seconds', '2', '--rounds', '1'] : ['--seconds', '5', '--rounds', '6'];
 const scale = q ? ['--clusters', '20000', '--rounds', '5'] : [];
 
 const runs: string[][] = [
@@ -21,6 +21,7 @@ const runs: string[][] = [
   ['attestation.ts', ...attestation, '--dialect', 'postgres'],
   ['cold.ts'],
   ['cold.ts', '--dialect', 'postgres'],
+  ['crawl.ts', ...(q ? ['--clusters', '10000'] : [])],
   ['widget.ts', ...(q ? ['--loads', '5'] : [])],
   ['startup.ts', ...(q ? ['--runs', '2'] : [])],
   ['search.ts', '--dialect', 'sqlite', ...scale],
