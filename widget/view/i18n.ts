@@ -139,6 +139,8 @@ export interface Locale {
   readonly tag: string;
   /** `de` or `en`: the language of the words and of the badge's dates. */
   readonly language: 'de' | 'en';
+  /** The writing direction of `language`, whatever the host page's. */
+  readonly dir: 'ltr' | 'rtl';
   readonly t: Strings;
 }
 
@@ -152,7 +154,7 @@ export function resolveLocale(lang: string | null | undefined): Locale {
   const tag = (lang ?? '').trim();
   const primary = tag.split('-')[0]?.toLowerCase();
   const language = primary === 'de' ? 'de' : 'en';
-  return { tag: primary === language ? tag : language, language, t: language === 'de' ? de : en };
+  return { tag: primary === language ? tag : language, language, dir: 'ltr', t: language === 'de' ? de : en };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

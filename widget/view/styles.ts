@@ -1,12 +1,42 @@
 import { css } from 'lit';
 
 /**
- * The badge's look. Everything a host page could pass down by inheritance is reset on
- * `:host`, so the badge reads the same on every site; the custom properties below are the
- * intended way in, with `::part(badge|seal|dialog|link)` for finer touches.
+ * The badge's look. A host page's rules can match the element itself (`*`, `cluster-label`,
+ * `!important`, `all: revert`) and those win over a plain `:host` rule; only `!important`
+ * inside the shadow root wins over them. So `:host` holds the documented box with
+ * `!important`, and everything is drawn inside `.root`, which starts from `all: initial` and
+ * sets its own font, colour, line height and direction: nothing the host sets is inherited.
+ * The custom properties below and `::part(badge|seal|dialog|link)` are the intended ways in.
  */
 export const styles = css`
   :host {
+    display: inline-block !important;
+    box-sizing: content-box !important;
+    width: 320px !important;
+    height: 96px !important;
+    min-width: 0 !important;
+    min-height: 0 !important;
+    max-width: none !important;
+    max-height: none !important;
+    padding: 0 !important;
+    border: 0 !important;
+    writing-mode: horizontal-tb !important;
+    zoom: 1 !important;
+    overflow: visible !important;
+    vertical-align: middle;
+  }
+  :host([size='pill']) {
+    width: 280px !important;
+    height: 28px !important;
+  }
+  :host([size='seal']) {
+    width: 152px !important;
+    height: 188px !important;
+  }
+  :host([hidden]) {
+    display: none !important;
+  }
+  .root {
     all: initial;
     --cl-bg: var(--cluster-label-background, #ffffff);
     --cl-fg: var(--cluster-label-color, #1b1f23);
@@ -17,25 +47,15 @@ export const styles = css`
     --cl-bad: var(--cluster-label-bad, #c4111f);
     --cl-focus: var(--cluster-label-focus, #0969da);
     --cl-radius: var(--cluster-label-radius, 12px);
-    display: inline-block;
-    vertical-align: middle;
-    box-sizing: border-box;
-    width: 320px;
-    height: 96px;
-    font: 14px/1.3 var(--cluster-label-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    display: block;
+    width: 100%;
+    height: 100%;
+    font: 14px/1.3 var(--cluster-label-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif);
     color: var(--cl-fg);
     text-align: start;
     color-scheme: light;
   }
-  :host([size='pill']) {
-    width: 264px;
-    height: 28px;
-  }
-  :host([size='seal']) {
-    width: 152px;
-    height: 188px;
-  }
-  :host([theme='dark']) {
+  :host([theme='dark']) .root {
     --cl-bg: var(--cluster-label-background, #161b22);
     --cl-fg: var(--cluster-label-color, #e6edf3);
     --cl-muted: var(--cluster-label-muted, #9198a1);
@@ -47,7 +67,7 @@ export const styles = css`
     color-scheme: dark;
   }
   @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
+    :host(:not([theme='light'])) .root {
       --cl-bg: var(--cluster-label-background, #161b22);
       --cl-fg: var(--cluster-label-color, #e6edf3);
       --cl-muted: var(--cluster-label-muted, #9198a1);
@@ -71,9 +91,9 @@ export const styles = css`
     width: 100%;
     height: 100%;
     display: grid;
-    grid-template-columns: 72px minmax(0, 1fr);
+    grid-template-columns: 64px minmax(0, 1fr);
     align-items: center;
-    column-gap: 12px;
+    column-gap: 10px;
     padding: 0 12px;
     background: var(--cl-bg);
     border: 1px solid var(--cl-border);
@@ -115,8 +135,8 @@ export const styles = css`
   }
   :host([size='pill']) .badge {
     display: flex;
-    gap: 6px;
-    padding: 0 10px 0 3px;
+    gap: 5px;
+    padding: 0 8px 0 3px;
     border-radius: 14px;
   }
   :host([size='pill']) .seal {
@@ -124,11 +144,12 @@ export const styles = css`
     width: 22px;
     height: 22px;
   }
+  /* As small as a README badge: the widest common sans-serif (DejaVu Sans) still fits. */
   :host([size='pill']) .level {
-    font-size: 13px;
+    font-size: 12px;
   }
   :host([size='pill']) .mark {
-    font-size: 12px;
+    font-size: 11px;
   }
   :host([size='seal']) .badge {
     display: flex;
@@ -157,8 +178,8 @@ export const styles = css`
   }
   .seal {
     display: block;
-    width: 72px;
-    height: 72px;
+    width: 64px;
+    height: 64px;
   }
   .icon {
     flex: none;
@@ -213,8 +234,11 @@ export const styles = css`
 
   dialog {
     box-sizing: border-box;
-    width: min(34rem, calc(100vw - 2rem));
-    max-height: calc(100vh - 2rem);
+    /* Percentages of the viewport, not vw/vh: under CSS zoom these grow with the zoom and the
+       dialog would outgrow the screen; the box scrolls inside instead. */
+    width: min(34rem, calc(100% - 2rem));
+    max-height: calc(100% - 2rem);
+    overflow: auto;
     padding: 0;
     background: var(--cl-bg);
     color: var(--cl-fg);
