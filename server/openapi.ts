@@ -430,6 +430,19 @@ const paths = {
       responses: { '200': html('The cluster’s page.'), '303': languageSwitched, '404': html('No cluster has this id.') },
     },
   },
+  '/embed/{id}': {
+    get: {
+      tags: ['public'],
+      summary: 'The badge as a page for an iframe, for sites that cannot run scripts; `frame-ancestors` lists only the cluster’s registered sites',
+      parameters: [
+        clusterId,
+        { name: 'size', in: 'query', required: false, schema: { type: 'string', enum: ['card', 'pill', 'seal'], default: 'card' } },
+        { name: 'theme', in: 'query', required: false, schema: { type: 'string', enum: ['auto', 'light', 'dark'], default: 'auto' } },
+        { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['en', 'de'], default: 'en' } },
+      ],
+      responses: { '200': html('The badge page.'), '400': html('An option has a value it cannot take.'), '404': html('No cluster has this id.') },
+    },
+  },
 
   '/v1/admin/clusters': {
     get: admin('viewer', {

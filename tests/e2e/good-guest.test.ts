@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, requireChromium } from '../support/chromium.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestCluster } from '../support/server.ts';
+import { embedSnippet } from '../../server/routes/pages/cluster.tsx';
+import { iframeSnippet } from '../../server/routes/embed.ts';
 import { startLiveIssuer, type LiveIssuer } from './live-issuer.ts';
 
 interface HostPage {
@@ -130,5 +132,49 @@ describe('a good guest on host pages', () => {
     expect(new Set(await states(tab))).toEqual(new Set(['valid']));
     expect(asked.sort()).toEqual(['/v1/clusters/guest-gold/attestation', '/v1/clusters/guest-other/attestation']);
     await tab.close();
+  });
+
+  it('the snippet as pasted sits in a block theme’s content column', async () => {
+    // WordPress block themes size and centre only the column's child elements.
+    const { tab } = await open({
+      body:
+        `<!doctype html><html lang="en"><style>body { margin: 0 } .is-layout-constrained > :where(:not(.alignleft):not(.alignright):not(.alignfull)) { max-width: 640px; margin-left: auto !important; margin-right: auto !important }</style>` +
+        `<main class="entry-content is-layout-constrained"><p>Our cluster</p>${embedSnippet(live.origin, 'guest-gold')}</main></html>`,
+    });
+    await tab.setViewportSize({ width: 1200, height: 600 });
+    expect(await states(tab)).toEqual(['valid']);
+    const column = await tab.locator('main > p').boundingBox();
+    const badgeBox = await tab.locator('cluster-label').boundingBox();
+    expect(column!.x).toBe(280);
+    expect(badgeBox!.x).toBe(column!.x);
+    await tab.close();
+  });
+
+  describe('the iframe embed', () => {
+    const framePage = (size: 'card' | 'pill') => ({ body: `<!doctype html><html lang="en">${iframeSnippet(live.origin, 'guest-gold', 'Cluster Management Excellence', size)}</html>` });
+    const embedFrame = (tab: Page) => tab.frames().find((frame) => frame.url().includes('/embed/'));
+
+    it('on a registered site: the same verified badge, and a click opens the issuer’s page', async () => {
+      const { tab } = await open(framePage('pill'));
+      const frame = embedFrame(tab)!;
+      await frame.waitForFunction(() => document.querySelector('cluster-label')?.getAttribute('state') === 'valid', null, { timeout: 10_000 });
+      expect(await frame.locator('cluster-label').getAttribute('size')).toBe('pill');
+      const [popup] = await Promise.all([tab.waitForEvent('popup'), frame.locator('cluster-label button.badge').click()]);
+      expect(popup.url()).toBe(`${live.origin}/clusters/guest-gold`);
+      expect(await frame.locator('cluster-label dialog').isVisible()).toBe(false);
+      await popup.close();
+      await tab.close();
+    });
+
+    it('on another origin the browser refuses to show it', async () => {
+      const path = `/p${pages.size}`;
+      pages.set(path, framePage('card'));
+      const tab = await browser.newPage();
+      const blocked = new Promise<string>((resolve) => tab.on('console', (message) => message.text().includes('frame-ancestors') && resolve(message.text())));
+      await tab.goto(`${site.replace('localhost', '127.0.0.1')}${path}`);
+      expect(await blocked).toContain('frame-ancestors');
+      expect(await embedFrame(tab)?.locator('cluster-label').count().catch(() => 0) ?? 0).toBe(0);
+      await tab.close();
+    });
   });
 });

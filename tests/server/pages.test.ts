@@ -103,8 +103,9 @@ describeEachDialect('register pages', (dialect) => {
   it('gives the contract’s embed snippet with the issuer’s origin, and the help for webmasters', async () => {
     const page = text(await (await get('/clusters/nordlicht')).text());
     expect(page).toContain(
-      '<script type="module" src="https://issuer.test/widget.js"></script> <cluster-label cluster="nordlicht"><a href="https://issuer.test/clusters/nordlicht">Cluster Management Excellence Label — verify</a></cluster-label>',
+      '<div><script type="module" src="https://issuer.test/widget.js"></script> <cluster-label cluster="nordlicht"><a href="https://issuer.test/clusters/nordlicht">Cluster Management Excellence Label — verify</a></cluster-label></div>',
     );
+    expect(page).toContain('<iframe src="https://issuer.test/embed/nordlicht" width="320" height="96"');
     expect(page).toContain('Why does my badge say “not this site”?');
     expect(page).toContain('https://www.nordlicht.example https://nordlicht.example');
   });

@@ -3,12 +3,17 @@ import { effectiveStatus, tokenStatus } from '../../domain/labels.ts';
 import type { Cluster, Label } from '../../domain/types.ts';
 import { countryName, formatDate, fullLabelName, messages } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
+import { iframeSnippet } from '../embed.ts';
 
-/** The snippet of the contract, for this issuer and cluster, character for character. */
+/**
+ * The snippet of the contract, for this issuer and cluster, in a `<div>`: a block of its own
+ * sits in a theme's content column (WordPress block themes size only the column's child
+ * elements), where bare inline content would start at the page's edge.
+ */
 export function embedSnippet(publicUrl: string, id: string): string {
   return (
-    `<script type="module" src="${publicUrl}/widget.js"></script>\n` +
-    `<cluster-label cluster="${id}"><a href="${publicUrl}/clusters/${id}">Cluster Management Excellence Label — verify</a></cluster-label>`
+    `<div><script type="module" src="${publicUrl}/widget.js"></script>\n` +
+    `<cluster-label cluster="${id}"><a href="${publicUrl}/clusters/${id}">Cluster Management Excellence Label — verify</a></cluster-label></div>`
   );
 }
 
@@ -144,6 +149,10 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
         <p>{t.embedIntro}</p>
         <pre>
           <code>{embedSnippet(page.publicUrl, cluster.id)}</code>
+        </pre>
+        <p>{t.embedFrame}</p>
+        <pre>
+          <code>{iframeSnippet(page.publicUrl, cluster.id, page.programmeName)}</code>
         </pre>
         <p>{t.embedImage}</p>
         <pre>
