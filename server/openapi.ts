@@ -346,7 +346,19 @@ const paths = {
       responses: {
         '200': { description: 'An SVG image.', content: { 'image/svg+xml': { schema: text } } },
         ...publicQueryFailure,
-        '404': publicFailure('No cluster has this id.', 'cluster_not_found'),
+        '404': { description: 'No cluster has this id: an image saying "not registered", so an `<img>` never shows as broken.', content: { 'image/svg+xml': { schema: text } } },
+      },
+    },
+  },
+  '/v1/clusters/{id}/badge.png': {
+    get: {
+      tags: ['public'],
+      summary: 'The same image as PNG at twice the size, for mail clients that block SVG',
+      parameters: [clusterId, { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['en', 'de'], default: 'en' } }],
+      responses: {
+        '200': { description: 'A PNG image.', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+        ...publicQueryFailure,
+        '404': { description: 'No cluster has this id: an image saying "not registered".', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
       },
     },
   },

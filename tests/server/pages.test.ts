@@ -106,6 +106,7 @@ describeEachDialect('register pages', (dialect) => {
       '<div><script type="module" src="https://issuer.test/widget.js"></script> <cluster-label cluster="nordlicht"><a href="https://issuer.test/clusters/nordlicht">Cluster Management Excellence Label — verify</a></cluster-label></div>',
     );
     expect(page).toContain('<iframe src="https://issuer.test/embed/nordlicht" width="320" height="96"');
+    expect(page).toContain('<img src="https://issuer.test/v1/clusters/nordlicht/badge.png?lang=en"');
     expect(page).toContain('Why does my badge say “not this site”?');
     expect(page).toContain('https://www.nordlicht.example https://nordlicht.example');
   });
@@ -136,6 +137,8 @@ describeEachDialect('register pages', (dialect) => {
     const html = await german.text();
     expect(html).toContain('<html lang="de">');
     expect(text(html)).toContain('gültig bis 31. März 2028');
+    // The badge image on a German page is German.
+    expect(html).toContain('src="/v1/clusters/nordlicht/badge.svg?lang=de"');
     expect(german.headers.get('Vary')).toContain('Accept-Language');
 
     const switched = await get('/clusters?q=cluster&lang=en', { 'Accept-Language': 'de' });

@@ -17,9 +17,9 @@ export function embedSnippet(publicUrl: string, id: string): string {
   );
 }
 
-/** The badge image, linked to this page, for places without JavaScript. */
-export function imageSnippet(publicUrl: string, id: string, programmeName: string): string {
-  return `<a href="${publicUrl}/clusters/${id}"><img src="${publicUrl}/v1/clusters/${id}/badge.svg" alt="${programmeName} — verify" height="28"></a>`;
+/** The badge image in the page's language, linked to this page: a PNG, which mail clients show where they block SVG. */
+export function imageSnippet(publicUrl: string, id: string, programmeName: string, lang: string): string {
+  return `<a href="${publicUrl}/clusters/${id}"><img src="${publicUrl}/v1/clusters/${id}/badge.png?lang=${lang}" alt="${programmeName} — verify" height="28"></a>`;
 }
 
 /** `GET /clusters/{id}`: what the register says of one cluster, in a sentence no one can misread. */
@@ -156,10 +156,10 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
         </pre>
         <p>{t.embedImage}</p>
         <pre>
-          <code>{imageSnippet(page.publicUrl, cluster.id, page.programmeName)}</code>
+          <code>{imageSnippet(page.publicUrl, cluster.id, page.programmeName, lang)}</code>
         </pre>
         <p>
-          {t.embedPreview} <img src={`/v1/clusters/${cluster.id}/badge.svg`} alt={props.badgeTitle} height="28" />
+          {t.embedPreview} <img src={`/v1/clusters/${cluster.id}/badge.svg?lang=${lang}`} alt={props.badgeTitle} height="28" />
         </p>
 
         <h3>{t.helpTitle}</h3>
