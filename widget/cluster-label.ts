@@ -17,7 +17,7 @@ export interface ClusterLabelStateDetail {
 }
 
 const SIZES: readonly string[] = ['pill', 'card', 'seal'];
-const FOCUSABLE = 'a[href], button';
+const FOCUSABLE = 'a[href], button, summary';
 
 /**
  * `<cluster-label cluster="ID">`: a Cluster Management Excellence badge checked in the

@@ -31,9 +31,10 @@ export function face(verdict: Verdict, size: Size, locale: Locale, issuerHost: s
   const picture = seal(verdict.state, level);
   // Without a level the pill's mark alone carries the state's sign: one warning sign, not two.
   if (size === 'pill') return level ? html`${picture}<span class="level">${levelName}</span>${mark}` : mark;
-  if (size === 'seal') return html`${picture}<span class="level">${levelName}</span>${mark}`;
+  const printed = html`<span class="printed">${locale.t.checkAt(issuerHost)}</span>`;
+  if (size === 'seal') return html`${picture}<span class="level">${levelName}</span>${mark}${printed}`;
   return html`${picture}<span class="lines"
-    ><span class="programme">${locale.t.programme}</span>
+    ><span class="programme ${level ? 'on-screen' : ''}">${locale.t.programme}</span>${level ? printed : ''}
     ${level
       ? html`<span class="level">${levelName}</span>${mark}`
       : html`${mark}<span class="programme">${verdict.state === 'loading' ? '' : locale.t.checkAt(issuerHost)}</span>`}</span

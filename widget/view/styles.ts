@@ -139,7 +139,7 @@ export const styles = css`
     padding: 0 8px 0 3px;
     border-radius: 14px;
   }
-  :host([size='pill']) .seal {
+  :host([size='pill']) .badge .seal {
     flex: none;
     width: 22px;
     height: 22px;
@@ -160,7 +160,7 @@ export const styles = css`
     text-align: center;
     border-radius: 72px 72px var(--cl-radius) var(--cl-radius);
   }
-  :host([size='seal']) .seal {
+  :host([size='seal']) .badge .seal {
     width: 100px;
     height: 100px;
   }
@@ -219,10 +219,18 @@ export const styles = css`
     stroke-linejoin: round;
   }
 
-  .s-valid .mark { color: var(--cl-ok); }
+  .printed { display: none; }
+  /* On paper the badge proves nothing by itself: it names where to check it instead. */
+  @media print {
+    .printed { display: block; font-size: 11px; color: var(--cl-fg); }
+    .on-screen { display: none; }
+    :host([size='seal']) .badge .seal { width: 80px; height: 80px; }
+  }
+
+  .s-valid .mark, h2.s-valid { color: var(--cl-ok); }
   .s-expired .mark, .s-unknown .mark, .s-loading .mark { color: var(--cl-muted); }
   .s-expired .seal { filter: grayscale(1); opacity: 0.55; }
-  .s-revoked .mark { color: var(--cl-bad); }
+  .s-revoked .mark, h2.s-revoked { color: var(--cl-bad); }
   .s-revoked .level { text-decoration: line-through; }
   .s-invalid, .s-mismatch { color: var(--cl-warn); }
   .s-invalid .mark, .s-mismatch .mark, .s-invalid .level, .s-mismatch .level { color: var(--cl-warn); }
@@ -247,14 +255,16 @@ export const styles = css`
   }
   dialog::backdrop { background: rgb(0 0 0 / 0.55); }
   .sheet { padding: 20px 24px; }
-  header { display: flex; gap: 16px; align-items: center; }
+  /* The same seal whichever size of badge opened the dialog. */
+  header { display: flex; gap: 16px; align-items: flex-start; }
   header .seal { width: 64px; height: 64px; flex: none; }
-  h2 { font-size: 18px; margin: 0 0 4px; }
-  h3 { font-size: 14px; margin: 16px 0 6px; }
-  .issuer { margin: 0; color: var(--cl-muted); }
-  .issuer strong { display: block; font: 700 20px/1.2 ui-monospace, Menlo, Consolas, monospace; color: var(--cl-fg); word-break: break-all; }
-  .meaning { display: flex; gap: 8px; margin: 16px 0 0; font-weight: 600; }
-  .meaning .icon { margin-top: 1px; }
+  h2 { display: flex; gap: 6px; align-items: center; font-size: 18px; margin: 4px 0 6px; }
+  .meaning { margin: 0; }
+  .issuer { margin: 16px 0 0; color: var(--cl-muted); }
+  .issuer strong { display: block; font: 700 20px/1.2 ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', monospace; color: var(--cl-fg); word-break: break-all; }
+  details { margin-top: 16px; }
+  summary { cursor: pointer; font-weight: 600; margin-bottom: 6px; }
+  summary:focus-visible { outline: 2px solid var(--cl-focus); outline-offset: 2px; }
   dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 12px; margin: 16px 0 0; }
   dt { color: var(--cl-muted); }
   /* A name or reason of any length wraps inside the dialog. */
