@@ -442,6 +442,14 @@ const paths = {
       responses: { '200': html('The cluster’s page.'), '303': languageSwitched, '404': html('No cluster has this id.') },
     },
   },
+  '/clusters/{id}/website': {
+    get: {
+      tags: ['register'],
+      summary: 'For the cluster’s webmaster: the badge snippets (script, iframe, image) and why a badge may say “not this site” (HTML)',
+      parameters: [clusterId, languageSwitch],
+      responses: { '200': html('The page.'), '303': languageSwitched, '404': html('No cluster has this id.') },
+    },
+  },
   '/embed/{id}': {
     get: {
       tags: ['public'],

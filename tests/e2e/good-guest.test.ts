@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, requireChromium } from '../support/chromium.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestCluster } from '../support/server.ts';
-import { embedSnippet } from '../../server/routes/pages/cluster.tsx';
+import { embedSnippet } from '../../server/routes/pages/website.tsx';
 import { iframeSnippet } from '../../server/routes/embed.ts';
 import { startLiveIssuer, type LiveIssuer } from './live-issuer.ts';
 
@@ -176,5 +176,16 @@ describe('a good guest on host pages', () => {
       expect(await embedFrame(tab)?.locator('cluster-label').count().catch(() => 0) ?? 0).toBe(0);
       await tab.close();
     });
+  });
+
+  it('the verification page prints as one page with its QR code', async () => {
+    const tab = await browser.newPage();
+    await tab.goto(`${live.origin}/clusters/guest-gold`);
+    await tab.emulateMedia({ media: 'print' });
+    expect(await tab.locator('svg.qr').isVisible()).toBe(true);
+    expect(await tab.locator('.for-website').isVisible()).toBe(false);
+    const pdf = (await tab.pdf({ format: 'A4', preferCSSPageSize: true })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+    await tab.close();
   });
 });
