@@ -23,8 +23,30 @@ function sourceImportMetaUrl(): Plugin {
   };
 }
 
+/**
+ * Lit creates a Trusted Types policy named `lit-html` when its module loads. A host page that
+ * allows only its own names refuses it, and a host that uses Lit itself already holds that
+ * name: either way the element is never defined. The widget's contract is one policy named
+ * `cluster-label`, so the widget's copy of Lit asks for that name instead. Failing the build
+ * when the call is not found keeps a Lit update from slipping past unnoticed.
+ */
+function trustedTypesPolicyName(): Plugin {
+  const call = /createPolicy\((["'])lit-html\1/g;
+  return {
+    name: 'trusted-types-policy-name',
+    apply: 'build',
+    applyToEnvironment: (environment) => environment.name === 'client',
+    transform(code, id) {
+      if (!/[\\/]node_modules[\\/]lit-html[\\/]/.test(id) || !code.includes('createPolicy')) return;
+      const renamed = code.replace(call, 'createPolicy("cluster-label"');
+      if (renamed === code) throw new Error(`${id}: Lit's Trusted Types policy call changed; see trustedTypesPolicyName in vite.config.ts`);
+      return { code: renamed, map: null };
+    },
+  };
+}
+
 export default defineConfig(async (): Promise<UserConfig> => ({
-  plugins: [sourceImportMetaUrl()],
+  plugins: [sourceImportMetaUrl(), trustedTypesPolicyName()],
   // `npm run build` (`vite build`) builds both environments in one run.
   builder: {},
   environments: {

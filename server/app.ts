@@ -8,6 +8,7 @@ import { consoleRoutes } from './console/index.ts';
 import { reminderChannels } from './reminders/config.ts';
 import { badgeRoutes } from './badge/index.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { embedRoutes } from './routes/embed.ts';
 import { openDataRoutes } from './routes/open-data.ts';
 import { pageRoutes } from './routes/pages/index.tsx';
 import { publicRoutes } from './routes/public.ts';
@@ -70,6 +71,7 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
   app.route('/', openDataRoutes(services));
   app.route('/', badgeRoutes(services));
   app.route('/', pageRoutes(services));
+  app.route('/', embedRoutes(services));
   app.get('/openapi.json', (c) => c.json(openApiDocument(services.config.publicUrl, widget.version)));
   answerErrors(app);
 

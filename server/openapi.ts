@@ -346,7 +346,19 @@ const paths = {
       responses: {
         '200': { description: 'An SVG image.', content: { 'image/svg+xml': { schema: text } } },
         ...publicQueryFailure,
-        '404': publicFailure('No cluster has this id.', 'cluster_not_found'),
+        '404': { description: 'No cluster has this id: an image saying "not registered", so an `<img>` never shows as broken.', content: { 'image/svg+xml': { schema: text } } },
+      },
+    },
+  },
+  '/v1/clusters/{id}/badge.png': {
+    get: {
+      tags: ['public'],
+      summary: 'The same image as PNG at twice the size, for mail clients that block SVG',
+      parameters: [clusterId, { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['en', 'de'], default: 'en' } }],
+      responses: {
+        '200': { description: 'A PNG image.', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+        ...publicQueryFailure,
+        '404': { description: 'No cluster has this id: an image saying "not registered".', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
       },
     },
   },
@@ -428,6 +440,27 @@ const paths = {
       summary: 'The issuer’s verification page for a cluster (HTML)',
       parameters: [clusterId, languageSwitch],
       responses: { '200': html('The cluster’s page.'), '303': languageSwitched, '404': html('No cluster has this id.') },
+    },
+  },
+  '/clusters/{id}/website': {
+    get: {
+      tags: ['register'],
+      summary: 'For the cluster’s webmaster: the badge snippets (script, iframe, image) and why a badge may say “not this site” (HTML)',
+      parameters: [clusterId, languageSwitch],
+      responses: { '200': html('The page.'), '303': languageSwitched, '404': html('No cluster has this id.') },
+    },
+  },
+  '/embed/{id}': {
+    get: {
+      tags: ['public'],
+      summary: 'The badge as a page for an iframe, for sites that cannot run scripts; `frame-ancestors` lists only the cluster’s registered sites',
+      parameters: [
+        clusterId,
+        { name: 'size', in: 'query', required: false, schema: { type: 'string', enum: ['card', 'pill', 'seal'], default: 'card' } },
+        { name: 'theme', in: 'query', required: false, schema: { type: 'string', enum: ['auto', 'light', 'dark'], default: 'auto' } },
+        { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['en', 'de'], default: 'en' } },
+      ],
+      responses: { '200': html('The badge page.'), '400': html('An option has a value it cannot take.'), '404': html('No cluster has this id.') },
     },
   },
 

@@ -1,7 +1,8 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { checkCluster, type Verdict } from './check.ts';
+import type { Verdict } from './check.ts';
 import type { CheckEnv } from './env.ts';
 import { nextCheckIn } from './schedule.ts';
+import { sharedCheck } from './shared-check.ts';
 import type { AttestationClaims } from './verify/claims.ts';
 import type { LabelState } from './verify/state.ts';
 import { dialogBody } from './view/dialog.ts';
@@ -16,7 +17,7 @@ export interface ClusterLabelStateDetail {
 }
 
 const SIZES: readonly string[] = ['pill', 'card', 'seal'];
-const FOCUSABLE = 'a[href], button';
+const FOCUSABLE = 'a[href], button, summary';
 
 /**
  * `<cluster-label cluster="ID">`: a Cluster Management Excellence badge checked in the
@@ -99,7 +100,7 @@ export class ClusterLabel extends LitElement {
   async #check(): Promise<void> {
     this.#stop();
     const run = this.#run;
-    const verdict = await checkCluster(this.#env, this.cluster ?? '');
+    const verdict = await sharedCheck(this.#env, this.cluster ?? '');
     if (run !== this.#run) return;
     this.#failures = verdict.state === 'unavailable' ? this.#failures + 1 : 0;
     this.verdict = verdict;
@@ -147,14 +148,15 @@ export class ClusterLabel extends LitElement {
     const locale = resolveLocale(this.closest<HTMLElement>('[lang]')?.lang);
     const size = SIZES.includes(this.size ?? '') ? (this.size as Size) : 'card';
     const host = new URL(env.issuer).host;
-    return html`<button class="badge s-${verdict.state}" part="badge" type="button" aria-haspopup="dialog" @click=${this.#open}>
+    // The badge's own language sets its direction; the host page's never reaches in.
+    return html`<div class="root" lang=${locale.language} dir=${locale.dir}><button class="badge s-${verdict.state}" part="badge" type="button" aria-haspopup="dialog" @click=${this.#open}>
         ${face(verdict, size, locale, host)}
       </button>
       <dialog part="dialog" aria-labelledby="title" @click=${this.#onDialogClick} @keydown=${this.#onDialogKey} @close=${this.#onDialogClose}>
         ${this.#opened
           ? html`<div class="sheet">${dialogBody({ verdict, locale, issuer: env.issuer, cluster: this.cluster ?? '', pageOrigin: env.pageOrigin() })}</div>`
           : nothing}
-      </dialog>`;
+      </dialog></div>`;
   }
 }
 

@@ -8,7 +8,8 @@ export interface BadgeInput {
   clusterName: string;
   /** The verification page the title points to. */
   pageUrl: string;
-  label: LabelClaim;
+  /** The current label, or null for an id the register does not know. */
+  label: LabelClaim | null;
   lang: BadgeLang;
 }
 
@@ -19,6 +20,7 @@ const WORDS = {
     expired: (date: string) => `expired ${date}`,
     revoked: (date: string) => `revoked ${date}`,
     none: 'no label',
+    unregistered: 'not registered',
     verify: 'Verify at',
   },
   de: {
@@ -27,6 +29,7 @@ const WORDS = {
     expired: (date: string) => `abgelaufen ${date}`,
     revoked: (date: string) => `widerrufen ${date}`,
     none: 'kein Label',
+    unregistered: 'nicht registriert',
     verify: 'Prüfen unter',
   },
 } satisfies Record<BadgeLang, { levels: Record<Level, string> } & Record<string, unknown>>;
@@ -68,8 +71,9 @@ function textWidth(text: string): number {
 }
 
 /** The words of the status part: the level, if any, and what holds of it. */
-export function badgeWords(label: LabelClaim, lang: BadgeLang): { level: string | undefined; state: string } {
+export function badgeWords(label: LabelClaim | null, lang: BadgeLang): { level: string | undefined; state: string } {
   const words = WORDS[lang];
+  if (!label) return { level: undefined, state: words.unregistered };
   const level = label.level && words.levels[label.level];
   switch (label.status) {
     case 'valid':
@@ -96,10 +100,10 @@ export function badgeTitle(input: BadgeInput): string {
  * @example drawBadge({ programmeName, clusterName: 'Nordlicht', pageUrl, label: { status: 'valid', level: 'gold', validUntil: '2027-03-31' }, lang: 'en' })
  */
 export function drawBadge(input: BadgeInput): string {
-  const { status } = input.label;
+  const status = input.label?.status ?? 'none';
   const field = FIELD[status];
   const { level, state } = badgeWords(input.label, input.lang);
-  const seal = field.seal ?? SEAL[input.label.level!];
+  const seal = field.seal ?? SEAL[input.label!.level!];
 
   const nameWidth = textWidth(input.programmeName);
   const nameStart = 30;

@@ -1,11 +1,12 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { endOfDay } from '../domain/dates.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { clusterNotFound, invalid } from '../errors.ts';
+import { invalid } from '../errors.ts';
 import { labelClaim } from '../domain/claims.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
 import { drawBadge, type BadgeLang } from './draw.ts';
+import { PngRenderer } from './png.ts';
 
 /** How long a cache may keep the image: five minutes for a valid label, but never past its end; a minute otherwise. */
 export function badgeMaxAge(label: { status: string; validUntil?: string | undefined }, now: Date): number {
@@ -14,32 +15,46 @@ export function badgeMaxAge(label: { status: string; validUntil?: string | undef
   return Math.max(0, Math.min(300, left));
 }
 
-/** `GET /v1/clusters/{id}/badge.svg`: the current status as an image, for places without JavaScript. */
+type Format = 'svg' | 'png';
+
+/**
+ * `GET /v1/clusters/{id}/badge.svg` and `.png`: the current status as an image, for places
+ * without JavaScript (PNG for mail clients that block SVG). An id the register does not know
+ * gets a "not registered" image with its `404`, so an `<img>` never shows as broken.
+ */
 export function badgeRoutes(services: Services) {
   const app = new Hono();
-  const path = '/v1/clusters/:id/badge.svg';
-  app.use(path, publicResource);
-  app.get(path, async (c) => {
-    const id = c.req.param('id');
-    if (!isClusterId(id)) throw clusterNotFound();
+  const png = new PngRenderer();
+  const { programmeName, publicUrl } = services.config;
+  const answer = (format: Format) => async (c: Context) => {
+    const id = c.req.param('id') ?? '';
     const lang = c.req.query('lang') ?? 'en';
     if (lang !== 'en' && lang !== 'de') throw invalid('invalid_query', 'The parameter "lang" must be en or de.');
-    const cluster = await services.registry.getCluster(id);
-    if (!cluster) throw clusterNotFound();
+    const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
     const now = services.now();
-    const label = labelClaim(await services.registry.getCurrentLabel(id), now);
+    const label = cluster ? labelClaim(await services.registry.getCurrentLabel(id), now) : null;
     const svg = drawBadge({
-      programmeName: services.config.programmeName,
-      clusterName: cluster.name,
-      pageUrl: `${services.config.publicUrl}/clusters/${id}`,
+      programmeName,
+      clusterName: cluster?.name ?? id,
+      pageUrl: cluster ? `${publicUrl}/clusters/${id}` : `${publicUrl}/clusters`,
       label,
       lang: lang satisfies BadgeLang,
     });
-    c.header('Content-Type', 'image/svg+xml; charset=utf-8');
-    c.header('Cache-Control', `public, max-age=${badgeMaxAge(label, now)}`);
+    c.status(cluster ? 200 : 404);
+    c.header('Cache-Control', `public, max-age=${label ? badgeMaxAge(label, now) : 60}`);
     // Opened on its own, the image is a document: it may style itself and do nothing else.
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    if (format === 'png') {
+      c.header('Content-Type', 'image/png');
+      return c.body(new Uint8Array(png.render(svg)));
+    }
+    c.header('Content-Type', 'image/svg+xml; charset=utf-8');
     return c.body(svg);
-  });
+  };
+  for (const format of ['svg', 'png'] as const) {
+    const path = `/v1/clusters/:id/badge.${format}`;
+    app.use(path, publicResource);
+    app.get(path, answer(format));
+  }
   return app;
 }

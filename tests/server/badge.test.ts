@@ -77,13 +77,38 @@ describeEachDialect('badge image', (dialect) => {
     expect(title(image)).toContain('&#60;script&#62;alert(1)&#60;/script&#62; =HYPERLINK(&#34;https://evil.example&#34;) &#38; Co');
   });
 
-  it('answers an unknown cluster with the contract’s JSON 404, readable by any site', async () => {
+  it('answers an unknown cluster with a "not registered" image and its 404, readable by any site', async () => {
     for (const id of ['nobody', 'NOT_A_SLUG']) {
       const response = await get(`/v1/clusters/${id}/badge.svg`);
       expect(response.status).toBe(404);
+      expect(response.headers.get('Content-Type')).toBe('image/svg+xml; charset=utf-8');
       expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
       expect(response.headers.get('Cross-Origin-Resource-Policy')).toBe('cross-origin');
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('cluster_not_found');
+      expect(await response.text()).toContain('>not registered</text>');
     }
+    expect(await (await get('/v1/clusters/nobody/badge.svg?lang=de')).text()).toContain('>nicht registriert</text>');
+  });
+
+  it('draws the same image as a PNG at twice the size, in the language asked for', async () => {
+    const size = (png: Uint8Array) => {
+      const view = new DataView(png.buffer, png.byteOffset);
+      return [view.getUint32(16), view.getUint32(20)];
+    };
+    const svgWidth = Number(/width="(\d+)"/.exec(await svg('valid'))![1]);
+    for (const [id, status] of [['valid', 200], ['nobody', 404]] as const) {
+      const response = await get(`/v1/clusters/${id}/badge.png`);
+      expect(response.status, id).toBe(status);
+      expect(response.headers.get('Content-Type')).toBe('image/png');
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
+      const png = new Uint8Array(await response.arrayBuffer());
+      expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(size(png)[1], id).toBe(56);
+      if (id === 'valid') expect(size(png)[0]).toBe(svgWidth * 2);
+    }
+    // German words are other pixels than English ones.
+    const english = Buffer.from(await (await get('/v1/clusters/valid/badge.png')).arrayBuffer());
+    const german = Buffer.from(await (await get('/v1/clusters/valid/badge.png?lang=de')).arrayBuffer());
+    expect(german.equals(english)).toBe(false);
+    expect((await get('/v1/clusters/valid/badge.png?lang=fr')).status).toBe(400);
   });
 });

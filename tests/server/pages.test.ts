@@ -100,13 +100,33 @@ describeEachDialect('register pages', (dialect) => {
     expect(html).not.toContain('office@nordlicht.example');
   });
 
-  it('gives the contract’s embed snippet with the issuer’s origin, and the help for webmasters', async () => {
-    const page = text(await (await get('/clusters/nordlicht')).text());
+  it('keeps the webmaster’s material on its own page, linked from the visitor’s', async () => {
+    const visitor = await (await get('/clusters/nordlicht')).text();
+    expect(visitor).toContain('href="/clusters/nordlicht/website"');
+    expect(text(visitor)).not.toContain('<cluster-label');
+    expect(text(visitor)).not.toContain('not this site');
+
+    const response = await get('/clusters/nordlicht/website');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Security-Policy')).toContain("frame-ancestors 'none'");
+    const page = text(await response.text());
     expect(page).toContain(
-      '<script type="module" src="https://issuer.test/widget.js"></script> <cluster-label cluster="nordlicht"><a href="https://issuer.test/clusters/nordlicht">Cluster Management Excellence Label — verify</a></cluster-label>',
+      '<div><script type="module" src="https://issuer.test/widget.js"></script> <cluster-label cluster="nordlicht"><a href="https://issuer.test/clusters/nordlicht">Cluster Management Excellence Label — verify</a></cluster-label></div>',
     );
+    expect(page).toContain('<iframe src="https://issuer.test/embed/nordlicht" width="320" height="96"');
+    expect(page).toContain('<img src="https://issuer.test/v1/clusters/nordlicht/badge.png?lang=en"');
     expect(page).toContain('Why does my badge say “not this site”?');
     expect(page).toContain('https://www.nordlicht.example https://nordlicht.example');
+    expect((await get('/clusters/nobody/website')).status).toBe(404);
+  });
+
+  it('carries a QR code to its own address, kept on a printed page', async () => {
+    const html = await (await get('/clusters/nordlicht')).text();
+    expect(html).toMatch(/<figure class="qr-code"><svg class="qr" [^>]*role="img" aria-label="QR code of this page’s address, https:\/\/issuer.test\/clusters\/nordlicht"/);
+    expect(html).toContain('<figcaption>https://issuer.test/clusters/nordlicht</figcaption>');
+    const print = /@media print \{([\s\S]*?)\n\}/.exec(html)![1]!;
+    expect(print).toContain('.for-website');
+    expect(print).not.toMatch(/\.qr(-code)?[,\s][^{]*\{\s*display: none/);
   });
 
   it('gives expired and revoked labels a clear notice, with the public reason only', async () => {
@@ -135,6 +155,10 @@ describeEachDialect('register pages', (dialect) => {
     const html = await german.text();
     expect(html).toContain('<html lang="de">');
     expect(text(html)).toContain('gültig bis 31. März 2028');
+    // The badge image on a German page is German.
+    const website = await (await get('/clusters/nordlicht/website', { 'Accept-Language': 'de' })).text();
+    expect(website).toContain('src="/v1/clusters/nordlicht/badge.svg?lang=de"');
+    expect(website).toContain('badge.png?lang=de');
     expect(german.headers.get('Vary')).toContain('Accept-Language');
 
     const switched = await get('/clusters?q=cluster&lang=en', { 'Accept-Language': 'de' });

@@ -177,21 +177,32 @@ describe('languages', () => {
     }
   });
 
-  test('the badge writes its dates day first in every region; the dialog writes them for the region', async () => {
-    for (const lang of ['en', 'en-GB', 'en-US', 'fr']) expect(faceText(await badge('valid', { lang })), lang).toContain('Valid until 31 Mar 2026');
-    for (const lang of ['de', 'de-AT', 'de-']) expect(faceText(await badge('valid', { lang })), lang).toContain('Gültig bis 31.03.2026');
-    expect(faceText(await badge('expired', { lang: 'en-US' }))).toContain('Expired 31 Mar 2025');
-    const validUntil = new Date('2026-03-31T00:00:00Z');
-    // An ill-formed tag (`de-`) falls back to the plain language.
-    for (const [lang, format] of [['de-AT', 'de-AT'], ['en-GB', 'en-GB'], ['en-US', 'en-US'], ['de-', 'de']] as const) {
-      const element = await badge('valid', { lang });
+  test('one date format per language, in the badge and its dialog alike, whatever the region', async () => {
+    const dialogText = (element: ClusterLabel) => {
       shadow(element).querySelector<HTMLButtonElement>('.badge')!.click();
-      const expected = new Intl.DateTimeFormat(format, { dateStyle: 'long', timeZone: 'UTC' }).format(validUntil);
-      expect(shadow(element).querySelector('dialog')!.textContent, lang).toContain(expected);
+      return shadow(element).querySelector('dialog')!.textContent!.replace(/\s+/g, ' ');
+    };
+    for (const lang of ['en', 'en-GB', 'en-US', 'fr']) {
+      const element = await badge('valid', { lang });
+      expect(faceText(element), lang).toContain('Valid until 31 Mar 2026');
+      const text = dialogText(element);
+      expect(text, lang).toContain('Valid until 31 Mar 2026');
+      expect(text, lang).toMatch(/Awarded\s*12 Mar 2024/);
+      // Times on a 24-hour clock, never AM/PM.
+      expect(text, lang).toMatch(/checked at \d{1,2} \w{3} \d{4}, \d\d:\d\d/);
+      expect(text, lang).not.toMatch(/\b(AM|PM)\b|March|2026-03-31/);
     }
+    for (const lang of ['de', 'de-AT', 'de-']) {
+      const element = await badge('valid', { lang });
+      expect(faceText(element), lang).toContain('Gültig bis 31.03.2026');
+      const text = dialogText(element);
+      expect(text, lang).toMatch(/Verliehen am\s*12\.03\.2024/);
+      expect(text, lang).toMatch(/geprüft am \d\d\.\d\d\.\d{4}, \d\d:\d\d/);
+    }
+    expect(faceText(await badge('expired', { lang: 'en-US' }))).toContain('Expired 31 Mar 2025');
   });
 
-  test('the badge is written without Intl (its first use on a page is slow); the dialog uses it', async () => {
+  test('badge and dialog are written without Intl (its first use on a page is slow)', async () => {
     const real = Intl.DateTimeFormat;
     let made = 0;
     Intl.DateTimeFormat = class extends real {
@@ -203,9 +214,8 @@ describe('languages', () => {
     try {
       const element = await badge('valid', { lang: 'en-GB' });
       await badge('expired', { lang: 'de-AT', size: 'pill' });
-      expect(made).toBe(0);
       shadow(element).querySelector<HTMLButtonElement>('.badge')!.click();
-      expect(made).toBeGreaterThan(0);
+      expect(made).toBe(0);
     } finally {
       Intl.DateTimeFormat = real;
     }
@@ -297,8 +307,11 @@ describe('re-checking', () => {
     await until(() => element.getAttribute('state') === 'valid');
     await local.publish('c', { label: { status: 'revoked', revokedAt: '2025-06-15T11:00:00Z' } });
     const delay = exp * 1000 - local.now - RECHECK_LEAD;
+    // The issuer's clock moves with the page's timers: badges share a verdict until a re-check is due.
+    local.now += delay - 1;
     vi.advanceTimersByTime(delay - 1);
     expect(asked()).toBe(1);
+    local.now += 1;
     vi.advanceTimersByTime(1);
     expect(asked()).toBe(2);
     await until(() => element.getAttribute('state') === 'revoked');

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Verdict } from '../check.ts';
-import { shownLevel } from './face.ts';
-import { FULL_NAMES, formatTime, longDate, type Locale, type Result, type Step } from './i18n.ts';
+import { markText, shownLevel } from './face.ts';
+import { FULL_NAMES, shortDate, shortTime, type Locale, type Result, type Step } from './i18n.ts';
 import { icon } from './icons.ts';
 import { seal } from './seal.ts';
 import { STEPS, stepResults } from './steps.ts';
@@ -17,51 +17,54 @@ export interface DialogModel {
 }
 
 /**
- * The contents of the verification dialog: the issuer's host first and large (it is what a
- * visitor should remember), what the state means for them, the label's facts when one is
- * shown, each check with its result, and the link to the issuer's own page.
+ * The contents of the verification dialog, verdict first: what the badge says and what that
+ * means for the visitor, who checked it (the issuer's host, large: it is what a visitor should
+ * remember), the label's facts when one is shown, the link to the issuer's own page, and —
+ * behind a disclosure — each check with its key id and times.
  */
 export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: DialogModel): TemplateResult {
   const { t } = locale;
   const host = new URL(issuer).host;
   const level = shownLevel(verdict);
   const label = verdict.claims?.label;
-  const date = (d: string | undefined) => (d ? longDate(locale, d) : '');
+  const date = (d: string | undefined) => (d ? shortDate(locale, d) : '');
   const results = stepResults(verdict);
   const details: Readonly<Record<Step, string>> = {
     signature: verdict.kid ? t.keyId(verdict.kid) : '',
     issuer: host,
     cluster,
-    validity: verdict.claims ? t.tokenUntil(formatTime(locale, verdict.claims.exp * 1000)) : '',
-    freshness: verdict.state === 'loading' ? '' : t.checkedAt(formatTime(locale, verdict.checkedAt)),
+    validity: verdict.claims ? t.tokenUntil(shortTime(locale, verdict.claims.exp * 1000)) : '',
+    freshness: verdict.state === 'loading' ? '' : t.checkedAt(shortTime(locale, verdict.checkedAt)),
     website: pageOrigin,
   };
   const row = (term: string, value: string | undefined) => (value ? html`<dt>${term}</dt><dd>${value}</dd>` : nothing);
   return html`<header>
       ${seal(verdict.state, level)}
       <div>
-        <h2 id="title">${t.programme} Label</h2>
-        <p class="issuer">${t.checkedWith}<strong>${host}</strong></p>
+        <h2 id="title" class="s-${verdict.state}">${icon(verdict.state)}<span>${markText(verdict, locale)}</span></h2>
+        <p class="meaning">${t.meaning[verdict.state]}</p>
       </div>
     </header>
-    <p class="meaning s-${verdict.state}">${icon(verdict.state)}<span>${t.meaning[verdict.state]}</span></p>
+    <p class="issuer">${t.checkedWith}<strong>${host}</strong></p>
     ${level && label && verdict.claims
       ? html`<dl>
-          ${row(t.cluster, verdict.claims.cluster.name)} ${row(t.label, `${t.levels[level]} — ${FULL_NAMES[level]}`)}
+          ${row(t.cluster, verdict.claims.cluster.name)} ${row(t.label, FULL_NAMES[level])}
           ${row(t.awarded, date(label.awarded))} ${row(t.validUntil, date(label.validUntil))}
           ${row(t.revokedAt, date(label.revokedAt?.slice(0, 10)))} ${row(t.reason, label.reason)}
         </dl>`
       : nothing}
-    <h3>${t.checks}</h3>
-    <ul>
-      ${STEPS.map(
-        (step) =>
-          html`<li class=${results[step]}>
-            ${icon(RESULT_ICON[results[step]])}<span><strong>${t.steps[step]}</strong>: ${t.results[results[step]]}</span>
-            <span class="detail">${results[step] === 'skipped' ? '' : details[step]}</span>
-          </li>`,
-      )}
-    </ul>
+    <details>
+      <summary>${t.checks}</summary>
+      <ul>
+        ${STEPS.map(
+          (step) =>
+            html`<li class=${results[step]}>
+              ${icon(RESULT_ICON[results[step]])}<span><strong>${t.steps[step]}</strong>: ${t.results[results[step]]}</span>
+              <span class="detail">${results[step] === 'skipped' ? '' : details[step]}</span>
+            </li>`,
+        )}
+      </ul>
+    </details>
     <div class="actions">
       <a part="link" href="${issuer}/clusters/${encodeURIComponent(cluster)}" target="_blank" rel="noopener noreferrer">${t.confirm(host)}</a>
       <button class="close" type="button" autofocus>${t.close}</button>

@@ -29,10 +29,12 @@ export function face(verdict: Verdict, size: Size, locale: Locale, issuerHost: s
   const levelName = level ? locale.t.levels[level] : '';
   const mark = html`<span class="mark">${icon(verdict.state)}<span>${markText(verdict, locale)}</span></span>`;
   const picture = seal(verdict.state, level);
-  if (size === 'pill') return html`${picture}${level ? html`<span class="level">${levelName}</span>` : ''}${mark}`;
-  if (size === 'seal') return html`${picture}<span class="level">${levelName}</span>${mark}`;
+  // Without a level the pill's mark alone carries the state's sign: one warning sign, not two.
+  if (size === 'pill') return level ? html`${picture}<span class="level">${levelName}</span>${mark}` : mark;
+  const printed = html`<span class="printed">${locale.t.checkAt(issuerHost)}</span>`;
+  if (size === 'seal') return html`${picture}<span class="level">${levelName}</span>${mark}${printed}`;
   return html`${picture}<span class="lines"
-    ><span class="programme">${locale.t.programme}</span>
+    ><span class="programme ${level ? 'on-screen' : ''}">${locale.t.programme}</span>${level ? printed : ''}
     ${level
       ? html`<span class="level">${levelName}</span>${mark}`
       : html`${mark}<span class="programme">${verdict.state === 'loading' ? '' : locale.t.checkAt(issuerHost)}</span>`}</span

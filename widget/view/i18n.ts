@@ -69,11 +69,11 @@ const en: Strings = {
   validUntil: 'Valid until',
   revokedAt: 'Revoked on',
   reason: 'Reason',
-  checks: 'What your browser checked',
+  checks: 'Technical details: what your browser checked',
   steps: {
     signature: 'Signature',
     issuer: 'Issuer',
-    cluster: 'About this cluster',
+    cluster: 'Cluster',
     validity: 'Validity',
     freshness: 'Freshness',
     website: 'Website',
@@ -101,12 +101,12 @@ const de: Strings = {
   },
   meaning: {
     loading: 'Die Prüfung läuft noch.',
-    valid: 'Ihr Browser hat dieses Label soeben beim Aussteller geprüft: Der Cluster hält es.',
-    expired: 'Dieses Label ist abgelaufen. Der Cluster hält es nicht, solange es nicht erneuert wird.',
-    revoked: 'Der Aussteller hat dieses Label entzogen. Der Cluster hält es nicht mehr.',
-    invalid: 'Die Aussage hinter diesem Abzeichen hat die Prüfung nicht bestanden. Verlassen Sie sich nicht darauf; sehen Sie auf der Seite des Ausstellers nach.',
-    mismatch: 'Dieses Abzeichen wurde für eine andere Website ausgestellt. Was es zeigen würde, gilt nicht für diese Seite.',
-    unavailable: 'Ihr Browser konnte den Aussteller nicht erreichen, daher wurde nichts geprüft. Über das Label sagt das nichts; die Seite des Ausstellers gibt Auskunft.',
+    valid: 'Ihr Browser hat dieses Label soeben beim Aussteller geprüft: Es ist gültig und gehört diesem Cluster.',
+    expired: 'Dieses Label ist abgelaufen. Es gilt erst wieder, wenn der Cluster es erneuern lässt.',
+    revoked: 'Der Aussteller hat dieses Label entzogen. Es gilt nicht mehr.',
+    invalid: 'Dieses Siegel ließ sich nicht bestätigen. Verlassen Sie sich nicht darauf, sondern sehen Sie auf der Seite des Ausstellers nach.',
+    mismatch: 'Dieses Siegel wurde für eine andere Website ausgestellt und gilt nicht für diese Seite.',
+    unavailable: 'Ihr Browser hat den Aussteller nicht erreicht, deshalb konnte nichts geprüft werden. Über das Label sagt das nichts aus; die Seite des Ausstellers gibt Auskunft.',
     unknown: 'Der Aussteller führt für diesen Cluster kein Label.',
   },
   checkAt: (host) => `Prüfen bei ${host}`,
@@ -117,28 +117,28 @@ const de: Strings = {
   validUntil: 'Gültig bis',
   revokedAt: 'Entzogen am',
   reason: 'Begründung',
-  checks: 'Was Ihr Browser geprüft hat',
+  checks: 'Technische Details: was Ihr Browser geprüft hat',
   steps: {
     signature: 'Signatur',
     issuer: 'Aussteller',
-    cluster: 'Zu diesem Cluster',
+    cluster: 'Cluster',
     validity: 'Gültigkeit',
     freshness: 'Aktualität',
     website: 'Website',
   },
   keyId: (kid) => `Schlüssel ${kid}`,
   tokenUntil: (t) => `Aussage gültig bis ${t}`,
-  checkedAt: (t) => `geprüft um ${t}`,
+  checkedAt: (t) => `geprüft am ${t}`,
   results: { passed: 'bestanden', failed: 'nicht bestanden', skipped: 'nicht geprüft' },
   confirm: (host) => `Auf ${host} bestätigen`,
   close: 'Schließen',
 };
 
 export interface Locale {
-  /** The page's language tag (such as `de-AT`) when it names de or en: the dialog's date format. */
-  readonly tag: string;
   /** `de` or `en`: the language of the words and of the badge's dates. */
   readonly language: 'de' | 'en';
+  /** The writing direction of `language`, whatever the host page's. */
+  readonly dir: 'ltr' | 'rtl';
   readonly t: Strings;
 }
 
@@ -149,19 +149,18 @@ export interface Locale {
  * @example resolveLocale('de-CH').t.close // 'Schließen'
  */
 export function resolveLocale(lang: string | null | undefined): Locale {
-  const tag = (lang ?? '').trim();
-  const primary = tag.split('-')[0]?.toLowerCase();
+  const primary = (lang ?? '').trim().split('-')[0]?.toLowerCase();
   const language = primary === 'de' ? 'de' : 'en';
-  return { tag: primary === language ? tag : language, language, t: language === 'de' ? de : en };
+  return { language, dir: 'ltr', t: language === 'de' ? de : en };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
- * A contract date (`YYYY-MM-DD`) as the badge writes it: `31.03.2026` in German, `31 Mar 2026`
- * in English, day first, which no reader of either takes for another day. Written without
- * `Intl`: its first use on a page costs tens of milliseconds in Chromium, which the badge's
- * first view must not wait for. The dialog, opened later, writes dates for the page's region.
+ * A contract date (`YYYY-MM-DD`) as the badge and its dialog write it, one format per
+ * language: `31.03.2026` in German, `31 Mar 2026` in English, day first, which no reader of
+ * either takes for another day. Written without `Intl`: its first use on a page costs tens of
+ * milliseconds in Chromium, and its regional formats would differ from the badge's.
  *
  * @example shortDate(resolveLocale('en-US'), '2026-03-31') // '31 Mar 2026'
  */
@@ -171,23 +170,12 @@ export function shortDate(locale: Locale, isoDate: string): string {
 }
 
 /**
- * A date format for the locale: the page's own tag where the browser knows it, else the plain
- * language (an ill-formed tag such as `de-` makes `Intl` throw; an unknown region is passed over).
+ * A moment in the visitor's own time zone, in the badge's date format and a 24-hour clock:
+ * `31 Mar 2026, 14:05` / `31.03.2026, 14:05`.
  */
-function dateTimeFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat([locale.tag, locale.language], options);
-  } catch {
-    return new Intl.DateTimeFormat(locale.language, options);
-  }
-}
-
-/** A contract date (`YYYY-MM-DD`, a UTC calendar day) written out in full for the page's region. */
-export function longDate(locale: Locale, isoDate: string): string {
-  return dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
-}
-
-/** A moment in the visitor's own time zone, for the page's region. */
-export function formatTime(locale: Locale, ms: number): string {
-  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(ms);
+export function shortTime(locale: Locale, ms: number): string {
+  const moment = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = `${moment.getFullYear()}-${two(moment.getMonth() + 1)}-${two(moment.getDate())}`;
+  return `${shortDate(locale, day)}, ${two(moment.getHours())}:${two(moment.getMinutes())}`;
 }

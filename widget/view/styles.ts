@@ -1,12 +1,42 @@
 import { css } from 'lit';
 
 /**
- * The badge's look. Everything a host page could pass down by inheritance is reset on
- * `:host`, so the badge reads the same on every site; the custom properties below are the
- * intended way in, with `::part(badge|seal|dialog|link)` for finer touches.
+ * The badge's look. A host page's rules can match the element itself (`*`, `cluster-label`,
+ * `!important`, `all: revert`) and those win over a plain `:host` rule; only `!important`
+ * inside the shadow root wins over them. So `:host` holds the documented box with
+ * `!important`, and everything is drawn inside `.root`, which starts from `all: initial` and
+ * sets its own font, colour, line height and direction: nothing the host sets is inherited.
+ * The custom properties below and `::part(badge|seal|dialog|link)` are the intended ways in.
  */
 export const styles = css`
   :host {
+    display: inline-block !important;
+    box-sizing: content-box !important;
+    width: 320px !important;
+    height: 96px !important;
+    min-width: 0 !important;
+    min-height: 0 !important;
+    max-width: none !important;
+    max-height: none !important;
+    padding: 0 !important;
+    border: 0 !important;
+    writing-mode: horizontal-tb !important;
+    zoom: 1 !important;
+    overflow: visible !important;
+    vertical-align: middle;
+  }
+  :host([size='pill']) {
+    width: 280px !important;
+    height: 28px !important;
+  }
+  :host([size='seal']) {
+    width: 152px !important;
+    height: 188px !important;
+  }
+  :host([hidden]) {
+    display: none !important;
+  }
+  .root {
     all: initial;
     --cl-bg: var(--cluster-label-background, #ffffff);
     --cl-fg: var(--cluster-label-color, #1b1f23);
@@ -17,25 +47,15 @@ export const styles = css`
     --cl-bad: var(--cluster-label-bad, #c4111f);
     --cl-focus: var(--cluster-label-focus, #0969da);
     --cl-radius: var(--cluster-label-radius, 12px);
-    display: inline-block;
-    vertical-align: middle;
-    box-sizing: border-box;
-    width: 320px;
-    height: 96px;
-    font: 14px/1.3 var(--cluster-label-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    display: block;
+    width: 100%;
+    height: 100%;
+    font: 14px/1.3 var(--cluster-label-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif);
     color: var(--cl-fg);
     text-align: start;
     color-scheme: light;
   }
-  :host([size='pill']) {
-    width: 264px;
-    height: 28px;
-  }
-  :host([size='seal']) {
-    width: 152px;
-    height: 188px;
-  }
-  :host([theme='dark']) {
+  :host([theme='dark']) .root {
     --cl-bg: var(--cluster-label-background, #161b22);
     --cl-fg: var(--cluster-label-color, #e6edf3);
     --cl-muted: var(--cluster-label-muted, #9198a1);
@@ -47,7 +67,7 @@ export const styles = css`
     color-scheme: dark;
   }
   @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
+    :host(:not([theme='light'])) .root {
       --cl-bg: var(--cluster-label-background, #161b22);
       --cl-fg: var(--cluster-label-color, #e6edf3);
       --cl-muted: var(--cluster-label-muted, #9198a1);
@@ -71,9 +91,9 @@ export const styles = css`
     width: 100%;
     height: 100%;
     display: grid;
-    grid-template-columns: 72px minmax(0, 1fr);
+    grid-template-columns: 64px minmax(0, 1fr);
     align-items: center;
-    column-gap: 12px;
+    column-gap: 10px;
     padding: 0 12px;
     background: var(--cl-bg);
     border: 1px solid var(--cl-border);
@@ -115,20 +135,21 @@ export const styles = css`
   }
   :host([size='pill']) .badge {
     display: flex;
-    gap: 6px;
-    padding: 0 10px 0 3px;
+    gap: 5px;
+    padding: 0 8px 0 3px;
     border-radius: 14px;
   }
-  :host([size='pill']) .seal {
+  :host([size='pill']) .badge .seal {
     flex: none;
     width: 22px;
     height: 22px;
   }
+  /* As small as a README badge: the widest common sans-serif (DejaVu Sans) still fits. */
   :host([size='pill']) .level {
-    font-size: 13px;
+    font-size: 12px;
   }
   :host([size='pill']) .mark {
-    font-size: 12px;
+    font-size: 11px;
   }
   :host([size='seal']) .badge {
     display: flex;
@@ -139,7 +160,7 @@ export const styles = css`
     text-align: center;
     border-radius: 72px 72px var(--cl-radius) var(--cl-radius);
   }
-  :host([size='seal']) .seal {
+  :host([size='seal']) .badge .seal {
     width: 100px;
     height: 100px;
   }
@@ -157,8 +178,8 @@ export const styles = css`
   }
   .seal {
     display: block;
-    width: 72px;
-    height: 72px;
+    width: 64px;
+    height: 64px;
   }
   .icon {
     flex: none;
@@ -198,10 +219,18 @@ export const styles = css`
     stroke-linejoin: round;
   }
 
-  .s-valid .mark { color: var(--cl-ok); }
+  .printed { display: none; }
+  /* On paper the badge proves nothing by itself: it names where to check it instead. */
+  @media print {
+    .printed { display: block; font-size: 11px; color: var(--cl-fg); }
+    .on-screen { display: none; }
+    :host([size='seal']) .badge .seal { width: 80px; height: 80px; }
+  }
+
+  .s-valid .mark, h2.s-valid { color: var(--cl-ok); }
   .s-expired .mark, .s-unknown .mark, .s-loading .mark { color: var(--cl-muted); }
   .s-expired .seal { filter: grayscale(1); opacity: 0.55; }
-  .s-revoked .mark { color: var(--cl-bad); }
+  .s-revoked .mark, h2.s-revoked { color: var(--cl-bad); }
   .s-revoked .level { text-decoration: line-through; }
   .s-invalid, .s-mismatch { color: var(--cl-warn); }
   .s-invalid .mark, .s-mismatch .mark, .s-invalid .level, .s-mismatch .level { color: var(--cl-warn); }
@@ -213,8 +242,11 @@ export const styles = css`
 
   dialog {
     box-sizing: border-box;
-    width: min(34rem, calc(100vw - 2rem));
-    max-height: calc(100vh - 2rem);
+    /* Percentages of the viewport, not vw/vh: under CSS zoom these grow with the zoom and the
+       dialog would outgrow the screen; the box scrolls inside instead. */
+    width: min(34rem, calc(100% - 2rem));
+    max-height: calc(100% - 2rem);
+    overflow: auto;
     padding: 0;
     background: var(--cl-bg);
     color: var(--cl-fg);
@@ -223,14 +255,16 @@ export const styles = css`
   }
   dialog::backdrop { background: rgb(0 0 0 / 0.55); }
   .sheet { padding: 20px 24px; }
-  header { display: flex; gap: 16px; align-items: center; }
+  /* The same seal whichever size of badge opened the dialog. */
+  header { display: flex; gap: 16px; align-items: flex-start; }
   header .seal { width: 64px; height: 64px; flex: none; }
-  h2 { font-size: 18px; margin: 0 0 4px; }
-  h3 { font-size: 14px; margin: 16px 0 6px; }
-  .issuer { margin: 0; color: var(--cl-muted); }
-  .issuer strong { display: block; font: 700 20px/1.2 ui-monospace, Menlo, Consolas, monospace; color: var(--cl-fg); word-break: break-all; }
-  .meaning { display: flex; gap: 8px; margin: 16px 0 0; font-weight: 600; }
-  .meaning .icon { margin-top: 1px; }
+  h2 { display: flex; gap: 6px; align-items: center; font-size: 18px; margin: 4px 0 6px; }
+  .meaning { margin: 0; }
+  .issuer { margin: 16px 0 0; color: var(--cl-muted); }
+  .issuer strong { display: block; font: 700 20px/1.2 ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', monospace; color: var(--cl-fg); word-break: break-all; }
+  details { margin-top: 16px; }
+  summary { cursor: pointer; font-weight: 600; margin-bottom: 6px; }
+  summary:focus-visible { outline: 2px solid var(--cl-focus); outline-offset: 2px; }
   dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 12px; margin: 16px 0 0; }
   dt { color: var(--cl-muted); }
   /* A name or reason of any length wraps inside the dialog. */

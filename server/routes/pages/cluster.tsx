@@ -1,24 +1,13 @@
+import { raw } from 'hono/html';
 import { utcDate } from '../../domain/dates.ts';
 import { effectiveStatus, tokenStatus } from '../../domain/labels.ts';
 import type { Cluster, Label } from '../../domain/types.ts';
 import { countryName, formatDate, fullLabelName, messages } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
-
-/** The snippet of the contract, for this issuer and cluster, character for character. */
-export function embedSnippet(publicUrl: string, id: string): string {
-  return (
-    `<script type="module" src="${publicUrl}/widget.js"></script>\n` +
-    `<cluster-label cluster="${id}"><a href="${publicUrl}/clusters/${id}">Cluster Management Excellence Label — verify</a></cluster-label>`
-  );
-}
-
-/** The badge image, linked to this page, for places without JavaScript. */
-export function imageSnippet(publicUrl: string, id: string, programmeName: string): string {
-  return `<a href="${publicUrl}/clusters/${id}"><img src="${publicUrl}/v1/clusters/${id}/badge.svg" alt="${programmeName} — verify" height="28"></a>`;
-}
+import { qrSvg } from './qr.ts';
 
 /** `GET /clusters/{id}`: what the register says of one cluster, in a sentence no one can misread. */
-export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels: Label[]; now: Date; badgeTitle: string }) {
+export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels: Label[]; now: Date }) {
   const { page, cluster, labels, now } = props;
   const { lang } = page;
   const t = messages[lang];
@@ -26,6 +15,7 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
   const current = labels.at(-1);
   const status = tokenStatus(current, now);
   const levelName = current && t.levels[current.level];
+  const address = `${page.publicUrl}/clusters/${cluster.id}`;
 
   let statement: string;
   if (!current) statement = t.statement.none(cluster.name);
@@ -137,39 +127,16 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
 
       <h2>{t.whoTitle}</h2>
       <p>{t.whoIssuer(page.issuerName)}</p>
-      <p>{t.whoCheck(`${page.publicUrl}/clusters/${cluster.id}`)}</p>
+      <p>{t.whoCheck(address)}</p>
 
-      <section class="embed" aria-labelledby="embed">
-        <h2 id="embed">{t.embedTitle}</h2>
-        <p>{t.embedIntro}</p>
-        <pre>
-          <code>{embedSnippet(page.publicUrl, cluster.id)}</code>
-        </pre>
-        <p>{t.embedImage}</p>
-        <pre>
-          <code>{imageSnippet(page.publicUrl, cluster.id, page.programmeName)}</code>
-        </pre>
-        <p>
-          {t.embedPreview} <img src={`/v1/clusters/${cluster.id}/badge.svg`} alt={props.badgeTitle} height="28" />
-        </p>
+      <figure class="qr-code">
+        {raw(qrSvg(address, t.qrLabel(address)))}
+        <figcaption>{address}</figcaption>
+      </figure>
 
-        <h3>{t.helpTitle}</h3>
-        <p>{t.helpOrigin}</p>
-        <p>{t.helpExamples}</p>
-        <p>{t.helpRegistered}</p>
-        {cluster.sites.length === 0 ? (
-          <p>{t.noWebsites}</p>
-        ) : (
-          <ul>
-            {cluster.sites.map((site) => (
-              <li>
-                <code>{site}</code>
-              </li>
-            ))}
-          </ul>
-        )}
-        <p>{t.helpFix}</p>
-      </section>
+      <p class="for-website">
+        <a href={`/clusters/${cluster.id}/website`}>{t.websiteLink}</a>
+      </p>
     </Layout>
   );
 }

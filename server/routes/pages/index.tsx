@@ -10,6 +10,7 @@ import { labelClaim } from '../../domain/claims.ts';
 import { parseSearchParams, registeredCountries, searchClusters } from '../../registry/search.ts';
 import type { Services } from '../../services.ts';
 import { ClusterPage } from './cluster.tsx';
+import { WebsitePage } from './website.tsx';
 import { ClusterNotFoundPage, ErrorPage } from './errors.tsx';
 import { chooseLanguage, isLang, LANGUAGES, type Lang } from './i18n.ts';
 import type { PageContext } from './layout.tsx';
@@ -88,9 +89,17 @@ export function pageRoutes(services: Services) {
     if (!cluster) return render(c, 404, <ClusterNotFoundPage page={context(c)} id={id.slice(0, 64)} />);
     const labels = await services.registry.getLabels(id);
     const now = services.now();
+    return render(c, 200, <ClusterPage page={context(c)} cluster={cluster} labels={labels} now={now} />);
+  });
+
+  app.get('/clusters/:id/website', async (c) => {
+    const id = c.req.param('id');
+    const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
+    if (!cluster) return render(c, 404, <ClusterNotFoundPage page={context(c)} id={id.slice(0, 64)} />);
+    const label = labelClaim(await services.registry.getCurrentLabel(id), services.now());
     const page = context(c);
-    const title = badgeTitle({ programmeName, clusterName: cluster.name, pageUrl: `${publicUrl}/clusters/${id}`, label: labelClaim(labels.at(-1), now), lang: page.lang });
-    return render(c, 200, <ClusterPage page={page} cluster={cluster} labels={labels} now={now} badgeTitle={title} />);
+    const title = badgeTitle({ programmeName, clusterName: cluster.name, pageUrl: `${publicUrl}/clusters/${id}`, label, lang: page.lang });
+    return render(c, 200, <WebsitePage page={page} cluster={cluster} badgeTitle={title} />);
   });
 
   // A bad address (a filter out of range) is answered in the pages' own frame; anything else is the app's to log.

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import { isClusterId } from '../domain/clusters.ts';
+import { clusterNotFound, invalid } from '../errors.ts';
+import type { Services } from '../services.ts';
+
+const OPTIONS = {
+  size: ['card', 'pill', 'seal'],
+  theme: ['auto', 'light', 'dark'],
+  lang: ['en', 'de'],
+} as const;
+
+type Option = keyof typeof OPTIONS;
+
+/** The frame's box for each size: the badge's own, so the iframe snippet needs no guessing. */
+export const EMBED_BOX = { card: [320, 96], pill: [280, 28], seal: [152, 188] } as const satisfies Record<(typeof OPTIONS)['size'][number], readonly [number, number]>;
+
+const STYLE = 'html,body{margin:0;background:transparent;overflow:hidden}';
+/**
+ * Inside a frame of the badge's size there is no room for the dialog: a click opens the
+ * issuer's page in a new tab instead, caught before it reaches the badge.
+ */
+const SCRIPT =
+  "addEventListener('click',function(e){e.stopPropagation();e.preventDefault();" +
+  "open(document.querySelector('cluster-label a').href,'_blank','noopener')},true)";
+const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+const escapeAttribute = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/**
+ * `GET /embed/{id}?size=&theme=&lang=`: the badge as a page of its own, for site builders and
+ * CMSs that strip scripts. It runs the same widget with the same checks; inside the frame the
+ * page origin compared is the embedding page's (`location.ancestorOrigins`). `frame-ancestors`
+ * lists only the cluster's registered sites, so the frame shows nowhere else.
+ */
+export function embedRoutes(services: Services) {
+  const app = new Hono();
+  app.get('/embed/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!isClusterId(id)) throw clusterNotFound();
+    const chosen = {} as Record<Option, string>;
+    for (const name of Object.keys(OPTIONS) as Option[]) {
+      const value = c.req.query(name) ?? OPTIONS[name][0];
+      if (!(OPTIONS[name] as readonly string[]).includes(value)) throw invalid('invalid_query', `The parameter "${name}" must be one of ${OPTIONS[name].join(', ')}.`);
+      chosen[name] = value;
+    }
+    const cluster = await services.registry.getCluster(id);
+    if (!cluster) throw clusterNotFound();
+    const page = `${services.config.publicUrl}/clusters/${id}`;
+    c.header(
+      'Content-Security-Policy',
+      [
+        "default-src 'none'",
+        `script-src 'self' ${hash(SCRIPT)}`,
+        "connect-src 'self'",
+        `style-src ${hash(STYLE)}`,
+        "base-uri 'none'",
+        `frame-ancestors ${cluster.sites.length ? cluster.sites.join(' ') : "'none'"}`,
+        "require-trusted-types-for 'script'",
+        'trusted-types cluster-label',
+      ].join('; '),
+    );
+    c.header('Cache-Control', 'public, max-age=300');
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.html(
+      `<!doctype html><html lang="${chosen.lang}"><head><meta charset="utf-8"><title>${escapeAttribute(services.config.programmeName)}</title>` +
+        `<style>${STYLE}</style><script>${SCRIPT}</script><script type="module" src="/widget.js"></script></head>` +
+        `<body><cluster-label cluster="${id}" size="${chosen.size}" theme="${chosen.theme}" lang="${chosen.lang}">` +
+        `<a href="${escapeAttribute(page)}" target="_blank" rel="noopener">${escapeAttribute(services.config.programmeName)} Label</a></cluster-label></body></html>`,
+    );
+  });
+  return app;
+}
+
+/** The iframe snippet for a cluster, for pages that cannot run the widget's script. */
+export function iframeSnippet(publicUrl: string, id: string, programmeName: string, size: keyof typeof EMBED_BOX = 'card'): string {
+  const [width, height] = EMBED_BOX[size];
+  const query = size === 'card' ? '' : `?size=${size}`;
+  return `<iframe src="${publicUrl}/embed/${id}${query}" width="${width}" height="${height}" title="${escapeAttribute(programmeName)} Label" style="border:0" loading="lazy"></iframe>`;
+}
