@@ -133,7 +133,7 @@ export class Verifier {
       [status.check, status.code],
     ].find(([check]) => (check as Check).ok === false) as [Check, string] | undefined;
     const code = failed ? failed[1] : 'valid';
-    const summary = failed ? `Do not rely on this ${KINDS[format]}: ${lowerFirst(failed[0].text)}` : `This ${KINDS[format]} is genuine and in force: ${status.check.text}`;
+    const summary = failed ? `Do not rely on this ${KINDS[format]}: ${lowerFirst(failed[0].text)}` : `This ${KINDS[format]} is genuine and in force: ${lowerFirst(status.check.text)}`;
     return report(code, { signature, issuer, validity: validity.check, status: status.check }, claims, summary);
   }
 

@@ -69,6 +69,10 @@ describeEachDialect('credentials and status lists', (dialect) => {
     expect(download.headers.get('content-disposition')).toBe('attachment; filename="alpha-label.sd-jwt"');
     expect(await download.text()).toBe(credentials[1]!.credential);
     expect((await server.app.request('/v1/clusters/nobody/credentials')).status).toBe(404);
+    // The verification page offers both for download.
+    const page = await (await server.app.request('/clusters/alpha')).text();
+    expect(page).toContain('href="/v1/clusters/alpha/credentials/vc-jwt"');
+    expect(page).toContain('href="/v1/clusters/alpha/credentials/sd-jwt-vc"');
   });
 
   it('issues them by itself after an award, before anyone asks', async () => {
@@ -247,5 +251,6 @@ describeEachDialect('credentials and status lists', (dialect) => {
     await server.registry.revoke('alpha', { reason: 'Audit failed', note: null }, 'test');
     expect(await listed()).toEqual([]);
     expect((await server.app.request('/v1/clusters/alpha/credentials/vc-jwt')).status).toBe(404);
+    expect(await (await server.app.request('/clusters/alpha')).text()).not.toContain('/credentials/vc-jwt');
   });
 });
