@@ -7,10 +7,9 @@ import { deflateSync, inflateSync } from 'node:zlib';
  * base64url-encoded without padding as `lst`. Nothing else here knows the bytes.
  */
 
-/** Status values the draft registers (§7.1); the office never suspends, so 0x02 is not issued. */
+/** Status values the draft registers (§7.1). The office never suspends a label, so SUSPENDED (0x02) is not used. */
 export const STATUS_VALID = 0x00;
 export const STATUS_INVALID = 0x01;
-export const STATUS_SUSPENDED = 0x02;
 
 export type Bits = 1 | 2 | 4 | 8;
 export const isBits = (value: unknown): value is Bits => value === 1 || value === 2 || value === 4 || value === 8;

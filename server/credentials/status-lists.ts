@@ -112,17 +112,16 @@ export class StatusLists {
   async signed(list: number): Promise<SignedStatusList | undefined> {
     if (!(await this.#exists(list))) return undefined;
     const cached = this.#signed.get(list);
-    if (cached) {
-      const current = await cached.catch(() => undefined);
-      const now = Math.floor(this.#now().getTime() / 1000);
-      if (current && current.kid === this.#keyring.currentKid && now - current.iat < STATUS_LIST_TTL) return current;
-      if (this.#signed.get(list) === cached) this.#signed.delete(list);
-    }
+    const current = await cached?.catch(() => undefined);
+    const now = Math.floor(this.#now().getTime() / 1000);
+    if (current && current.kid === this.#keyring.currentKid && now - current.iat < STATUS_LIST_TTL) return current;
     let signing = this.#signed.get(list);
-    if (!signing) {
-      signing = this.#sign(list);
-      this.#signed.set(list, signing);
-      signing.catch(() => this.#signed.delete(list));
+    // Unless another request began signing meanwhile, this one does.
+    if (!signing || signing === cached) {
+      const started = this.#sign(list);
+      started.catch(() => this.#signed.get(list) === started && this.#signed.delete(list));
+      this.#signed.set(list, started);
+      signing = started;
     }
     return signing;
   }

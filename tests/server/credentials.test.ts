@@ -5,7 +5,7 @@ import { ES256, digest } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
@@ -158,6 +158,13 @@ describeEachDialect('credentials and status lists', (dialect) => {
     const after = getListFromStatusListJWT(await statusListToken());
     expect(after.getStatus(idx)).toBe(1);
     expect(after.statusList.filter((s) => s !== 0)).toEqual([1]);
+    // A copy is served at most ttl seconds: a change this instance did not hear of shows by then.
+    const signedAt = async () => (decodeJwt(await statusListToken()) as { iat: number }).iat;
+    const first = await signedAt();
+    clock.advance(299);
+    expect(await signedAt()).toBe(first);
+    clock.advance(2);
+    expect(await signedAt()).toBe(first + 301);
     expect((await server.app.request('/v1/status-lists/2')).status).toBe(404);
     expect((await server.app.request('/v1/status-lists/abc')).status).toBe(404);
   });
