@@ -103,6 +103,10 @@ export class Verifier {
     if (format === 'dc+sd-jwt' ? sdParts.length !== 1 || sdParts[0] !== '' : sdParts.length !== 0) {
       return refuse('token_form_unexpected', 'It carries disclosures or a key binding that this issuer never adds, or lacks the closing “~” of an SD-JWT.');
     }
+    // A signature's last base64url character has spare bits: one token, one spelling.
+    if (jws.split('.').some((segment) => Buffer.from(segment, 'base64url').toString('base64url') !== segment)) {
+      return refuse('token_form_unexpected', 'It is not in the one canonical base64url form this issuer writes.');
+    }
     if (header.alg !== 'ES256') return refuse('algorithm_not_allowed', 'It is not signed with ES256, the only algorithm this issuer uses.');
     if (REFUSED_HEADERS.some((name) => name in header)) return refuse('header_not_allowed', 'Its header tries to name its own key or change how it is read.');
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
@@ -62,6 +63,12 @@ describeEachDialect('POST /v1/verify and the verification page', (dialect) => {
     expect((await verify(`${altered(sd.slice(0, -1), (p) => void ((p.label as { level: string }).level = 'gold'))}~`)).code).toBe('signature_invalid');
     expect((await verify(`${sd}WyJzYWx0IiwibmFtZSIsIngiXQ~`)).code).toBe('token_form_unexpected');
     expect((await verify(sd.slice(0, -1))).code).toBe('token_form_unexpected');
+    // The same signature bytes spelt differently: the last character's spare bits changed.
+    const last = vc.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = alphabet[(alphabet.indexOf(last) & ~0b1111) | ((alphabet.indexOf(last) + 1) & 0b1111)]!;
+    expect(Buffer.from(`${vc.slice(0, -1)}${twin}`.split('.')[2]!, 'base64url')).toEqual(Buffer.from(vc.split('.')[2]!, 'base64url'));
+    expect((await verify(`${vc.slice(0, -1)}${twin}`)).code).toBe('token_form_unexpected');
     const [, payload, signature] = vc.split('.');
     expect((await verify(`${b64({ alg: 'none', typ: 'vc+jwt' })}.${payload}.`)).code).toBe('algorithm_not_allowed');
     expect((await verify(`${b64({ alg: 'ES256', typ: 'vc+jwt', kid: 'x', jwk: { kty: 'EC' } })}.${payload}.${signature}`)).code).toBe('header_not_allowed');
@@ -118,6 +125,28 @@ describeEachDialect('POST /v1/verify and the verification page', (dialect) => {
       const response = await post(body, type);
       expect([response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([status, code]);
     }
+  });
+
+  it('random input and random changes to a genuine credential: never a 5xx, never “valid” unless unchanged (fast-check)', async () => {
+    const genuine = await credential('vc+jwt');
+    const sd = await credential('dc+sd-jwt');
+    const input = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.tuple(fc.constantFrom(genuine, sd), fc.nat(), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 3 })).map(([token, at, text]) => {
+        const i = at % token.length;
+        return token.slice(0, i) + text + token.slice(i + 1);
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(input, async (body) => {
+        const response = await post(body);
+        expect(response.status).toBeLessThan(500);
+        const answer = (await response.json()) as Report & { error?: { code: string } };
+        if (response.status === 200 && body.trim() !== genuine && body.trim() !== sd) expect(answer.verdict).toBe('not_valid');
+        if (response.status !== 200) expect(answer.error!.code).toMatch(/^[a-z_]+$/);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 60) },
+    );
   });
 
   it('shows the verdict on the page, from a pasted token or an uploaded file', async () => {
