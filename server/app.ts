@@ -5,6 +5,7 @@ import { AppError, errorBody } from './errors.ts';
 import { logRequests, RequestLog, type Logger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { consoleRoutes } from './console/index.ts';
+import { credentialRoutes } from './credentials/routes.ts';
 import { reminderChannels } from './reminders/config.ts';
 import { badgeRoutes } from './badge/index.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -70,6 +71,7 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
   app.route('/', publicRoutes(services, widget));
   app.route('/', openDataRoutes(services));
   app.route('/', badgeRoutes(services));
+  app.route('/', credentialRoutes(services));
   app.route('/', pageRoutes(services));
   app.route('/', embedRoutes(services));
   app.get('/openapi.json', (c) => c.json(openApiDocument(services.config.publicUrl, widget.version)));

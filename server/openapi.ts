@@ -599,6 +599,107 @@ const paths = {
   },
 };
 
+// ── credentials: status lists, verifiable credentials, verification (docs/credentials.md) ──
+
+const token = (mediaType: string, description: string) => ({ description, content: { [mediaType]: { schema: text } } });
+const verifyInput = { ...json(object({ credential: text }), { credential: 'eyJhbGciOiJFUzI1NiIsInR5cCI6InZjK2p3dCIsImtpZCI6Ii4uLiJ9.…' }), 'text/plain': { schema: text } };
+const check = object({ ok: { type: ['boolean', 'null'], description: 'Passed, failed, or not checked (null).' }, text: { type: 'string', description: 'The check in plain words.' } });
+
+const credentialSchemas: Record<string, Schema> = {
+  ClusterCredentials: object({
+    cluster: text,
+    credentials: {
+      type: 'array',
+      description: 'Empty unless the cluster holds a valid label.',
+      items: object({
+        format: { type: 'string', enum: ['vc+jwt', 'dc+sd-jwt'] },
+        mediaType: { type: 'string', enum: ['application/vc+jwt', 'application/dc+sd-jwt'] },
+        name: text,
+        expiresAt: instant,
+        download: { type: 'string', description: 'The same credential as a file.' },
+        credential: { type: 'string', description: 'The compact form.' },
+      }),
+    },
+  }),
+  VerifyReport: object({
+    format: { type: 'string', enum: ['vc+jwt', 'dc+sd-jwt', 'cluster-label+jwt', 'statuslist+jwt'] },
+    kind: text,
+    code: { type: 'string', pattern: '^[a-z0-9_]+$', description: '`valid`, or the first problem found.' },
+    verdict: { type: 'string', enum: ['valid', 'not_valid'] },
+    summary: text,
+    signature: check,
+    issuer: check,
+    validity: check,
+    status: check,
+    claims: { anyOf: [{ type: 'object' }, { type: 'null' }], description: 'What the token says, once its signature verified.' },
+  }),
+};
+
+const credentialPaths = {
+  '/v1/status-lists/{list}': {
+    get: {
+      tags: ['public'],
+      summary: 'A status list token (draft-ietf-oauth-status-list)',
+      description: 'A JWT (`typ: statuslist+jwt`, ES256): `status_list` {bits: 1, lst}, `sub`, `iat`, `exp`, `ttl`. Entry 0x00 valid, 0x01 invalid. CORS `*`.',
+      parameters: [{ name: 'list', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' } }],
+      responses: { '200': token('application/statuslist+jwt', 'The signed list.'), '404': publicFailure('No such list.', 'status_list_not_found') },
+    },
+  },
+  '/v1/clusters/{id}/credentials': {
+    get: {
+      tags: ['public'],
+      summary: 'The cluster’s current verifiable credentials',
+      description: 'The held label as an Open Badges 3.0 credential (VC-JOSE-COSE) and as an SD-JWT VC. CORS `*`.',
+      parameters: [clusterId],
+      responses: { '200': ok('The credentials.', ref('ClusterCredentials')), '404': publicFailure('No cluster has this id.', 'cluster_not_found') },
+    },
+  },
+  '/v1/clusters/{id}/credentials/{format}': {
+    get: {
+      tags: ['public'],
+      summary: 'One current credential, as a file',
+      parameters: [clusterId, { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['vc-jwt', 'sd-jwt-vc'] } }],
+      responses: {
+        '200': { description: 'The compact credential.', content: { 'application/vc+jwt': { schema: text }, 'application/dc+sd-jwt': { schema: text } } },
+        '404': publicFailure('No such cluster or format, or no valid label.', 'cluster_not_found', 'credential_format_not_found', 'credential_not_found'),
+      },
+    },
+  },
+  '/v1/issuer': { get: { tags: ['public'], summary: 'The issuer’s Open Badges 3.0 Profile', responses: { '200': ok('The profile.', { type: 'object' }) } } },
+  '/v1/issuer/achievements/{level}': {
+    get: {
+      tags: ['public'],
+      summary: 'A level as an Open Badges 3.0 Achievement, with its criteria',
+      parameters: [{ name: 'level', in: 'path', required: true, schema: { type: 'string', enum: [...LEVELS] } }],
+      responses: { '200': ok('The achievement.', { type: 'object' }), '404': publicFailure('No such level.', 'achievement_not_found') },
+    },
+  },
+  '/v1/credential-types/label': { get: { tags: ['public'], summary: 'SD-JWT VC Type Metadata of the label’s `vct`', responses: { '200': ok('The type metadata.', { type: 'object' }) } } },
+  '/.well-known/jwt-vc-issuer': { get: { tags: ['public'], summary: 'SD-JWT VC issuer metadata: where the keys are', responses: { '200': ok('`issuer` and `jwks_uri`.', object({ issuer: text, jwks_uri: text })) } } },
+  '/v1/verify': {
+    post: {
+      tags: ['public'],
+      summary: 'Verify a credential, attestation or status list token of this issuer',
+      description: 'Signature, issuer, validity and status today, in plain words. A token that fails a check is a 200 report with that check’s code.',
+      requestBody: { required: true, content: verifyInput },
+      responses: {
+        '200': ok('The report.', ref('VerifyReport')),
+        '400': failure('Not a token this issuer signs.', 'input_empty', 'input_unreadable', 'input_too_large', 'token_type_unsupported', 'body_invalid'),
+        '413': failure('The body is too large.', 'payload_too_large'),
+        '415': failure('Neither JSON nor a token media type.', 'unsupported_media_type'),
+      },
+    },
+  },
+  '/verify': {
+    get: { tags: ['register'], summary: 'The verification page (HTML)', responses: { '200': html('A form to paste or upload a token.') } },
+    post: {
+      tags: ['register'],
+      summary: 'Verify from the page (multipart form: `credential` or `file`)',
+      responses: { '200': html('The verdict in plain words.'), '400': html('Not a token this issuer signs.'), '413': html('The body is too large.') },
+    },
+  },
+};
+
 /** The document, for the issuer at `serverUrl` (its PUBLIC_URL). */
 export function openApiDocument(serverUrl: string, version: string) {
   return {
@@ -617,9 +718,9 @@ export function openApiDocument(serverUrl: string, version: string) {
       { name: 'console', description: 'The programme office’s console: HTML pages and forms for a signed-in account.' },
       { name: 'operations', description: 'For operators.' },
     ],
-    paths: { ...paths, ...consolePaths },
+    paths: { ...paths, ...consolePaths, ...credentialPaths },
     components: {
-      schemas,
+      schemas: { ...schemas, ...credentialSchemas },
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token from `npm run admin -- tokens create`.' },
         consoleSession: { type: 'apiKey', in: 'cookie', name: 'cl_session', description: 'The console’s session cookie (`__Host-cl_session` behind HTTPS), set by signing in.' },

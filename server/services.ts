@@ -1,5 +1,6 @@
 import { Attestations } from './attest/attestations.ts';
 import type { Config } from './config.ts';
+import { openCredentialServices, type CredentialServices } from './credentials/index.ts';
 import { loadKeyEncryptionKey } from './keys/kek.ts';
 import { Keyring } from './keys/keyring.ts';
 import { openDatabase, type Database } from './registry/database.ts';
@@ -11,6 +12,7 @@ export interface Services {
   keyring: Keyring;
   registry: Registry;
   attestations: Attestations;
+  credentials: CredentialServices;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -29,9 +31,13 @@ export async function openServices(config: Config, options: { now?: () => Date; 
     await keyring.start();
     const registry = new Registry(database, { periods: config, signer: keyring, now });
     const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now });
+    const credentials = openCredentialServices(database, registry, keyring, config, now);
     // Changes other instances announce: drop the tokens they made stale, read changed keys.
     if (options.listen !== false) {
+      // Changes made here: status lists are signed afresh, credentials issued at once.
+      registry.onChange(({ clusterId }) => credentials.changed(clusterId));
       await database.listen((change) => {
+        credentials.changed();
         if (change.kind === 'cluster') return attestations.drop(change.id);
         if (change.kind === 'register') return attestations.clear();
         // A revoked key's tokens stop being served once the keys are read again.
@@ -40,7 +46,7 @@ export async function openServices(config: Config, options: { now?: () => Date; 
         keyring.refresh().catch(() => {});
       });
     }
-    return { config, database, keyring, registry, attestations, now, close: () => database.close() };
+    return { config, database, keyring, registry, attestations, credentials, now, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

@@ -18,6 +18,8 @@ export interface PublicKeyInfo {
 
 interface KeyRow extends PublicKeyInfo {
   publicJwk: JWK;
+  /** The end of the last credential this key signed: retired, it stays published until then. */
+  publishUntil: string | null;
 }
 
 /** How long the JWKS may be cached by browsers and proxies, in seconds. */
@@ -85,7 +87,7 @@ export class Keyring implements HeadSigner {
 
   async #read(): Promise<boolean> {
     const rows = await this.#database.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute();
-    const fingerprint = rows.map((r) => `${r.kid}:${r.state}`).join(',');
+    const fingerprint = rows.map((r) => `${r.kid}:${r.state}:${r.publish_until}`).join(',');
     if (fingerprint === this.#fingerprint) return false;
     const current = rows.find((r) => r.state === 'current');
     this.#signing = current && { kid: current.kid, key: this.#privateKey(current.kid, current.private_jwk) };
@@ -97,6 +99,7 @@ export class Keyring implements HeadSigner {
       retiredAt: r.retired_at,
       revokedAt: r.revoked_at,
       publicJwk: JSON.parse(r.public_jwk) as JWK,
+      publishUntil: r.publish_until,
     }));
     this.#fingerprint = fingerprint;
     return true;
@@ -112,12 +115,13 @@ export class Keyring implements HeadSigner {
     return state === 'current' || state === 'retired';
   }
 
-  /** The published key set: next, current, and retired keys that unexpired tokens may still need. */
+  /** The published key set: next, current, and retired keys that unexpired tokens or credentials may still need. */
   jwks(): { keys: JWK[] } {
     const now = this.#now().getTime();
     const keepRetired = (this.#options.tokenTtl + CLOCK_TOLERANCE + this.#options.refreshSeconds) * 1000;
+    const stillNeeded = (r: KeyRow) => Date.parse(r.retiredAt ?? '') + keepRetired > now || Date.parse(r.publishUntil ?? '') + CLOCK_TOLERANCE * 1000 > now;
     const keys = this.#rows
-      .filter((r) => r.state === 'next' || r.state === 'current' || (r.state === 'retired' && Date.parse(r.retiredAt ?? '') + keepRetired > now))
+      .filter((r) => r.state === 'next' || r.state === 'current' || (r.state === 'retired' && stillNeeded(r)))
       .map((r) => r.publicJwk);
     return { keys };
   }
@@ -128,7 +132,7 @@ export class Keyring implements HeadSigner {
   }
 
   list(): PublicKeyInfo[] {
-    return this.#rows.map(({ publicJwk: _, ...info }) => info);
+    return this.#rows.map(({ publicJwk: _, publishUntil: __, ...info }) => info);
   }
 
   /** A compact JWS of `payload` (with `iss` and `iat` added) under the current key. */

@@ -208,6 +208,36 @@ const steps: Record<string, Step> = {
     const end = dialect === 'postgres' ? sql`label_valid_until desc nulls last` : sql`label_valid_until desc`;
     await sql`create index clusters_by_valid_until_desc on clusters (${end}, name, id)`.execute(db);
   },
+  /**
+   * Verifiable credentials: each label's place in a status list (a random free index
+   * within the list, so that indices say nothing of the order of awards), the signed
+   * credentials issued for it, and how long each signing key must stay published so
+   * that the long-lived credentials it signed can still be checked.
+   */
+  '006_credentials': async (db, dialect) => {
+    const serial = dialect === 'postgres' ? 'serial' : 'integer';
+    await db.schema
+      .createTable('status_entries')
+      .addColumn('label_id', 'integer', (c) => c.primaryKey().references('labels.id'))
+      .addColumn('list', 'integer', (c) => c.notNull())
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addUniqueConstraint('status_entries_place', ['list', 'idx'])
+      .execute();
+    await db.schema
+      .createTable('credentials')
+      .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('label_id', 'integer', (c) => c.notNull().references('labels.id'))
+      .addColumn('format', 'text', (c) => c.notNull())
+      // The label's last day when this credential was signed: a renewal makes it stale.
+      .addColumn('label_valid_until', 'text', (c) => c.notNull())
+      .addColumn('kid', 'text', (c) => c.notNull())
+      .addColumn('compact', 'text', (c) => c.notNull())
+      .addColumn('issued_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('credentials_once', ['label_id', 'format', 'label_valid_until', 'kid'])
+      .execute();
+    await db.schema.alterTable('signing_keys').addColumn('publish_until', 'text').execute();
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

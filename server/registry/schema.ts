@@ -56,6 +56,8 @@ export interface Schema {
     activated_at: string | null;
     retired_at: string | null;
     revoked_at: string | null;
+    /** While a credential it signed is unexpired, a retired key stays in the JWKS. */
+    publish_until: ColumnType<string | null, string | null | undefined, string | null>;
   };
   audit_log: {
     seq: number;
@@ -116,5 +118,22 @@ export interface Schema {
     last_error: string | null;
     created_at: string;
     sent_at: string | null;
+  };
+  /** Each label's place in a status list (migration 006). */
+  status_entries: {
+    label_id: number;
+    list: number;
+    idx: number;
+  };
+  /** Signed credentials, kept as issued (migration 006). */
+  credentials: {
+    id: Generated<number>;
+    label_id: number;
+    format: string;
+    label_valid_until: string;
+    kid: string;
+    compact: string;
+    issued_at: string;
+    expires_at: string;
   };
 }

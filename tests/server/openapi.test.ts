@@ -196,4 +196,21 @@ describeEachDialect('OpenAPI document', (dialect) => {
     expect([200, 503]).toContain((await conforms('GET', '/v1/widget')).status);
     expect((await conforms('GET', '/widget/{version}/cluster-label.js', { path: '/widget/0.0.0-none/cluster-label.js' })).status).toBe(404);
   });
+
+  it('answers the credential routes as documented', async () => {
+    await server.registry.createCluster({ id: 'alpha', name: 'Alpha', organisation: '', country: 'DE', portfolio: '', sites: [], contactEmail: null }, 'test');
+    await server.registry.award('alpha', { level: 'gold', awarded: '2026-05-01' }, 'test');
+    const listed = await conforms('GET', '/v1/clusters/{id}/credentials', { path: '/v1/clusters/alpha/credentials' });
+    expect(listed.status).toBe(200);
+    expect((await conforms('GET', '/v1/clusters/{id}/credentials/{format}', { path: '/v1/clusters/alpha/credentials/vc-jwt' })).status).toBe(200);
+    expect((await conforms('GET', '/v1/clusters/{id}/credentials/{format}', { path: '/v1/clusters/alpha/credentials/pdf' })).status).toBe(404);
+    expect((await conforms('GET', '/v1/status-lists/{list}', { path: '/v1/status-lists/1' })).status).toBe(200);
+    expect((await conforms('GET', '/v1/status-lists/{list}', { path: '/v1/status-lists/9' })).status).toBe(404);
+    expect((await conforms('GET', '/v1/issuer')).status).toBe(200);
+    expect((await conforms('GET', '/v1/issuer/achievements/{level}', { path: '/v1/issuer/achievements/tin' })).status).toBe(404);
+    const credential = (listed.body as { credentials: Array<{ credential: string }> }).credentials[0]!.credential;
+    expect((await conforms('POST', '/v1/verify', { body: JSON.stringify({ credential }) })).status).toBe(200);
+    expect((await conforms('POST', '/v1/verify', { body: 'not a token', headers: { 'Content-Type': 'text/plain' } })).status).toBe(400);
+    expect((await conforms('POST', '/v1/verify', { body: '<x/>', headers: { 'Content-Type': 'application/xml' } })).status).toBe(415);
+  });
 });

@@ -121,6 +121,12 @@ export function ClusterPage(props: { page: PageContext; detail: ClusterDetail; a
         </tbody>
       </table>
       {canWrite && <p><a href={`${base}/edit`}>Edit name, websites and contact</a></p>}
+      {status === 'valid' && (
+        <p>
+          Verifiable credentials of this label: <a href={`/v1/clusters/${cluster.id}/credentials/vc-jwt`} download>Open Badges 3.0 (VC-JWT)</a> ·{' '}
+          <a href={`/v1/clusters/${cluster.id}/credentials/sd-jwt-vc`} download>SD-JWT VC</a>
+        </p>
+      )}
 
       {canWrite && (
         <section>

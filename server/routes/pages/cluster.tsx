@@ -98,6 +98,28 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
         </>
       )}
 
+      {status === 'valid' && (
+        <section aria-labelledby="credentials">
+          <h2 id="credentials">{t.credentialsTitle}</h2>
+          <p>{t.credentialsIntro}</p>
+          <ul>
+            <li>
+              <a href={`/v1/clusters/${cluster.id}/credentials/vc-jwt`} download>
+                {t.credentialsOpenBadge}
+              </a>
+            </li>
+            <li>
+              <a href={`/v1/clusters/${cluster.id}/credentials/sd-jwt-vc`} download>
+                {t.credentialsSdJwt}
+              </a>
+            </li>
+          </ul>
+          <p>
+            <a href="/verify">{t.credentialsVerify}</a>
+          </p>
+        </section>
+      )}
+
       <h2>{t.history}</h2>
       {labels.length === 0 ? (
         <p>{t.noHistory}</p>

@@ -4,7 +4,9 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { isClusterId } from '../../domain/clusters.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, invalid } from '../../errors.ts';
+import { verifyBodyLimit } from '../../credentials/routes.ts';
+import { VerifyPage } from '../../credentials/verify-page.tsx';
 import { badgeTitle } from '../../badge/draw.ts';
 import { labelClaim } from '../../domain/claims.ts';
 import { parseSearchParams, registeredCountries, searchClusters } from '../../registry/search.ts';
@@ -100,6 +102,22 @@ export function pageRoutes(services: Services) {
     const page = context(c);
     const title = badgeTitle({ programmeName, clusterName: cluster.name, pageUrl: `${publicUrl}/clusters/${id}`, label, lang: page.lang });
     return render(c, 200, <WebsitePage page={page} cluster={cluster} badgeTitle={title} />);
+  });
+
+  // Verify a credential, attestation or status list: the form posts to the page itself.
+  app.use('/verify', pageHeaders);
+  app.get('/verify', (c) => render(c, 200, <VerifyPage page={context(c)} />));
+  app.post('/verify', verifyBodyLimit, async (c) => {
+    const form = await c.req.parseBody().catch(() => {
+      throw invalid('form_invalid', 'The form could not be read; paste the token or choose a file.');
+    });
+    const input = form.file instanceof File && form.file.size > 0 ? await form.file.text() : typeof form.credential === 'string' ? form.credential : '';
+    try {
+      return render(c, 200, <VerifyPage page={context(c)} input={input} report={await services.credentials.verifier.verify(input)} />);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      return render(c, 400, <VerifyPage page={context(c)} input={input} error={error.message} />);
+    }
   });
 
   // A bad address (a filter out of range) is answered in the pages' own frame; anything else is the app's to log.
