@@ -62,11 +62,11 @@ export default defineConfig(async (): Promise<UserConfig> => ({
         rolldownOptions: { output: { codeSplitting: false, minify: true } },
       },
     },
-    // The server and the admin CLI as JavaScript for Node (main.js, cli.js); packages stay in node_modules.
+    // The server and the admin CLI as JavaScript for Node (main.js, cli.js).
     ssr: {
       // Packages bundled in (Kysely alone is some 300 modules): the CLI and the server each load a few
-      // files, not hundreds. libsql stays outside: it loads a native addon.
-      resolve: { noExternal: true, external: ['libsql'] },
+      // files, not hundreds. libsql and resvg stay outside: each loads a native addon.
+      resolve: { noExternal: true, external: ['libsql', '@resvg/resvg-js'] },
       build: {
         outDir: serverOutDir,
         emptyOutDir: true,
