@@ -1,5 +1,5 @@
 import { buildClaims, cacheSeconds, ATTESTATION_TYP, type AttestationClaims } from '../domain/claims.ts';
-import { clusterNotFound, unavailable } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import type { Registry } from '../registry/registry.ts';
 
@@ -52,7 +52,7 @@ export class Attestations {
       if ((error as { code?: string }).code === 'cluster_not_found') throw error;
       // The registry failed: a token that is still valid says nothing false.
       if (cached && cached.claims.exp > now && this.#keyring.isUsable(cached.kid)) return cached;
-      throw unavailable('registry_unavailable', 'The label registry cannot be reached right now; try again shortly.');
+      throw fail('registry_unavailable');
     }
   }
 
@@ -84,7 +84,7 @@ export class Attestations {
     const subject = await this.#registry.getAttestationSubject(clusterId);
     if (!subject) {
       this.#cache.delete(clusterId);
-      throw clusterNotFound();
+      throw fail('cluster_not_found');
     }
     const claims = buildClaims(subject, this.#options.now(), this.#options);
     const { token, kid } = this.#keyring.signToken(claims, ATTESTATION_TYP);

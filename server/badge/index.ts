@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { endOfDay } from '../domain/dates.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { clusterNotFound, invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { labelClaim } from '../domain/claims.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
@@ -21,11 +21,11 @@ export function badgeRoutes(services: Services) {
   app.use(path, publicResource);
   app.get(path, async (c) => {
     const id = c.req.param('id');
-    if (!isClusterId(id)) throw clusterNotFound();
+    if (!isClusterId(id)) throw fail('cluster_not_found');
     const lang = c.req.query('lang') ?? 'en';
-    if (lang !== 'en' && lang !== 'de') throw invalid('invalid_query', 'The parameter "lang" must be en or de.');
+    if (lang !== 'en' && lang !== 'de') throw fail('invalid_query', { parameter: 'lang', rule: 'must be en or de' });
     const cluster = await services.registry.getCluster(id);
-    if (!cluster) throw clusterNotFound();
+    if (!cluster) throw fail('cluster_not_found');
     const now = services.now();
     const label = labelClaim(await services.registry.getCurrentLabel(id), now);
     const svg = drawBadge({

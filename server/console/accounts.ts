@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { appendAudit, type HeadSigner } from '../audit/log.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import { isRole, type Role } from '../auth/roles.ts';
@@ -18,7 +18,7 @@ const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,189}\.[^\s@<>".]{2,63}$/;
 /** Staff e-mail addresses compare without case: one person, one account. */
 export function normaliseEmail(value: string): string {
   const email = value.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw invalid('invalid_email', 'That is not a valid e-mail address.');
+  if (!EMAIL.test(email)) throw fail('invalid_email');
   return email;
 }
 
@@ -45,12 +45,12 @@ export class Accounts {
 
   async create(input: { email: string; role: string; password: string }, actor: string): Promise<User> {
     const email = normaliseEmail(input.email);
-    if (!isRole(input.role)) throw invalid('invalid_role', 'The role must be admin, officer or viewer.');
+    if (!isRole(input.role)) throw fail('invalid_role');
     const role = input.role;
     const passwordHash = await hashPassword(input.password);
     return this.#write(async (trx, now) => {
       if (await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) {
-        throw conflict('user_exists', `An account for ${email} exists already.`);
+        throw fail('user_exists', { email });
       }
       const user: User = { id: randomBytes(9).toString('base64url'), email, role, createdAt: now.toISOString(), disabledAt: null };
       await trx.insertInto('users').values({ id: user.id, email, role, password_hash: passwordHash, created_at: user.createdAt, disabled_at: null }).execute();
@@ -81,8 +81,8 @@ export class Accounts {
         .selectAll()
         .where((eb) => eb.or([eb('id', '=', idOrEmail), eb('email', '=', idOrEmail.trim().toLowerCase())]))
         .executeTakeFirst();
-      if (!row) throw notFound('user_not_found', 'There is no such account.');
-      if (row.disabled_at) throw conflict('user_already_disabled', `The account ${row.email} is already disabled.`);
+      if (!row) throw fail('user_not_found');
+      if (row.disabled_at) throw fail('user_already_disabled', { email: row.email });
       const at = now.toISOString();
       await trx.updateTable('users').set({ disabled_at: at }).where('id', '=', row.id).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', row.id).execute();

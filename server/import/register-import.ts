@@ -4,7 +4,6 @@ import { parseClusterInput, parseSite } from '../domain/clusters.ts';
 import { addMonths, isIsoDate, utcDate } from '../domain/dates.ts';
 import type { Periods } from '../domain/labels.ts';
 import { isLevel, type Level } from '../domain/types.ts';
-import { AppError } from '../errors.ts';
 import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
 import { CsvError, parseCsv, unguardCell } from './csv.ts';
 import { slugify } from './slug.ts';
@@ -153,7 +152,7 @@ export function readRegisterCsv(text: string, options: ImportOptions): { rows: R
       seen.set(row.id, record.line);
       rows.push(row);
     } catch (error) {
-      errors.push({ line: record.line, reason: error instanceof AppError || error instanceof Error ? error.message : String(error) });
+      errors.push({ line: record.line, reason: error instanceof Error ? error.message : String(error) });
     }
   }
   return { rows, errors, ignoredColumns };

@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { appendAudit, type HeadSigner } from '../audit/log.ts';
-import { conflict, notFound } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
 import { decryptPrivateKey, encryptPrivateKey } from './kek.ts';
 
@@ -170,7 +170,7 @@ export class Keyring implements HeadSigner {
       }
       const ready = Date.parse(next.created_at) + this.#publishDelay();
       if (!options.force && now.getTime() < ready) {
-        throw conflict('next_key_too_new', `The next key ${next.kid} was published at ${next.created_at}; activate it after ${new Date(ready).toISOString()}, when every cached key set has it.`);
+        throw fail('next_key_too_new', { kid: next.kid, publishedAt: next.created_at, readyAt: new Date(ready).toISOString() });
       }
       await this.#activate(trx, next.kid, actor, 'key.activate');
       return { step: 'activated' as const, kid: next.kid };
@@ -186,8 +186,8 @@ export class Keyring implements HeadSigner {
   async revoke(kid: string, actor: string): Promise<{ revoked: string; signingKid: string }> {
     const result = await writeTransaction(this.#database, async (trx) => {
       const row = await trx.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
-      if (!row) throw notFound('key_not_found', `No signing key has the id ${kid}.`);
-      if (row.state === 'revoked') throw conflict('key_already_revoked', `The key ${kid} is already revoked.`);
+      if (!row) throw fail('key_not_found');
+      if (row.state === 'revoked') throw fail('key_already_revoked', { kid });
       await this.#database.announce(trx, { kind: 'keys' });
       const now = this.#now().toISOString();
       await trx.updateTable('signing_keys').set({ state: 'revoked', revoked_at: now }).where('kid', '=', kid).execute();

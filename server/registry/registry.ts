@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { appendAudit, auditHead, listAudit, type AuditQuery, type HeadSigner } from '../audit/log.ts';
-import { clusterNotFound, conflict } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { endOfDay, utcDate } from '../domain/dates.ts';
 import type { AttestationSubject } from '../domain/claims.ts';
 import type { ClusterInput, ClusterPatch } from '../domain/clusters.ts';
@@ -171,7 +171,7 @@ export class Registry {
   async createCluster(input: ClusterInput, actor: string): Promise<Cluster> {
     return this.#write(actor, input.id, async (trx, now) => {
       if (await trx.selectFrom('clusters').select('id').where('id', '=', input.id).executeTakeFirst()) {
-        throw conflict('cluster_exists', `A cluster with the id "${input.id}" is already registered.`);
+        throw fail('cluster_exists', { id: input.id });
       }
       const contactId = input.contactEmail ? await insertContact(trx, input.contactEmail) : null;
       const at = now.toISOString();
@@ -187,7 +187,7 @@ export class Registry {
   async updateCluster(id: string, patch: ClusterPatch, actor: string): Promise<Cluster> {
     return this.#write(actor, id, async (trx, now) => {
       const row = await trx.selectFrom('clusters').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw clusterNotFound();
+      if (!row) throw fail('cluster_not_found');
       const before = await this.getCluster(id, trx);
       let contactId = row.contact_id;
       if (patch.contactEmail !== undefined && patch.contactEmail !== before!.contactEmail) {
@@ -288,7 +288,7 @@ export class Registry {
 
   async #labelWrite(actor: string, clusterId: string, action: string, work: (trx: Trx, current: Label | undefined, now: Date) => Promise<Label>): Promise<Label> {
     return this.#write(actor, clusterId, async (trx, now) => {
-      if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw clusterNotFound();
+      if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw fail('cluster_not_found');
       const current = await this.getCurrentLabel(clusterId, trx);
       const label = await work(trx, current, now);
       return { result: label, action, before: current && snapshotLabel(current), after: snapshotLabel(label) };

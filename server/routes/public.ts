@@ -1,6 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { isClusterId } from '../domain/clusters.ts';
-import { clusterNotFound, notFound, unavailable } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { JWKS_MAX_AGE } from '../keys/keyring.ts';
 import type { Services } from '../services.ts';
 import type { WidgetAssets } from '../widget-assets.ts';
@@ -37,7 +37,7 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
 
   app.get('/v1/clusters/:id/attestation', async (c) => {
     const id = c.req.param('id');
-    if (!isClusterId(id)) throw clusterNotFound();
+    if (!isClusterId(id)) throw fail('cluster_not_found');
     const attestation = await services.attestations.get(id);
     c.header('ETag', attestation.etag);
     c.header('Cache-Control', `public, max-age=${services.attestations.cacheSeconds(attestation)}`);
@@ -48,13 +48,13 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
 
   app.get('/v1/audit/head', async (c) => {
     const head = await services.registry.auditHead();
-    if (!head) throw notFound('audit_log_empty', 'The audit log has no entries yet.');
+    if (!head) throw fail('audit_log_empty');
     c.header('Cache-Control', 'no-cache');
     return c.json(head);
   });
 
   const serveWidget = (immutable: boolean) => (c: Context) => {
-    if (!widget.code) throw unavailable('widget_not_built', 'The widget has not been built on this server: run npm run build.');
+    if (!widget.code) throw fail('widget_not_built');
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('ETag', widget.etag!);
     // The evergreen address follows releases within the major version; a versioned one never changes.
@@ -65,13 +65,13 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
   app.get('/widget.js', serveWidget(false));
   // What a site needs to pin this version with Subresource Integrity.
   app.get('/v1/widget', (c) => {
-    if (!widget.code) throw unavailable('widget_not_built', 'The widget has not been built on this server: run npm run build.');
+    if (!widget.code) throw fail('widget_not_built');
     c.header('Cache-Control', 'public, max-age=300');
     return c.json({ version: widget.version, evergreen: `${services.config.publicUrl}/widget.js`, pinned: `${services.config.publicUrl}/widget/${widget.version}/cluster-label.js`, integrity: widget.integrity });
   });
   app.get('/widget/:version/cluster-label.js', (c) => {
     if (c.req.param('version') !== widget.version) {
-      throw notFound('widget_version_not_found', `This server has widget version ${widget.version} only.`);
+      throw fail('widget_version_not_found', { version: widget.version });
     }
     return serveWidget(true)(c);
   });
