@@ -13,8 +13,7 @@ export interface Attestation {
 /**
  * Signed attestations, served from memory while more than half their life is left.
  * A change drops the cluster's token: at once on the instance that made it, and on
- * the others as soon as they hear of it (`Database.listen`, PostgreSQL); should they
- * not, they re-sign within half the lifetime. While the registry is unreachable, a
+ * the others as soon as they hear of it on the change bus (`services.ts`). While the registry is unreachable, a
  * token that has not expired is still served.
  */
 export class Attestations {
@@ -30,7 +29,6 @@ export class Attestations {
     this.#registry = registry;
     this.#keyring = keyring;
     this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()) };
-    registry.onChange(({ clusterId }) => this.drop(clusterId));
   }
 
   /** The current attestation of `clusterId`; throws `cluster_not_found` or `registry_unavailable`. */

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { appendAudit, type HeadSigner } from '../audit/log.ts';
+import type { HeadSigner } from '../audit/log.ts';
 import { fail } from '../errors.ts';
-import { writeTransaction, type Database } from '../registry/database.ts';
+import type { Database } from '../registry/database.ts';
+import { write } from '../registry/writes.ts';
 import { isRole, ROLES, type Principal, type Role } from './roles.ts';
 
 export interface ApiTokenInfo {
@@ -45,30 +46,28 @@ export class ApiTokens {
     }
     if (!isRole(role)) throw fail('unknown_role', { roles: ROLES, value: role });
     const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    return writeTransaction(this.#database, async (trx) => {
+    return write(this.#database, this.#now, async ({ trx, now, record }) => {
       const existing = await trx.selectFrom('api_tokens').select('revoked_at').where('name', '=', name).executeTakeFirst();
       if (existing) {
         throw fail('token_exists', { name, revoked: existing.revoked_at !== null });
       }
-      const now = this.#now();
       const token: ApiTokenInfo = { name, role, createdAt: now.toISOString(), revokedAt: null };
       await trx
         .insertInto('api_tokens')
         .values({ id: randomBytes(12).toString('base64url'), name, role, token_hash: hashOf(secret).toString('hex'), created_at: token.createdAt, revoked_at: null })
         .execute();
-      await appendAudit(trx, this.#signer, { actor, action: 'token.create', subject: `token:${name}`, after: { name, role } }, now);
+      await record(this.#signer, { actor, action: 'token.create', subject: `token:${name}`, after: { name, role } });
       return { token, secret };
     });
   }
 
   async revoke(name: string, actor: string): Promise<ApiTokenInfo> {
-    return writeTransaction(this.#database, async (trx) => {
+    return write(this.#database, this.#now, async ({ trx, now, record }) => {
       const row = await trx.selectFrom('api_tokens').selectAll().where('name', '=', name).executeTakeFirst();
       if (!row) throw fail('token_not_found', { name });
       if (row.revoked_at) throw fail('token_already_revoked', { name, at: row.revoked_at });
-      const now = this.#now();
       await trx.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('id', '=', row.id).execute();
-      await appendAudit(trx, this.#signer, { actor, action: 'token.revoke', subject: `token:${name}`, before: { revokedAt: null }, after: { revokedAt: now.toISOString() } }, now);
+      await record(this.#signer, { actor, action: 'token.revoke', subject: `token:${name}`, before: { revokedAt: null }, after: { revokedAt: now.toISOString() } });
       return { name, role: row.role as Role, createdAt: row.created_at, revokedAt: now.toISOString() };
     });
   }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { appendAudit, type HeadSigner } from '../audit/log.ts';
+import type { HeadSigner } from '../audit/log.ts';
 import { fail } from '../errors.ts';
-import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
+import type { Database } from '../registry/database.ts';
+import { write } from '../registry/writes.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import { isRole, type Role } from '../auth/roles.ts';
 
@@ -48,13 +49,13 @@ export class Accounts {
     if (!isRole(input.role)) throw fail('invalid_role');
     const role = input.role;
     const passwordHash = await hashPassword(input.password);
-    return this.#write(async (trx, now) => {
+    return write(this.#database, this.#now, async ({ trx, now, record }) => {
       if (await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) {
         throw fail('user_exists', { email });
       }
       const user: User = { id: randomBytes(9).toString('base64url'), email, role, createdAt: now.toISOString(), disabledAt: null };
       await trx.insertInto('users').values({ id: user.id, email, role, password_hash: passwordHash, created_at: user.createdAt, disabled_at: null }).execute();
-      await appendAudit(trx, this.#signer, { actor, action: 'user.create', subject: userActor(user), after: { role } }, now);
+      await record(this.#signer, { actor, action: 'user.create', subject: userActor(user), after: { role } });
       return user;
     });
   }
@@ -75,7 +76,7 @@ export class Accounts {
 
   /** Disables an account and ends its sessions at once. */
   async disable(idOrEmail: string, actor: string): Promise<User> {
-    return this.#write(async (trx, now) => {
+    return write(this.#database, this.#now, async ({ trx, now, record }) => {
       const row = await trx
         .selectFrom('users')
         .selectAll()
@@ -86,7 +87,7 @@ export class Accounts {
       const at = now.toISOString();
       await trx.updateTable('users').set({ disabled_at: at }).where('id', '=', row.id).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', row.id).execute();
-      await appendAudit(trx, this.#signer, { actor, action: 'user.disable', subject: `user:${row.id}`, before: { disabled: false }, after: { disabled: true } }, now);
+      await record(this.#signer, { actor, action: 'user.disable', subject: `user:${row.id}`, before: { disabled: false }, after: { disabled: true } });
       return toUser({ ...row, disabled_at: at });
     });
   }
@@ -100,9 +101,5 @@ export class Accounts {
     const row = await this.#database.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
     const matches = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     return row && matches && !row.disabled_at ? toUser(row) : undefined;
-  }
-
-  #write<T>(work: (trx: Trx, now: Date) => Promise<T>): Promise<T> {
-    return writeTransaction(this.#database, (trx) => work(trx, this.#now()));
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendAudit, auditHead, listAudit, type AuditQuery, type HeadSigner } from '../audit/log.ts';
+import { auditHead, listAudit, type AuditQuery, type HeadSigner } from '../audit/log.ts';
 import { fail } from '../errors.ts';
 import { endOfDay, utcDate } from '../domain/dates.ts';
 import type { AttestationSubject } from '../domain/claims.ts';
@@ -16,7 +16,8 @@ import {
   type RenewalInput,
 } from '../domain/labels.ts';
 import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
-import { writeTransaction, type Database, type Db, type Trx } from './database.ts';
+import type { Database, Db, Trx } from './database.ts';
+import { write } from './writes.ts';
 import type { InferResult, Selectable } from 'kysely';
 import type { Schema } from './schema.ts';
 
@@ -29,10 +30,6 @@ export interface RegistryOptions {
   now?: () => Date;
 }
 
-export interface LabelChange {
-  clusterId: string;
-}
-
 /**
  * The registry's one repository: clusters, their labels, and the audit entry each
  * change writes in the same transaction. Domain rules are decided by the pure
@@ -42,7 +39,6 @@ export class Registry {
   readonly database: Database;
   readonly #options: RegistryOptions;
   readonly #now: () => Date;
-  readonly #listeners = new Set<(change: LabelChange) => void>();
   readonly #subject: (parameters: [id: string]) => Promise<SubjectRow[]>;
 
   constructor(database: Database, options: RegistryOptions) {
@@ -54,15 +50,6 @@ export class Registry {
 
   get db(): Db {
     return this.database.db;
-  }
-
-  /**
-   * Called after every committed change to a cluster or its labels made here. Other
-   * instances hear of it through `Database.listen`.
-   */
-  onChange(listener: (change: LabelChange) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   // ── reads ──────────────────────────────────────────────────────────────
@@ -295,19 +282,13 @@ export class Registry {
     });
   }
 
-  /** A write transaction whose work returns the audit entry to append (none when `action` is absent). */
-  async #write<T>(actor: string, subject: string, work: (trx: Trx, now: Date) => Promise<{ result: T; action?: string; before?: unknown; after?: unknown }>): Promise<T> {
-    const outcome = await writeTransaction(this.database, async (trx) => {
-      const now = this.#now();
+  /** A change to one cluster whose work returns the audit entry to record (none when `action` is absent: nothing changed). */
+  #write<T>(actor: string, subject: string, work: (trx: Trx, now: Date) => Promise<{ result: T; action?: string; before?: unknown; after?: unknown }>): Promise<T> {
+    return write(this.database, this.#now, async ({ trx, now, record }) => {
       const done = await work(trx, now);
-      if (done.action) {
-        await appendAudit(trx, this.#options.signer, { actor, action: done.action, subject, before: done.before, after: done.after }, now);
-        await this.database.announce(trx, { kind: 'cluster', id: subject });
-      }
-      return done;
+      if (done.action) await record(this.#options.signer, { actor, action: done.action, subject, before: done.before, after: done.after });
+      return done.result;
     });
-    if (outcome.action) for (const listener of this.#listeners) listener({ clusterId: subject });
-    return outcome.result;
   }
 }
 

@@ -24,7 +24,7 @@ const REVOCATION_FIELDS = ['reason', 'note'] as const;
  * edge, before anything is written.
  */
 export function adminRoutes(services: Services) {
-  const { registry, keyring, attestations } = services;
+  const { registry, keyring } = services;
   const tokens = new ApiTokens(services.database, keyring, services.now);
   const admin = new Hono<AuthEnv>();
 
@@ -151,9 +151,7 @@ export function adminRoutes(services: Services) {
     const kid = c.req.param('kid');
     // Key ids are JWK thumbprints; anything else names no key and never reaches the database.
     if (!/^[\w-]{43}$/.test(kid)) throw fail('key_not_found');
-    const result = await keyring.revoke(kid, principalOf(c).actor);
-    attestations.clear();
-    return c.json(result);
+    return c.json(await keyring.revoke(kid, principalOf(c).actor));
   });
 
   return admin;

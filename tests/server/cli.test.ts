@@ -213,4 +213,21 @@ describeEachDialect('admin CLI', (dialect) => {
     expect(broken.code).toBe(2);
     expect(broken.stdout).toBe('The audit chain is broken at entry 2: its content does not match its hash.\n');
   });
+
+  it('reaches a running server with its change within a second: the server follows the audit chain', async () => {
+    await ok('clusters', 'create', 'alpha', '--name', 'Alpha Cluster', '--country', 'DE');
+    await ok('labels', 'award', 'alpha', '--level', 'silver');
+    const status = async () => {
+      const response = await server.app.request('/v1/clusters/alpha/attestation');
+      const [, payload] = (await response.text()).split('.');
+      return (JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { label: { status: string } }).label.status;
+    };
+    // Signed and kept: without hearing of the revocation, the server would serve it for half its lifetime.
+    await vi.waitFor(async () => expect(await status()).toBe('valid'), { timeout: 5_000, interval: 20 });
+
+    await ok('labels', 'revoke', 'alpha', '--reason', 'Evidence withdrawn.');
+    const committed = performance.now();
+    await vi.waitFor(async () => expect(await status()).toBe('revoked'), { timeout: 5_000, interval: 5 });
+    console.log(`change bus [${dialect}]: the server served "revoked" ${Math.round(performance.now() - committed)} ms after the CLI process exited`);
+  });
 });
