@@ -68,14 +68,14 @@ export class ApiTokens {
       if (row.revoked_at) throw fail('token_already_revoked', { name, at: row.revoked_at });
       await trx.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('id', '=', row.id).execute();
       await record(this.#signer, { actor, action: 'token.revoke', subject: `token:${name}`, before: { revokedAt: null }, after: { revokedAt: now.toISOString() } });
-      return { name, role: row.role as Role, createdAt: row.created_at, revokedAt: now.toISOString() };
+      return { name, role: row.role, createdAt: row.created_at, revokedAt: now.toISOString() };
     });
   }
 
   /** All tokens, revoked ones included, oldest first. */
   async list(): Promise<ApiTokenInfo[]> {
     const rows = await this.#database.db.selectFrom('api_tokens').select(['name', 'role', 'created_at', 'revoked_at']).orderBy('created_at').orderBy('name').execute();
-    return rows.map((r) => ({ name: r.name, role: r.role as Role, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at }));
   }
 
   /**

@@ -26,8 +26,8 @@ export function normaliseEmail(value: string): string {
 /** The audit chain names people by their account id, never by their e-mail address. */
 export const userActor = (user: Pick<User, 'id'>) => `user:${user.id}`;
 
-type UserRow = { id: string; email: string; role: string; created_at: string; disabled_at: string | null };
-const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, role: row.role as Role, createdAt: row.created_at, disabledAt: row.disabled_at });
+type UserRow = { id: string; email: string; role: Role; created_at: string; disabled_at: string | null };
+const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, role: row.role, createdAt: row.created_at, disabledAt: row.disabled_at });
 
 /**
  * Console accounts. Creating and disabling one is a registry change like any

@@ -5,6 +5,7 @@ import { addMonths, isIsoDate, utcDate } from '../domain/dates.ts';
 import type { Periods } from '../domain/labels.ts';
 import { isLevel, type Level } from '../domain/types.ts';
 import type { Database, Trx } from '../registry/database.ts';
+import { joinCurrentLabel } from '../registry/current-label.ts';
 import { write, type Write } from '../registry/writes.ts';
 import { CsvError, parseCsv, unguardCell } from './csv.ts';
 import { slugify } from './slug.ts';
@@ -190,7 +191,7 @@ export async function importRegister(database: Database, signer: HeadSigner, tex
     const at = now.toISOString();
     const today = utcDate(now);
     const clusters = new Map((await db.selectFrom('clusters').select(['id', 'name', 'organisation', 'country', 'portfolio', 'sites']).execute()).map((c) => [c.id, c]));
-    const labelRows = await db.selectFrom('labels').select(['id', 'cluster_id', 'level', 'valid_until', 'status']).orderBy('id').execute();
+    const labelRows = await joinCurrentLabel(db.selectFrom('clusters')).select(['labels.id', 'labels.cluster_id', 'labels.level', 'labels.valid_until', 'labels.status']).execute();
     const current = new Map(labelRows.map((l) => [l.cluster_id, l]));
 
     const newClusters: Array<Parameters<typeof insertClusters>[1][number]> = [];
@@ -267,7 +268,7 @@ async function insertClusters(trx: Trx, rows: Array<{ id: string; name: string; 
   return rows.length;
 }
 
-async function insertLabels(trx: Trx, rows: Array<{ cluster_id: string; level: string; awarded: string; valid_until: string; status: string; assessment_ref: null; revoked_at: null; public_reason: null; internal_note: null; changed_at: string }>) {
+async function insertLabels(trx: Trx, rows: Array<{ cluster_id: string; level: Level; awarded: string; valid_until: string; status: 'valid' | 'expired'; assessment_ref: null; revoked_at: null; public_reason: null; internal_note: null; changed_at: string }>) {
   if (rows.length) await trx.insertInto('labels').values(rows).execute();
   return rows.length;
 }

@@ -92,7 +92,7 @@ export class Keyring implements HeadSigner {
     this.#signing = current && { kid: current.kid, key: this.#privateKey(current.kid, current.private_jwk) };
     this.#rows = rows.map((r) => ({
       kid: r.kid,
-      state: r.state as KeyState,
+      state: r.state,
       createdAt: r.created_at,
       activatedAt: r.activated_at,
       retiredAt: r.retired_at,

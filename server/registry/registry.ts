@@ -16,13 +16,13 @@ import {
   type RenewalInput,
 } from '../domain/labels.ts';
 import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
+import { currentLabels, joinCurrentLabel, toLabel } from './current-label.ts';
 import type { Database, Db, Trx } from './database.ts';
 import { write } from './writes.ts';
 import type { InferResult, Selectable } from 'kysely';
 import type { Schema } from './schema.ts';
 
 type ClusterRow = Pick<Selectable<Schema['clusters']>, 'id' | 'name' | 'organisation' | 'country' | 'portfolio' | 'sites' | 'created_at' | 'updated_at'> & { email?: string | null };
-type LabelRow = Omit<Schema['labels'], 'id'> & { id: number };
 
 export interface RegistryOptions {
   periods: Periods;
@@ -65,9 +65,9 @@ export class Registry {
     return row && toCluster(row);
   }
 
-  /** The cluster's current label: its newest, whatever its status. */
+  /** The cluster's current label: its newest, whatever its status (the read model, `current-label.ts`). */
   async getCurrentLabel(clusterId: string, db: Db | Trx = this.db): Promise<Label | undefined> {
-    const row = await db.selectFrom('labels').selectAll().where('cluster_id', '=', clusterId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const row = await joinCurrentLabel(db.selectFrom('clusters')).selectAll('labels').where('clusters.id', '=', clusterId).executeTakeFirst();
     return row && toLabel(row);
   }
 
@@ -79,8 +79,8 @@ export class Registry {
     const [row] = await this.#subject([id]);
     if (!row) return undefined;
     const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
-    if (row.level === null) return { cluster, label: undefined };
-    const label = { level: row.level as Level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status as LabelStatus, revokedAt: row.revoked_at, publicReason: row.public_reason };
+    if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined };
+    const label = { level: row.level, awarded: row.awarded, validUntil: row.valid_until, status: row.status, revokedAt: row.revoked_at, publicReason: row.public_reason };
     return { cluster, label };
   }
 
@@ -102,10 +102,7 @@ export class Registry {
       .offset(page.offset)
       .limit(page.limit)
       .execute();
-    const ids = rows.map((r) => r.id);
-    const labels = ids.length === 0 ? [] : await this.db.selectFrom('labels').selectAll().where('cluster_id', 'in', ids).orderBy('id').execute();
-    // Ascending ids: the last label seen for a cluster is its current one.
-    const current = new Map(labels.map((row) => [row.cluster_id, toLabel(row)]));
+    const current = await currentLabels(this.db, rows.map((r) => r.id));
     return { items: rows.map((row) => ({ cluster: toCluster(row), label: current.get(row.id) })), total: Number(count) };
   }
 
@@ -332,22 +329,6 @@ function toCluster(row: ClusterRow): Cluster {
     contactEmail: row.email ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
-}
-
-export function toLabel(row: LabelRow): Label {
-  return {
-    id: Number(row.id),
-    clusterId: row.cluster_id,
-    level: row.level as Level,
-    awarded: row.awarded,
-    validUntil: row.valid_until,
-    status: row.status as LabelStatus,
-    assessmentRef: row.assessment_ref,
-    revokedAt: row.revoked_at,
-    publicReason: row.public_reason,
-    internalNote: row.internal_note,
-    changedAt: row.changed_at,
   };
 }
 
