@@ -1,7 +1,7 @@
 import { Hono, type Context, type Env } from 'hono';
 import { TrieRouter } from 'hono/router/trie-router';
 import { sql } from 'kysely';
-import { AppError, errorBody } from './errors.ts';
+import { errorBody, fail, LabelError } from './errors.ts';
 import { logRequests, RequestLog, type Logger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { consoleRoutes } from './console/index.ts';
@@ -13,6 +13,7 @@ import { embedRoutes } from './routes/embed.ts';
 import { openDataRoutes } from './routes/open-data.ts';
 import { pageRoutes } from './routes/pages/index.tsx';
 import { publicRoutes } from './routes/public.ts';
+import { errorResponse } from './routes/error-response.tsx';
 import type { Services } from './services.ts';
 import type { WidgetAssets } from './widget-assets.ts';
 
@@ -24,18 +25,15 @@ export interface AppDeps {
   requestLog?: RequestLog;
 }
 
-/** Paths that answer in JSON; everything else is a page for people. */
-const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/.well-known/') || path.startsWith('/widget') || path === '/healthz' || path === '/openapi.json';
-
 /** Builds the issuer's HTTP app from its dependencies; it opens no port. */
 export function createApp({ services, widget, logger, requestLog = new RequestLog(logger) }: AppDeps) {
   const app = new Hono();
   const answerErrors = <E extends Env>(group: Hono<E>) => {
-    group.notFound((c) => respondError(c.req.path, 404, 'not_found', 'There is nothing at this address.'));
+    group.notFound((c) => errorResponse(c, services.config, fail('not_found')));
     group.onError((error, c) => {
-      if (error instanceof AppError) return respondError(c.req.path, error.status, error.code, error.message);
+      if (error instanceof LabelError) return errorResponse(c, services.config, error);
       logger.error('unhandled_error', { path: c.req.path, message: error.message, stack: error.stack });
-      return respondError(c.req.path, 500, 'internal_error', 'Something went wrong on the server. The error has been logged.');
+      return errorResponse(c, services.config, fail('internal_error'));
     });
   };
 
@@ -62,7 +60,7 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
     try {
       await sql`select 1`.execute(services.database.db);
     } catch {
-      return c.json({ status: 'unavailable', ...errorBody('database_unreachable', 'The registry database cannot be reached.') }, 503);
+      return c.json({ status: 'unavailable', ...errorBody('database_unreachable', fail('database_unreachable').message) }, 503);
     }
     return c.json({ status: 'ok', database: services.database.dialect, signingKey: services.keyring.currentKid ?? null });
   });
@@ -81,25 +79,3 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
 }
 
 export type App = ReturnType<typeof createApp>;
-
-function respondError(path: string, status: number, code: string, message: string): Response {
-  if (isApiPath(path)) {
-    return new Response(JSON.stringify(errorBody(code, message)), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
-  }
-  return new Response(errorPage(status, message), {
-    status,
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    },
-  });
-}
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
-function errorPage(status: number, message: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} — cluster-label</title></head><body><main><h1>${status}</h1><p>${escapeHtml(message)}</p><p><a href="/clusters">Register of labelled clusters</a></p></main></body></html>`;
-}

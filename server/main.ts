@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
-import { errorBody } from './errors.ts';
+import { errorBody, fail as refusal } from './errors.ts';
 import { readConfig, type Config } from './config.ts';
 import { jsonLogger, RequestLog } from './log.ts';
 import { seedDemo } from './seed.ts';
@@ -47,7 +47,7 @@ async function main() {
   // Every port is bound before anything is written to DATA_DIR: a start that cannot listen leaves nothing behind.
   let app: ReturnType<typeof createApp> | undefined;
   const starting = () =>
-    Response.json(errorBody('starting', 'The issuer is starting; try again in a moment.'), {
+    Response.json(errorBody('starting', refusal('starting').message), {
       status: 503,
       headers: { 'Retry-After': '1', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
     });

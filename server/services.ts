@@ -19,8 +19,9 @@ export interface Services {
 
 /**
  * Opens the registry and its keys: what the server, the CLI and the tests share.
- * `listen: false` for a process that serves no tokens (the CLI): it announces its
- * changes, but has no cached token to drop when others announce theirs.
+ * `listen: false` for a process that serves no tokens (the CLI): its changes reach
+ * the others through the registry, and it has no cached token to drop when others
+ * change something.
  */
 export async function openServices(config: Config, options: { now?: () => Date; database?: Database; listen?: boolean } = {}): Promise<Services> {
   const now = options.now ?? (() => new Date());
@@ -32,20 +33,28 @@ export async function openServices(config: Config, options: { now?: () => Date; 
     const registry = new Registry(database, { periods: config, signer: keyring, now });
     const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now });
     const credentials = openCredentialServices(database, registry, keyring, config, now);
-    // Changes other instances announce: drop the tokens they made stale, read changed keys.
-    if (options.listen !== false) {
-      // Changes made here: status lists are signed afresh, credentials issued at once.
-      registry.onChange(({ clusterId }) => credentials.changed(clusterId));
-      await database.listen((change) => {
+    // Every change, made here or elsewhere: drop the tokens and status lists it made
+    // stale, read changed keys.
+    database.changes.subscribe(({ action, subject }) => {
+      const [kind] = action.split('.');
+      if (kind === 'cluster' || kind === 'label') {
+        attestations.drop(subject);
+        credentials.changed(subject);
+      }
+      if (kind === 'register') {
+        attestations.clear();
         credentials.changed();
-        if (change.kind === 'cluster') return attestations.drop(change.id);
-        if (change.kind === 'register') return attestations.clear();
-        // A revoked key's tokens stop being served once the keys are read again.
-        if (change.kind === 'missed') attestations.clear();
+      }
+      if (kind === 'key') {
+        // Keys first, then tokens: a token signed in between would be of the revoked key.
         // Should the read fail, the periodic key refresh tries again.
-        keyring.refresh().catch(() => {});
-      });
-    }
+        void keyring
+          .refresh()
+          .catch(() => false)
+          .then(() => action === 'key.revoke' && attestations.clear());
+      }
+    });
+    if (options.listen !== false) await database.changes.follow();
     return { config, database, keyring, registry, attestations, credentials, now, close: () => database.close() };
   } catch (error) {
     await database.close();

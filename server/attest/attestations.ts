@@ -1,5 +1,5 @@
 import { buildClaims, cacheSeconds, ATTESTATION_TYP, type AttestationClaims } from '../domain/claims.ts';
-import { clusterNotFound, unavailable } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import type { Registry } from '../registry/registry.ts';
 import { TokenCache, type CacheLimits } from './token-cache.ts';
@@ -26,8 +26,7 @@ export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 10_000, bytes: 8 * 1
  * The memory is bounded (`TokenCache`): a crawler that asks for every id costs
  * signatures, not memory that never comes back.
  * A change drops the cluster's token: at once on the instance that made it, and on
- * the others as soon as they hear of it (`Database.listen`, PostgreSQL); should they
- * not, they re-sign within half the lifetime. While the registry is unreachable, a
+ * the others as soon as they hear of it on the change bus (`services.ts`). While the registry is unreachable, a
  * token that has not expired is still served.
  */
 export class Attestations {
@@ -44,7 +43,6 @@ export class Attestations {
     this.#keyring = keyring;
     this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()) };
     this.#cache = new TokenCache(options.cache ?? DEFAULT_CACHE_LIMITS);
-    registry.onChange(({ clusterId }) => this.drop(clusterId));
   }
 
   /** The current attestation of `clusterId` if one is in memory and fresh: what most requests are served, at once. */
@@ -72,7 +70,7 @@ export class Attestations {
       if ((error as { code?: string }).code === 'cluster_not_found') throw error;
       // The registry failed: a token that is still valid says nothing false.
       if (cached && cached.claims.exp > now && this.#keyring.isUsable(cached.kid)) return cached;
-      throw unavailable('registry_unavailable', 'The label registry cannot be reached right now; try again shortly.');
+      throw fail('registry_unavailable');
     }
   }
 
@@ -113,7 +111,7 @@ export class Attestations {
     const subject = await this.#registry.getAttestationSubject(clusterId);
     if (!subject) {
       this.#cache.delete(clusterId);
-      throw clusterNotFound();
+      throw fail('cluster_not_found');
     }
     const claims = buildClaims(subject, this.#options.now(), this.#options);
     const { token, kid } = this.#keyring.signToken(claims, ATTESTATION_TYP);

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { AppError, errorBody } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { isRole, roleAllows, type AuthEnv, type Principal, type Role } from './roles.ts';
 import type { ApiTokens } from './tokens.ts';
 
@@ -51,19 +51,11 @@ export function requireRole(minimum: Role): MiddlewareHandler<AuthEnv> {
     const principal = c.get('principal');
     if (!principal) {
       const presented = c.req.header('Authorization') !== undefined;
-      // Answered here rather than thrown: the error handler does not carry the WWW-Authenticate header.
-      return c.json(
-        errorBody(
-          'unauthorized',
-          presented ? 'The API token is not valid or has been revoked.' : 'This request needs an API token: send the header Authorization: Bearer <token>.',
-        ),
-        401,
-        { 'WWW-Authenticate': presented ? 'Bearer realm="cluster-label", error="invalid_token"' : 'Bearer realm="cluster-label"', 'Cache-Control': 'no-store' },
-      );
+      throw fail('unauthorized', { presented }).withHeaders({
+        'WWW-Authenticate': presented ? 'Bearer realm="cluster-label", error="invalid_token"' : 'Bearer realm="cluster-label"',
+      });
     }
-    if (!roleAllows(principal.role, minimum)) {
-      throw new AppError(403, 'forbidden', `This needs the ${minimum} role; ${principal.actor} has the ${principal.role} role.`);
-    }
+    if (!roleAllows(principal.role, minimum)) throw fail('forbidden', { minimum, actor: principal.actor, role: principal.role });
     await next();
   };
 }

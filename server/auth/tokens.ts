@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { appendAudit, type HeadSigner } from '../audit/log.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
-import { writeTransaction, type Database } from '../registry/database.ts';
+import type { HeadSigner } from '../audit/log.ts';
+import { fail } from '../errors.ts';
+import type { Database } from '../registry/database.ts';
+import { write } from '../registry/writes.ts';
 import { isRole, ROLES, type Principal, type Role } from './roles.ts';
 
 export interface ApiTokenInfo {
@@ -41,42 +42,40 @@ export class ApiTokens {
 
   async create(name: string, role: string, actor: string): Promise<{ token: ApiTokenInfo; secret: string }> {
     if (!NAME.test(name)) {
-      throw invalid('invalid_token_name', 'A token name is 1 to 64 lowercase letters, digits, dots, hyphens or underscores, such as "ci-deploy".');
+      throw fail('invalid_token_name');
     }
-    if (!isRole(role)) throw invalid('unknown_role', `The role must be one of ${ROLES.join(', ')}; it is "${role}".`);
+    if (!isRole(role)) throw fail('unknown_role', { roles: ROLES, value: role });
     const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    return writeTransaction(this.#database, async (trx) => {
+    return write(this.#database, this.#now, async ({ trx, now, record }) => {
       const existing = await trx.selectFrom('api_tokens').select('revoked_at').where('name', '=', name).executeTakeFirst();
       if (existing) {
-        throw conflict('token_exists', `A token named "${name}" ${existing.revoked_at ? 'existed and was revoked' : 'exists'}; names are never reused, choose another.`);
+        throw fail('token_exists', { name, revoked: existing.revoked_at !== null });
       }
-      const now = this.#now();
       const token: ApiTokenInfo = { name, role, createdAt: now.toISOString(), revokedAt: null };
       await trx
         .insertInto('api_tokens')
         .values({ id: randomBytes(12).toString('base64url'), name, role, token_hash: hashOf(secret).toString('hex'), created_at: token.createdAt, revoked_at: null })
         .execute();
-      await appendAudit(trx, this.#signer, { actor, action: 'token.create', subject: `token:${name}`, after: { name, role } }, now);
+      await record(this.#signer, { actor, action: 'token.create', subject: `token:${name}`, after: { name, role } });
       return { token, secret };
     });
   }
 
   async revoke(name: string, actor: string): Promise<ApiTokenInfo> {
-    return writeTransaction(this.#database, async (trx) => {
+    return write(this.#database, this.#now, async ({ trx, now, record }) => {
       const row = await trx.selectFrom('api_tokens').selectAll().where('name', '=', name).executeTakeFirst();
-      if (!row) throw notFound('token_not_found', `No token is named "${name}".`);
-      if (row.revoked_at) throw conflict('token_already_revoked', `The token "${name}" was already revoked at ${row.revoked_at}.`);
-      const now = this.#now();
+      if (!row) throw fail('token_not_found', { name });
+      if (row.revoked_at) throw fail('token_already_revoked', { name, at: row.revoked_at });
       await trx.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('id', '=', row.id).execute();
-      await appendAudit(trx, this.#signer, { actor, action: 'token.revoke', subject: `token:${name}`, before: { revokedAt: null }, after: { revokedAt: now.toISOString() } }, now);
-      return { name, role: row.role as Role, createdAt: row.created_at, revokedAt: now.toISOString() };
+      await record(this.#signer, { actor, action: 'token.revoke', subject: `token:${name}`, before: { revokedAt: null }, after: { revokedAt: now.toISOString() } });
+      return { name, role: row.role, createdAt: row.created_at, revokedAt: now.toISOString() };
     });
   }
 
   /** All tokens, revoked ones included, oldest first. */
   async list(): Promise<ApiTokenInfo[]> {
     const rows = await this.#database.db.selectFrom('api_tokens').select(['name', 'role', 'created_at', 'revoked_at']).orderBy('created_at').orderBy('name').execute();
-    return rows.map((r) => ({ name: r.name, role: r.role as Role, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at }));
   }
 
   /**

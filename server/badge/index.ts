@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { endOfDay } from '../domain/dates.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { labelClaim } from '../domain/claims.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
@@ -29,7 +29,7 @@ export function badgeRoutes(services: Services) {
   const answer = (format: Format) => async (c: Context) => {
     const id = c.req.param('id') ?? '';
     const lang = c.req.query('lang') ?? 'en';
-    if (lang !== 'en' && lang !== 'de') throw invalid('invalid_query', 'The parameter "lang" must be en or de.');
+    if (lang !== 'en' && lang !== 'de') throw fail('invalid_query', { parameter: 'lang', rule: 'must be en or de' });
     const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
     const now = services.now();
     const label = cluster ? labelClaim(await services.registry.getCurrentLabel(id), now) : null;

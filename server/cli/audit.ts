@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { AUDIT_HEAD_TYP, verifyChain } from '../audit/log.ts';
-import { AppError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Command } from './command.ts';
 
 /** Exit code of a chain that does not hold (1 is for errors). */
@@ -12,7 +12,7 @@ interface SavedHead {
   hash: string;
 }
 
-const headError = (file: string, why: string) => new AppError(400, 'invalid_head', `${file} ${why}`);
+const headError = (file: string, why: string) => fail('invalid_head', { file, why });
 
 /**
  * A head saved from GET /v1/audit/head. Its signature is checked with the

@@ -1,7 +1,7 @@
 import { parseClusterInput } from '../domain/clusters.ts';
 import { effectiveStatus } from '../domain/labels.ts';
 import type { Label } from '../domain/types.ts';
-import { clusterNotFound } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Command } from './command.ts';
 import { table } from './format.ts';
 
@@ -34,7 +34,7 @@ export const clusterCommands: Command[] = [
     async run(cli, [id]) {
       const { registry, now } = cli.services;
       const cluster = await registry.getCluster(id!);
-      if (!cluster) throw clusterNotFound();
+      if (!cluster) throw fail('cluster_not_found');
       const labels = await registry.getLabels(cluster.id);
       const fields: Array<[string, string]> = [
         ['id', cluster.id],

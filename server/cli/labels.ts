@@ -3,7 +3,7 @@ import { DATE_FORMS, readDate } from '../domain/dates.ts';
 import { effectiveStatus, type AwardInput } from '../domain/labels.ts';
 import type { Label } from '../domain/types.ts';
 import { parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
-import { invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Cli, Command, OptionSpec, OptionValues } from './command.ts';
 
 const DATE = 'date';
@@ -19,7 +19,7 @@ function dateOption(options: OptionValues, name: string): string | undefined {
   const value = options[name];
   if (typeof value !== 'string') return undefined;
   const date = readDate(value.trim());
-  if (!date) throw invalid('invalid_date', `--${name} must be a real calendar date written ${DATE_FORMS}; it is "${value.slice(0, 40)}".`);
+  if (!date) throw fail('invalid_date', { field: `--${name}`, value: value.slice(0, 40), forms: DATE_FORMS });
   return date;
 }
 

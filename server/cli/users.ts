@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { ROLES } from '../auth/index.ts';
 import { Accounts } from '../console/index.ts';
-import { invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Cli, CliIo, Command } from './command.ts';
 import { table } from './format.ts';
 
@@ -42,9 +42,9 @@ async function firstLineOfStdin(io: CliIo): Promise<string> {
 async function readPassword(io: CliIo, file: string | undefined): Promise<string> {
   const password = file ? (readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '') : io.stdin.isTTY ? await askHidden(io, 'Password (at least 12 characters): ') : await firstLineOfStdin(io);
   if (password === '') {
-    throw invalid('password_missing', `No password was given: type it when asked on a terminal, pipe it in on standard input, or name a file with --password-file.${file ? ` The first line of ${file} is empty.` : ''}`);
+    throw fail('password_missing', file ? { emptyFile: file } : {});
   }
-  if (!file && io.stdin.isTTY && (await askHidden(io, 'The same password again: ')) !== password) throw invalid('password_mismatch', 'The two passwords differ.');
+  if (!file && io.stdin.isTTY && (await askHidden(io, 'The same password again: ')) !== password) throw fail('password_mismatch');
   return password;
 }
 

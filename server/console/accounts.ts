@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { appendAudit, type HeadSigner } from '../audit/log.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
-import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
+import type { HeadSigner } from '../audit/log.ts';
+import { fail } from '../errors.ts';
+import type { Database } from '../registry/database.ts';
+import { write } from '../registry/writes.ts';
 import { DEFAULT_PASSWORD_COST, dummyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { isRole, type Role } from '../auth/roles.ts';
 
@@ -18,15 +19,15 @@ const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,189}\.[^\s@<>".]{2,63}$/;
 /** Staff e-mail addresses compare without case: one person, one account. */
 export function normaliseEmail(value: string): string {
   const email = value.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw invalid('invalid_email', 'That is not a valid e-mail address.');
+  if (!EMAIL.test(email)) throw fail('invalid_email');
   return email;
 }
 
 /** The audit chain names people by their account id, never by their e-mail address. */
 export const userActor = (user: Pick<User, 'id'>) => `user:${user.id}`;
 
-type UserRow = { id: string; email: string; role: string; created_at: string; disabled_at: string | null };
-const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, role: row.role as Role, createdAt: row.created_at, disabledAt: row.disabled_at });
+type UserRow = { id: string; email: string; role: Role; created_at: string; disabled_at: string | null };
+const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, role: row.role, createdAt: row.created_at, disabledAt: row.disabled_at });
 
 /**
  * Console accounts. Creating and disabling one is a registry change like any
@@ -48,16 +49,16 @@ export class Accounts {
 
   async create(input: { email: string; role: string; password: string }, actor: string): Promise<User> {
     const email = normaliseEmail(input.email);
-    if (!isRole(input.role)) throw invalid('invalid_role', 'The role must be admin, officer or viewer.');
+    if (!isRole(input.role)) throw fail('invalid_role');
     const role = input.role;
     const passwordHash = await hashPassword(input.password, this.#passwordCost);
-    return this.#write(async (trx, now) => {
+    return write(this.#database, this.#now, async ({ trx, now, record }) => {
       if (await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) {
-        throw conflict('user_exists', `An account for ${email} exists already.`);
+        throw fail('user_exists', { email });
       }
       const user: User = { id: randomBytes(9).toString('base64url'), email, role, createdAt: now.toISOString(), disabledAt: null };
       await trx.insertInto('users').values({ id: user.id, email, role, password_hash: passwordHash, created_at: user.createdAt, disabled_at: null }).execute();
-      await appendAudit(trx, this.#signer, { actor, action: 'user.create', subject: userActor(user), after: { role } }, now);
+      await record(this.#signer, { actor, action: 'user.create', subject: userActor(user), after: { role } });
       return user;
     });
   }
@@ -78,18 +79,18 @@ export class Accounts {
 
   /** Disables an account and ends its sessions at once. */
   async disable(idOrEmail: string, actor: string): Promise<User> {
-    return this.#write(async (trx, now) => {
+    return write(this.#database, this.#now, async ({ trx, now, record }) => {
       const row = await trx
         .selectFrom('users')
         .selectAll()
         .where((eb) => eb.or([eb('id', '=', idOrEmail), eb('email', '=', idOrEmail.trim().toLowerCase())]))
         .executeTakeFirst();
-      if (!row) throw notFound('user_not_found', 'There is no such account.');
-      if (row.disabled_at) throw conflict('user_already_disabled', `The account ${row.email} is already disabled.`);
+      if (!row) throw fail('user_not_found');
+      if (row.disabled_at) throw fail('user_already_disabled', { email: row.email });
       const at = now.toISOString();
       await trx.updateTable('users').set({ disabled_at: at }).where('id', '=', row.id).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', row.id).execute();
-      await appendAudit(trx, this.#signer, { actor, action: 'user.disable', subject: `user:${row.id}`, before: { disabled: false }, after: { disabled: true } }, now);
+      await record(this.#signer, { actor, action: 'user.disable', subject: `user:${row.id}`, before: { disabled: false }, after: { disabled: true } });
       return toUser({ ...row, disabled_at: at });
     });
   }
@@ -103,9 +104,5 @@ export class Accounts {
     const row = await this.#database.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
     const matches = await verifyPassword(password, row?.password_hash ?? dummyHash(this.#passwordCost));
     return row && matches && !row.disabled_at ? toUser(row) : undefined;
-  }
-
-  #write<T>(work: (trx: Trx, now: Date) => Promise<T>): Promise<T> {
-    return writeTransaction(this.#database, (trx) => work(trx, this.#now()));
   }
 }

@@ -3,7 +3,8 @@ import type { AuditEntry } from '../audit/log.ts';
 import { utcDate } from '../domain/dates.ts';
 import { effectiveStatus, graceEnds } from '../domain/labels.ts';
 import type { Cluster, Label } from '../domain/types.ts';
-import { toLabel, type Registry } from '../registry/registry.ts';
+import { currentLabels } from '../registry/current-label.ts';
+import type { Registry } from '../registry/registry.ts';
 
 export interface LabelRow {
   cluster: Pick<Cluster, 'id' | 'name'>;
@@ -21,15 +22,9 @@ export interface Overview {
   recent: AuditEntry[];
 }
 
-/** Each cluster with its current label (the newest), optionally filtered by a search text on id and name. */
+/** Each cluster with its current label, optionally filtered by a search text on id and name. */
 export async function clustersWithCurrentLabel(registry: Registry, query: { search?: string; limit?: number } = {}) {
-  let q = registry.db
-    .selectFrom('clusters')
-    .leftJoin('labels', (join) =>
-      join.onRef('labels.cluster_id', '=', 'clusters.id').on('labels.id', 'in', (eb) => eb.selectFrom('labels as l').select((e) => e.fn.max('l.id').as('id')).groupBy('l.cluster_id')),
-    )
-    .select(['clusters.id as cluster_id', 'clusters.name as cluster_name', 'clusters.country as country'])
-    .select(['labels.id', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.assessment_ref', 'labels.revoked_at', 'labels.public_reason', 'labels.internal_note', 'labels.changed_at']);
+  let q = registry.db.selectFrom('clusters').select(['clusters.id', 'clusters.name', 'clusters.country']);
   const search = query.search?.trim().toLowerCase();
   if (search) {
     const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -37,10 +32,8 @@ export async function clustersWithCurrentLabel(registry: Registry, query: { sear
     q = q.where(sql<boolean>`(lower(clusters.id) like ${pattern} escape '\\' or lower(clusters.name) like ${pattern} escape '\\')`);
   }
   const rows = await q.orderBy('clusters.name').limit(query.limit ?? 100_000).execute();
-  return rows.map((r) => ({
-    cluster: { id: r.cluster_id, name: r.cluster_name, country: r.country },
-    label: r.id === null ? undefined : toLabel({ ...r, id: r.id, cluster_id: r.cluster_id } as Parameters<typeof toLabel>[0]),
-  }));
+  const labels = await currentLabels(registry.db, rows.map((r) => r.id));
+  return rows.map((cluster) => ({ cluster, label: labels.get(cluster.id) }));
 }
 
 /** What the dashboard shows: computed from the registry on every load (some 1,300 rows: cheap). */

@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 
 /**
  * scrypt with N = 2^cost, r = 8, p = 1 and a 32-byte key. The default cost 15 is OWASP's
@@ -23,8 +23,8 @@ function derive(password: string, salt: Buffer, params: { N: number; r: number; 
 
 /** Checks a new password's length; throws `weak_password`. */
 export function checkNewPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw invalid('weak_password', `A password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
-  if (password.length > MAX_PASSWORD_LENGTH) throw invalid('weak_password', `A password must have at most ${MAX_PASSWORD_LENGTH} characters.`);
+  if (password.length < MIN_PASSWORD_LENGTH) throw fail('weak_password', { rule: `have at least ${MIN_PASSWORD_LENGTH} characters` });
+  if (password.length > MAX_PASSWORD_LENGTH) throw fail('weak_password', { rule: `have at most ${MAX_PASSWORD_LENGTH} characters` });
 }
 
 /** `scrypt$N$r$p$salt$key`, salt and key in base64url. */

@@ -10,7 +10,7 @@ import { isClusterId, parseClusterInput, parseClusterPatch, parseRevocation } fr
 import { utcDate } from '../domain/dates.ts';
 import { parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
 import type { Cluster } from '../domain/types.ts';
-import { AppError, clusterNotFound, invalid } from '../errors.ts';
+import { fail, LabelError, statusOf } from '../errors.ts';
 import { Outbox } from '../reminders/outbox.ts';
 import type { Services } from '../services.ts';
 import { Accounts, userActor } from './accounts.ts';
@@ -93,14 +93,14 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
   });
   // No id, name or search holds a NUL character, and PostgreSQL refuses one in text outright.
   app.use(async (c, next) => {
-    if (c.req.url.includes('%00')) throw invalid('invalid_address', 'The address contains a NUL character (%00), which nothing in the console has.');
+    if (c.req.url.includes('%00')) throw fail('invalid_address');
     await next();
   });
   app.use(
     bodyLimit({
       maxSize: MAX_FORM_BYTES,
       onError: () => {
-        throw new AppError(413, 'payload_too_large', `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`);
+        throw fail('payload_too_large', { what: 'form', kib: MAX_FORM_BYTES / 1024 });
       },
     }),
   );
@@ -124,7 +124,7 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
       checkOrigin(c, config.publicUrl);
       const form = await formOf(c);
       if (!sameSecret(form.csrf, c.get('session')!.csrfToken)) {
-        throw new AppError(403, 'csrf_token_invalid', 'The form has expired or did not come from this console. Go back, reload the page and try again.');
+        throw fail('csrf_token_invalid');
       }
     }
     await next();
@@ -225,7 +225,7 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
 
   const loadDetail = async (id: string): Promise<{ cluster: Cluster; detail: ClusterDetail }> => {
     const cluster = isClusterId(id) ? await registry.getCluster(id) : undefined;
-    if (!cluster) throw clusterNotFound();
+    if (!cluster) throw fail('cluster_not_found');
     const now = services.now();
     const [labels, audit, deliveries] = await Promise.all([
       registry.getLabels(id),
@@ -357,7 +357,7 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
   });
   app.post('/users/:id/disable', ...guard('admin'), async (c) => {
     try {
-      if (c.req.param('id') === c.get('session')!.user.id) throw invalid('cannot_disable_self', 'You cannot disable your own account; ask another admin.');
+      if (c.req.param('id') === c.get('session')!.user.id) throw fail('cannot_disable_self');
       await accounts.disable(c.req.param('id'), actorOf(c));
       return c.redirect('/admin/users?done=user_disabled', 303);
     } catch (error) {
@@ -408,7 +408,7 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
   app.post('/keys/:kid/revoke', ...guard('admin'), async (c) => {
     const form = await formOf(c);
     try {
-      if (form.confirm !== 'yes') throw invalid('confirmation_required', 'Tick "compromised" to confirm the emergency revocation.');
+      if (form.confirm !== 'yes') throw fail('confirmation_required');
       await keyring.revoke(c.req.param('kid'), actorOf(c));
       return c.redirect('/admin/keys?done=key_revoked', 303);
     } catch (error) {
@@ -430,7 +430,6 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
 async function formOf(c: Context): Promise<Record<string, string>> {
   const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') return {};
-  const malformed = () => invalid('malformed_form', 'The form could not be read: it is not UTF-8 text in the form encoding a browser sends. Reload the page and try again.');
   let data: FormData;
   try {
     if (type === 'application/x-www-form-urlencoded') {
@@ -441,14 +440,14 @@ async function formOf(c: Context): Promise<Record<string, string>> {
     data = await c.req.formData();
   } catch (error) {
     // A body over the size limit keeps its own answer.
-    throw error instanceof AppError ? error : malformed();
+    throw error instanceof LabelError ? error : fail('malformed_form');
   }
   // Entries, not assignments: a field named `__proto__` must stay a field.
   const fields = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of data.entries()) {
-    if (seen.has(name)) throw invalid('duplicate_field', `The field "${name.slice(0, 40)}" was sent more than once.`);
-    if (typeof value === 'string' && value.includes('\u0000')) throw invalid('invalid_field', `The field "${name.slice(0, 40)}" contains a NUL character, which no field accepts.`);
+    if (seen.has(name)) throw fail('duplicate_field', { field: name });
+    if (typeof value === 'string' && value.includes('\u0000')) throw fail('invalid_field', { field: name.slice(0, 40), rule: 'contains a NUL character, which no field accepts' });
     seen.add(name);
     if (typeof value === 'string') fields.set(name, value);
   }
@@ -458,7 +457,7 @@ async function formOf(c: Context): Promise<Record<string, string>> {
 /** Browsers send `Origin` with every POST; one that is missing or foreign is refused. */
 function checkOrigin(c: Context, publicUrl: string) {
   if (c.req.header('Origin') !== publicUrl) {
-    throw new AppError(403, 'csrf_origin_mismatch', 'This form was not sent from a page of this console.');
+    throw fail('csrf_origin_mismatch');
   }
 }
 
@@ -478,10 +477,10 @@ function clientAddress(c: Context, trustProxy: boolean): string {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
-/** An AppError becomes the page's error notice with its status; anything else is a bug for the app's error handler. */
+/** A LabelError becomes the page's error notice with its status; anything else is a bug for the app's error handler. */
 function failure(error: unknown): { status: 400 | 404 | 409 | 413; notice: Notice } {
-  if (!(error instanceof AppError)) throw error;
-  const status = ([400, 404, 409, 413] as const).find((s) => s === error.status) ?? 400;
+  if (!(error instanceof LabelError)) throw error;
+  const status = ([400, 404, 409, 413] as const).find((s) => s === statusOf(error)) ?? 400;
   return { status, notice: { kind: 'error', text: error.message } };
 }
 

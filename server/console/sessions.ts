@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../registry/database.ts';
 import type { User } from './accounts.ts';
-import type { Role } from '../auth/roles.ts';
 
 export interface Session {
   user: User;
@@ -55,7 +54,7 @@ export class Sessions {
       .executeTakeFirst();
     if (!row) return undefined;
     return {
-      user: { id: row.id, email: row.email, role: row.role as Role, createdAt: row.created_at, disabledAt: row.disabled_at },
+      user: { id: row.id, email: row.email, role: row.role, createdAt: row.created_at, disabledAt: row.disabled_at },
       csrfToken: row.csrf_token,
       expiresAt: row.expires_at,
     };

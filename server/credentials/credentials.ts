@@ -1,7 +1,8 @@
 import { tokenStatus } from '../domain/labels.ts';
 import type { Cluster, Label } from '../domain/types.ts';
 import type { Keyring } from '../keys/keyring.ts';
-import { writeTransaction, type Database } from '../registry/database.ts';
+import type { Database } from '../registry/database.ts';
+import { write } from '../registry/writes.ts';
 import type { Registry } from '../registry/registry.ts';
 import { labelSdJwtVc, openBadgeCredential, type LabelStatement } from './statement.ts';
 import type { StatusLists } from './status-lists.ts';
@@ -82,7 +83,8 @@ export class Credentials {
   }
 
   async #issue(cluster: Cluster, label: Label): Promise<IssuedCredential[]> {
-    return writeTransaction(this.#database, async (trx) => {
+    // Issuing changes nothing a badge or the register says: no audit entry, nothing to announce.
+    return write(this.#database, this.#options.now, async ({ trx }) => {
       // Another request may have issued them while this one waited for the write lock.
       const kept = await this.#kept(label, trx);
       const status = await this.#statusLists.place(trx, label.id);

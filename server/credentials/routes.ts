@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isClusterId } from '../domain/clusters.ts';
 import { isLevel } from '../domain/types.ts';
-import { AppError, clusterNotFound, invalid, notFound } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
 import { CREDENTIAL_FORMATS, type CredentialFormat } from './credentials.ts';
@@ -19,7 +19,7 @@ export const MAX_VERIFY_BODY = MAX_VERIFY_BYTES + 4096;
 export const verifyBodyLimit = bodyLimit({
   maxSize: MAX_VERIFY_BODY,
   onError: () => {
-    throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_VERIFY_BODY} bytes; nothing this issuer signs is that large.`);
+    throw fail('payload_too_large', { what: 'body', kib: Math.floor(MAX_VERIFY_BODY / 1024) });
   },
 });
 
@@ -39,7 +39,7 @@ export function credentialRoutes(services: Services) {
   app.get('/v1/status-lists/:list', async (c) => {
     const list = statusLists.listOf(`${config.publicUrl}/v1/status-lists/${c.req.param('list')}`);
     const signed = list === undefined ? undefined : await statusLists.signed(list);
-    if (!signed) throw notFound('status_list_not_found', 'This issuer has no status list at this address.');
+    if (!signed) throw fail('status_list_not_found');
     c.header('Content-Type', STATUS_LIST_MEDIA_TYPE);
     c.header('Cache-Control', `public, max-age=${STATUS_LIST_TTL}`);
     return c.body(signed.token);
@@ -48,7 +48,7 @@ export function credentialRoutes(services: Services) {
   const currentCredentials = async (c: Context) => {
     const id = c.req.param('id') ?? '';
     const issued = isClusterId(id) ? await credentials.current(id) : undefined;
-    if (!issued) throw clusterNotFound();
+    if (!issued) throw fail('cluster_not_found');
     return { id, issued };
   };
 
@@ -70,10 +70,10 @@ export function credentialRoutes(services: Services) {
 
   app.get('/v1/clusters/:id/credentials/:format', async (c) => {
     const format = (Object.keys(CREDENTIAL_FORMATS) as CredentialFormat[]).find((f) => CREDENTIAL_FORMATS[f].download === c.req.param('format'));
-    if (!format) throw notFound('credential_format_not_found', 'Credentials come as vc-jwt or sd-jwt-vc.');
+    if (!format) throw fail('credential_format_not_found');
     const { id, issued } = await currentCredentials(c);
     const credential = issued.find((item) => item.format === format);
-    if (!credential) throw notFound('credential_not_found', 'This cluster holds no valid label, so it has no current credential.');
+    if (!credential) throw fail('credential_not_found');
     c.header('Content-Type', credential.mediaType);
     c.header('Content-Disposition', `attachment; filename="${id}-label.${CREDENTIAL_FORMATS[format].extension}"`);
     c.header('Cache-Control', 'public, max-age=60');
@@ -87,7 +87,7 @@ export function credentialRoutes(services: Services) {
   });
   app.get('/v1/issuer/achievements/:level', (c) => {
     const level = c.req.param('level');
-    if (!isLevel(level)) throw notFound('achievement_not_found', 'The achievements are bronze, silver and gold.');
+    if (!isLevel(level)) throw fail('achievement_not_found');
     c.header('Cache-Control', 'public, max-age=3600');
     return c.json({ '@context': issuerProfile(issuer)['@context'], ...achievement(config.publicUrl, config.programmeName, level) });
   });
@@ -116,12 +116,12 @@ async function tokenFromBody(c: Context): Promise<string> {
     try {
       body = await c.req.json();
     } catch {
-      throw invalid('body_invalid', 'The body is not valid JSON.');
+      throw fail('body_invalid');
     }
     const credential = typeof body === 'object' && body !== null ? (body as { credential?: unknown }).credential : undefined;
-    if (typeof credential !== 'string') throw invalid('body_invalid', 'Send {"credential": "<the token>"}, or the token itself as text/plain.');
+    if (typeof credential !== 'string') throw fail('body_invalid');
     return credential;
   }
   if (TOKEN_MEDIA_TYPES.has(mediaType)) return c.req.text();
-  throw new AppError(415, 'unsupported_media_type', 'Send the token as text/plain (or its own media type), or {"credential": "…"} as application/json.');
+  throw fail('unsupported_media_type', { sent: mediaType, accepted: 'text/plain (or the token\'s own media type), or {"credential": "…"} as application/json' });
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { LabelStatus } from '../domain/types.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import type { Database, Trx } from '../registry/database.ts';
 import { encodeStatusList, STATUS_INVALID, type Bits } from './status-list.ts';
@@ -20,7 +21,7 @@ export const STATUS_LIST_TTL = 300;
 export const STATUS_LIST_LIFETIME = 86_400;
 
 /** Label states whose credentials no longer stand: revoked for cause, withdrawn, or replaced by a new level. */
-const INVALIDATING = ['revoked', 'withdrawn', 'superseded'];
+const INVALIDATING: LabelStatus[] = ['revoked', 'withdrawn', 'superseded'];
 
 export interface StatusReference {
   idx: number;

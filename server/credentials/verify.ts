@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, errors } from 'jose';
 import { ATTESTATION_TYP } from '../domain/claims.ts';
 import { tokenStatus } from '../domain/labels.ts';
-import { invalid } from '../errors.ts';
+import { fail as refusal } from '../errors.ts';
 import { CLOCK_TOLERANCE, type Keyring } from '../keys/keyring.ts';
 import type { Registry } from '../registry/registry.ts';
 import { credentialTypeUrl, issuerProfileUrl } from './statement.ts';
@@ -54,7 +54,7 @@ const isObject = (value: unknown): value is Claims => typeof value === 'object' 
  * Checks anything this issuer signs — either credential format, an attestation, a
  * status list token — against its published keys and its registry today, and says
  * in plain words what holds. Input that is not a token of ours at all is an
- * `AppError` (400); a token that fails a check is a report with that check's code.
+ * `LabelError` (400); a token that fails a check is a report with that check's code.
  */
 export class Verifier {
   readonly #keyring: Keyring;
@@ -71,18 +71,18 @@ export class Verifier {
 
   async verify(input: string): Promise<VerifyReport> {
     const text = input.trim();
-    if (text === '') throw invalid('input_empty', 'Paste or upload a credential, an attestation or a status list token.');
-    if (Buffer.byteLength(text) > MAX_VERIFY_BYTES) throw invalid('input_too_large', `The input is larger than ${MAX_VERIFY_BYTES} bytes; nothing this issuer signs is that large.`);
+    if (text === '') throw refusal('input_empty');
+    if (Buffer.byteLength(text) > MAX_VERIFY_BYTES) throw refusal('input_too_large', { bytes: MAX_VERIFY_BYTES });
     const [jws, ...rest] = text.split('~');
     let header: Claims;
     try {
       header = decodeProtectedHeader(jws!) as Claims;
     } catch {
-      throw invalid('input_unreadable', 'This is not a signed token (a compact JWS or SD-JWT): it could not be read.');
+      throw refusal('input_unreadable');
     }
     const format = header.typ;
     if (typeof format !== 'string' || !(format in KINDS)) {
-      throw invalid('token_type_unsupported', `This token's type is not one this issuer signs (${Object.keys(KINDS).join(', ')}).`);
+      throw refusal('token_type_unsupported', { types: Object.keys(KINDS) });
     }
     return this.#check(format as VerifiedFormat, jws!, header, rest);
   }

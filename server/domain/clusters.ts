@@ -1,4 +1,4 @@
-import { invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { hasUnsafeCharacters } from './text.ts';
 
 export interface ClusterInput {
@@ -23,61 +23,58 @@ export const isClusterId = (value: unknown): value is string => typeof value ===
 
 function text(value: unknown, field: string, max: number, required: boolean): string {
   if (value === undefined || value === null || value === '') {
-    if (required) throw invalid('missing_field', `The field "${field}" is required.`);
+    if (required) throw fail('missing_field', { field });
     return '';
   }
-  if (typeof value !== 'string') throw invalid('invalid_field', `The field "${field}" must be text.`);
+  if (typeof value !== 'string') throw fail('invalid_field', { field, rule: 'must be text' });
   const trimmed = value.normalize('NFC').trim();
-  if (required && trimmed === '') throw invalid('missing_field', `The field "${field}" is required.`);
-  if (hasUnsafeCharacters(trimmed)) throw invalid('invalid_field', `The field "${field}" contains control, bidi-override or unpaired surrogate characters.`);
-  if (trimmed.length > max) throw invalid('invalid_field', `The field "${field}" is longer than ${max} characters.`);
+  if (required && trimmed === '') throw fail('missing_field', { field });
+  if (hasUnsafeCharacters(trimmed)) throw fail('invalid_field', { field, rule: 'contains control, bidi-override or unpaired surrogate characters' });
+  if (trimmed.length > max) throw fail('invalid_field', { field, rule: `is longer than ${max} characters` });
   return trimmed;
 }
 
 /** A website origin exactly as a browser reports it: `https://www.example.org`. */
 export function parseSite(value: unknown): string {
-  if (typeof value !== 'string') throw invalid('invalid_origin', 'Each website must be an origin such as https://www.example.org.');
+  if (typeof value !== 'string') throw fail('invalid_origin', { value });
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw invalid('invalid_origin', `"${value.slice(0, 100)}" is not an origin such as https://www.example.org.`);
+    throw fail('invalid_origin', { value });
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value) {
-    throw invalid(
-      'invalid_origin',
-      `"${value.slice(0, 100)}" is not an origin: give scheme, host and port only, lowercase, without a path or a trailing slash (for example ${url.protocol.startsWith('http') ? url.origin : 'https://www.example.org'}).`,
-    );
+    throw fail('invalid_origin', { value, ...(url.protocol.startsWith('http') ? { example: url.origin } : {}) });
   }
   return value;
 }
 
 function sites(value: unknown): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalid('invalid_field', 'The field "sites" must be a list of origins.');
-  if (value.length > MAX_SITES) throw invalid('invalid_field', `A cluster can list at most ${MAX_SITES} websites.`);
+  if (!Array.isArray(value)) throw fail('invalid_field', { field: 'sites', rule: 'must be a list of origins' });
+  if (value.length > MAX_SITES) throw fail('invalid_field', { field: 'sites', rule: `lists more than ${MAX_SITES} websites` });
   return [...new Set(value.map(parseSite))];
 }
 
 function email(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string' || !EMAIL.test(value.trim())) {
-    throw invalid('invalid_email', 'The contact e-mail address is not valid.');
+    throw fail('invalid_email');
   }
   return value.trim();
 }
 
 function country(value: unknown): string {
   if (typeof value !== 'string' || !COUNTRY.test(value.trim().toUpperCase())) {
-    throw invalid('invalid_country', 'The country must be a two-letter ISO 3166 code such as DE or FR.');
+    throw fail('invalid_country');
   }
   return value.trim().toUpperCase();
 }
 
-/** Validates a new cluster; throws a 400 AppError naming the first bad field. */
+/** Validates a new cluster; throws a LabelError naming the first bad field. */
 export function parseClusterInput(raw: Record<string, unknown>): ClusterInput {
   if (!isClusterId(raw.id)) {
-    throw invalid('invalid_cluster_id', 'The cluster id must be a lowercase slug of letters, digits and hyphens (at most 64), such as "nordlicht-photonics".');
+    throw fail('invalid_cluster_id');
   }
   return {
     id: raw.id,
@@ -93,14 +90,14 @@ export function parseClusterInput(raw: Record<string, unknown>): ClusterInput {
 /** Validates the fields given for an update; absent fields stay as they are, and at least one must be given. */
 export function parseClusterPatch(raw: Record<string, unknown>): ClusterPatch {
   const patch: ClusterPatch = {};
-  if ('id' in raw) throw invalid('immutable_field', 'A cluster id cannot be changed.');
+  if ('id' in raw) throw fail('immutable_field');
   if (raw.name !== undefined) patch.name = text(raw.name, 'name', 200, true);
   if (raw.organisation !== undefined) patch.organisation = text(raw.organisation, 'organisation', 200, false);
   if (raw.country !== undefined) patch.country = country(raw.country);
   if (raw.portfolio !== undefined) patch.portfolio = text(raw.portfolio, 'portfolio', 200, false);
   if (raw.sites !== undefined) patch.sites = sites(raw.sites);
   if (raw.contactEmail !== undefined) patch.contactEmail = email(raw.contactEmail);
-  if (Object.keys(patch).length === 0) throw invalid('nothing_to_change', 'Give at least one field to change.');
+  if (Object.keys(patch).length === 0) throw fail('nothing_to_change');
   return patch;
 }
 

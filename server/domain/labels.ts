@@ -1,4 +1,4 @@
-import { conflict, invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { addYears, endOfDay, endOfMonthAfter, isIsoDate, utcDate } from './dates.ts';
 import { isLevel, LEVELS, levelRank, type IsoDate, type Label, type LabelStatus, type Level, type TokenStatus } from './types.ts';
 import { hasUnsafeCharacters } from './text.ts';
@@ -43,10 +43,10 @@ export interface NewLabel {
 function newLabel(input: AwardInput, now: Date, periods: Periods): NewLabel {
   const today = utcDate(now);
   const awarded = input.awarded ?? today;
-  if (awarded > today) throw invalid('awarded_in_future', `The assessment date ${awarded} is in the future.`);
+  if (awarded > today) throw fail('awarded_in_future', { awarded });
   const validUntil = input.validUntil ?? endOfMonthAfter(awarded, periods.validityMonths[input.level]);
   if (validUntil <= awarded) {
-    throw invalid('valid_until_before_awarded', `The valid-until date ${validUntil} must be after the assessment date ${awarded}.`);
+    throw fail('valid_until_before_awarded', { validUntil, awarded });
   }
   return { level: input.level, awarded, validUntil, assessmentRef: input.assessmentRef ?? null };
 }
@@ -54,10 +54,7 @@ function newLabel(input: AwardInput, now: Date, periods: Periods): NewLabel {
 /** A first label, or a new one after an expired, withdrawn or revoked label. */
 export function planAward(current: Label | undefined, input: AwardInput, now: Date, periods: Periods): NewLabel {
   if (current && effectiveStatus(current, now) === 'valid') {
-    throw conflict(
-      'label_already_held',
-      `The cluster holds a valid ${current.level} label until ${current.validUntil}: renew it, or upgrade it to a higher level.`,
-    );
+    throw fail('label_already_held', { level: current.level, validUntil: current.validUntil });
   }
   return newLabel(input, now, periods);
 }
@@ -66,10 +63,10 @@ export function planAward(current: Label | undefined, input: AwardInput, now: Da
 export function planUpgrade(current: Label | undefined, input: AwardInput, now: Date, periods: Periods): NewLabel {
   const held = requireCurrent(current);
   if (effectiveStatus(held, now) !== 'valid') {
-    throw conflict('label_not_valid', `The current ${held.level} label is not valid; award a new label instead of upgrading.`);
+    throw fail('label_not_valid', { level: held.level });
   }
   if (levelRank(input.level) <= levelRank(held.level)) {
-    throw conflict('not_an_upgrade', `An upgrade must be to a level above ${held.level}.`);
+    throw fail('not_an_upgrade', { level: held.level });
   }
   return newLabel(input, now, periods);
 }
@@ -84,14 +81,14 @@ export function planRenewal(current: Label | undefined, input: RenewalInput, now
   const held = requireCurrent(current);
   const status = effectiveStatus(held, now);
   if (status !== 'valid' && status !== 'expired') {
-    throw conflict('label_not_renewable', `A ${status} label cannot be renewed; award a new label instead.`);
+    throw fail('label_not_renewable', { status });
   }
   if (utcDate(now) > graceEnds(held)) {
-    throw conflict('grace_period_over', `The grace year of this label ended on ${graceEnds(held)}; award a new label instead.`);
+    throw fail('grace_period_over', { ended: graceEnds(held) });
   }
   const validUntil = input.validUntil ?? endOfMonthAfter(held.validUntil, periods.renewalMonths[held.level]);
   if (validUntil <= held.validUntil) {
-    throw invalid('valid_until_not_later', `A renewal must end after the current end, ${held.validUntil}.`);
+    throw fail('valid_until_not_later', { validUntil: held.validUntil });
   }
   return { validUntil, assessmentRef: input.assessmentRef ?? held.assessmentRef };
 }
@@ -100,8 +97,7 @@ export function planRenewal(current: Label | undefined, input: RenewalInput, now
 export function checkRevocable(current: Label | undefined, now: Date): Label {
   const held = requireCurrent(current);
   const status = effectiveStatus(held, now);
-  if (status === 'revoked') throw conflict('label_already_revoked', 'The current label is already revoked.');
-  if (status === 'withdrawn') throw conflict('label_already_withdrawn', 'The current label is already withdrawn.');
+  if (status === 'revoked' || status === 'withdrawn') throw fail(`label_already_${status}`);
   return held;
 }
 
@@ -110,43 +106,42 @@ export function checkWithdrawable(current: Label | undefined, now: Date): Label 
   const held = requireCurrent(current);
   const status = effectiveStatus(held, now);
   if (status === 'valid') {
-    throw conflict('label_not_expired', `The label is valid until ${held.validUntil}; revoke it to end it early.`);
+    throw fail('label_not_expired', { validUntil: held.validUntil });
   }
-  if (status !== 'expired') throw conflict(`label_already_${status}`, `The current label is already ${status}.`);
+  if (status !== 'expired') throw fail(`label_already_${status}`);
   return held;
 }
 
 function requireCurrent(current: Label | undefined): Label {
-  if (!current) throw conflict('no_current_label', 'The cluster has no label.');
+  if (!current) throw fail('no_current_label');
   return current;
 }
 
 // ── input, from JSON, forms and command lines alike ──────────────────────
 
-const shown = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice(0, 60);
 const absent = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 function optionalDate(value: unknown, field: string): IsoDate | undefined {
   if (absent(value)) return undefined;
   const date = typeof value === 'string' ? value.trim() : value;
-  if (!isIsoDate(date)) throw invalid('invalid_date', `The field "${field}" must be a real calendar date written YYYY-MM-DD; it is ${shown(value)}.`);
+  if (!isIsoDate(date)) throw fail('invalid_date', { field, value });
   return date;
 }
 
 function optionalText(value: unknown, field: string, max: number): string | undefined {
   if (absent(value)) return undefined;
-  if (typeof value !== 'string') throw invalid('invalid_field', `The field "${field}" must be text.`);
+  if (typeof value !== 'string') throw fail('invalid_field', { field, rule: 'must be text' });
   const trimmed = value.trim();
   if (trimmed.length > max || hasUnsafeCharacters(trimmed)) {
-    throw invalid('invalid_field', `The field "${field}" must be at most ${max} characters without control, bidi-override or unpaired surrogate characters.`);
+    throw fail('invalid_field', { field, rule: `must be at most ${max} characters without control, bidi-override or unpaired surrogate characters` });
   }
   return trimmed;
 }
 
 /** The fields of an award or an upgrade; empty values count as absent. */
 export function parseAwardInput(input: Record<string, unknown>): AwardInput {
-  if (absent(input.level)) throw invalid('missing_field', 'The field "level" is required.');
-  if (!isLevel(input.level)) throw invalid('unknown_level', `The level must be one of ${LEVELS.join(', ')}; it is ${shown(input.level)}.`);
+  if (absent(input.level)) throw fail('missing_field', { field: 'level' });
+  if (!isLevel(input.level)) throw fail('unknown_level', { levels: LEVELS, value: input.level });
   return {
     level: input.level,
     awarded: optionalDate(input.awarded, 'awarded'),

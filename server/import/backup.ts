@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
-import { conflict, invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Database } from '../registry/database.ts';
 
 /**
@@ -10,10 +10,10 @@ import type { Database } from '../registry/database.ts';
  * registries are backed up with the database's own tools (pg_dump).
  */
 export async function backupSqlite(database: Database, file: string): Promise<string> {
-  if (database.dialect !== 'sqlite') throw invalid('backup_not_sqlite', 'This registry is on PostgreSQL: back it up with pg_dump.');
+  if (database.dialect !== 'sqlite') throw fail('backup_not_sqlite');
   const target = resolve(file);
   // VACUUM INTO refuses to overwrite; say so before it does, in words.
-  if (existsSync(target)) throw conflict('backup_exists', `${target} exists already; choose a new file name.`);
+  if (existsSync(target)) throw fail('backup_exists', { file: target });
   await sql`vacuum into ${target}`.execute(database.db);
   return target;
 }

@@ -1,3 +1,4 @@
+import { joinCurrentLabel } from '../registry/current-label.ts';
 import type { Database } from '../registry/database.ts';
 import { writeCsv } from './csv.ts';
 
@@ -10,8 +11,7 @@ export const EXPORT_HEADER = ['Id', 'Name', 'Organisation', 'Country', 'Comparat
  */
 export async function exportRegister(database: Database): Promise<{ csv: string; rows: number }> {
   const clusters = await database.db.selectFrom('clusters').select(['id', 'name', 'organisation', 'country', 'portfolio', 'sites']).orderBy('name').orderBy('id').execute();
-  const labels = await database.db.selectFrom('labels').select(['cluster_id', 'level', 'valid_until', 'status']).orderBy('id').execute();
-  // Ascending ids: the last label seen for a cluster is its current one.
+  const labels = await joinCurrentLabel(database.db.selectFrom('clusters')).select(['labels.cluster_id', 'labels.level', 'labels.valid_until', 'labels.status']).execute();
   const current = new Map(labels.map((l) => [l.cluster_id, l]));
   const rows = clusters.map((c) => {
     const label = current.get(c.id);

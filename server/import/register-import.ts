@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { appendAudit, type HeadSigner } from '../audit/log.ts';
+import type { HeadSigner } from '../audit/log.ts';
 import { parseClusterInput, parseSite } from '../domain/clusters.ts';
 import { addMonths, DATE_FORMS, readDate, utcDate } from '../domain/dates.ts';
 import type { Periods } from '../domain/labels.ts';
 import { isLevel, type Level } from '../domain/types.ts';
-import { AppError } from '../errors.ts';
-import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
+import type { Database, Trx } from '../registry/database.ts';
+import { joinCurrentLabel } from '../registry/current-label.ts';
+import { write, type Write } from '../registry/writes.ts';
 import { CsvError, parseCsv, unguardCell } from './csv.ts';
 import { slugify } from './slug.ts';
 
@@ -141,7 +142,7 @@ export function readRegisterCsv(text: string, options: ImportOptions): { rows: R
       seen.set(row.id, record.line);
       rows.push(row);
     } catch (error) {
-      errors.push({ line: record.line, reason: error instanceof AppError || error instanceof Error ? error.message : String(error) });
+      errors.push({ line: record.line, reason: error instanceof Error ? error.message : String(error) });
     }
   }
   return { rows, errors, ignoredColumns };
@@ -163,7 +164,7 @@ const CHUNK = 200;
  * entry per row. It is one act of the office, and the archived file proves its
  * content; 1,300 separately signed entries would add nothing a reader could
  * check that the digest does not, and would bury the log. The entry is appended
- * with `appendAudit` in the same transaction, so the chain stays intact.
+ * in the same transaction, so the chain stays intact.
  */
 export async function importRegister(database: Database, signer: HeadSigner, text: string, options: ImportOptions & { periods: Periods; now: Date }): Promise<ImportReport> {
   const sha256 = createHash('sha256').update(text).digest('hex');
@@ -171,13 +172,14 @@ export async function importRegister(database: Database, signer: HeadSigner, tex
   const report: ImportReport = { sha256, rows: rows.length + errors.length, created: [], updated: [], labelled: [], unchanged: 0, ignoredColumns, errors, applied: false };
   if (errors.length > 0) return report;
 
-  const apply = async (trx: Trx | undefined) => {
+  const apply = async (w: Write | undefined) => {
+    const trx = w?.trx;
     const db = trx ?? database.db;
     const now = options.now;
     const at = now.toISOString();
     const today = utcDate(now);
     const clusters = new Map((await db.selectFrom('clusters').select(['id', 'name', 'organisation', 'country', 'portfolio', 'sites']).execute()).map((c) => [c.id, c]));
-    const labelRows = await db.selectFrom('labels').select(['id', 'cluster_id', 'level', 'valid_until', 'status']).orderBy('id').execute();
+    const labelRows = await joinCurrentLabel(db.selectFrom('clusters')).select(['labels.id', 'labels.cluster_id', 'labels.level', 'labels.valid_until', 'labels.status']).execute();
     const current = new Map(labelRows.map((l) => [l.cluster_id, l]));
 
     const newClusters: Array<Parameters<typeof insertClusters>[1][number]> = [];
@@ -220,7 +222,7 @@ export async function importRegister(database: Database, signer: HeadSigner, tex
       if (changed) report.updated.push(row.id);
       else if (existing && !report.labelled.includes(row.id)) report.unchanged++;
     }
-    if (!trx) return;
+    if (!w || !trx) return;
 
     const total = newClusters.length + updates.length + newLabels.length;
     let done = 0;
@@ -232,26 +234,20 @@ export async function importRegister(database: Database, signer: HeadSigner, tex
       progress(1);
     }
     for (let i = 0; i < newLabels.length; i += CHUNK) progress(await insertLabels(trx, newLabels.slice(i, i + CHUNK)));
-    // Other instances drop the tokens they have signed: one message, however many rows.
-    if (total > 0) await database.announce(trx, { kind: 'register' });
+    // One entry, however many rows: every instance drops the tokens it has signed when it hears it.
     if (total > 0) {
-      await appendAudit(
-        trx,
-        signer,
-        {
-          actor: options.actor,
-          action: 'register.import',
-          subject: `import:${sha256.slice(0, 16)}`,
-          after: { sha256, rows: report.rows, created: report.created, updated: report.updated, labelled: report.labelled, unchanged: report.unchanged },
-        },
-        now,
-      );
+      await w.record(signer, {
+        actor: options.actor,
+        action: 'register.import',
+        subject: `import:${sha256.slice(0, 16)}`,
+        after: { sha256, rows: report.rows, created: report.created, updated: report.updated, labelled: report.labelled, unchanged: report.unchanged },
+      });
     }
     report.applied = true;
   };
 
   if (options.dryRun) await apply(undefined);
-  else await writeTransaction(database, apply);
+  else await write(database, () => options.now, apply);
   return report;
 }
 
@@ -260,7 +256,7 @@ async function insertClusters(trx: Trx, rows: Array<{ id: string; name: string; 
   return rows.length;
 }
 
-async function insertLabels(trx: Trx, rows: Array<{ cluster_id: string; level: string; awarded: string; valid_until: string; status: string; assessment_ref: null; revoked_at: null; public_reason: null; internal_note: null; changed_at: string }>) {
+async function insertLabels(trx: Trx, rows: Array<{ cluster_id: string; level: Level; awarded: string; valid_until: string; status: 'valid' | 'expired'; assessment_ref: null; revoked_at: null; public_reason: null; internal_note: null; changed_at: string }>) {
   if (rows.length) await trx.insertInto('labels').values(rows).execute();
   return rows.length;
 }

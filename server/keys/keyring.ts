@@ -1,8 +1,9 @@
 import { createPrivateKey, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { appendAudit, type HeadSigner } from '../audit/log.ts';
-import { conflict, notFound } from '../errors.ts';
-import { writeTransaction, type Database, type Trx } from '../registry/database.ts';
+import type { HeadSigner } from '../audit/log.ts';
+import { fail } from '../errors.ts';
+import type { Database, Trx } from '../registry/database.ts';
+import { write, type Write } from '../registry/writes.ts';
 import { decryptPrivateKey, encryptPrivateKey } from './kek.ts';
 
 export type KeyState = 'next' | 'current' | 'retired' | 'revoked';
@@ -67,9 +68,9 @@ export class Keyring implements HeadSigner {
   async start(): Promise<void> {
     await this.refresh();
     if (!this.#signing) {
-      await writeTransaction(this.#database, async (trx) => {
-        const current = await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'current').executeTakeFirst();
-        if (!current) await this.#createKey(trx, 'current', 'system');
+      await write(this.#database, this.#now, async (w) => {
+        const current = await w.trx.selectFrom('signing_keys').select('kid').where('state', '=', 'current').executeTakeFirst();
+        if (!current) await this.#createKey(w, 'current', 'system');
       });
       await this.refresh();
     }
@@ -93,7 +94,7 @@ export class Keyring implements HeadSigner {
     this.#signing = current && { kid: current.kid, key: this.#privateKey(current.kid, current.private_jwk) };
     this.#rows = rows.map((r) => ({
       kid: r.kid,
-      state: r.state as KeyState,
+      state: r.state,
       createdAt: r.created_at,
       activatedAt: r.activated_at,
       retiredAt: r.retired_at,
@@ -164,19 +165,18 @@ export class Keyring implements HeadSigner {
    * the old one. Verifiers never meet a `kid` they could not have fetched.
    */
   async rotate(actor: string, options: { force?: boolean } = {}): Promise<{ step: 'published' | 'activated'; kid: string; activateAfter?: string }> {
-    const result = await writeTransaction(this.#database, async (trx) => {
-      const next = await trx.selectFrom('signing_keys').selectAll().where('state', '=', 'next').executeTakeFirst();
-      const now = this.#now();
-      await this.#database.announce(trx, { kind: 'keys' });
+    const result = await write(this.#database, this.#now, async (w) => {
+      const next = await w.trx.selectFrom('signing_keys').selectAll().where('state', '=', 'next').executeTakeFirst();
+      const { now } = w;
       if (!next) {
-        const kid = await this.#createKey(trx, 'next', actor);
+        const kid = await this.#createKey(w, 'next', actor);
         return { step: 'published' as const, kid, activateAfter: new Date(now.getTime() + this.#publishDelay()).toISOString() };
       }
       const ready = Date.parse(next.created_at) + this.#publishDelay();
       if (!options.force && now.getTime() < ready) {
-        throw conflict('next_key_too_new', `The next key ${next.kid} was published at ${next.created_at}; activate it after ${new Date(ready).toISOString()}, when every cached key set has it.`);
+        throw fail('next_key_too_new', { kid: next.kid, publishedAt: next.created_at, readyAt: new Date(ready).toISOString() });
       }
-      await this.#activate(trx, next.kid, actor, 'key.activate');
+      await this.#activate(w, next.kid, actor, 'key.activate');
       return { step: 'activated' as const, kid: next.kid };
     });
     await this.refresh();
@@ -188,22 +188,21 @@ export class Keyring implements HeadSigner {
    * it signed stop being served, and a replacement signs from now on.
    */
   async revoke(kid: string, actor: string): Promise<{ revoked: string; signingKid: string }> {
-    const result = await writeTransaction(this.#database, async (trx) => {
+    const result = await write(this.#database, this.#now, async (w) => {
+      const { trx } = w;
       const row = await trx.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
-      if (!row) throw notFound('key_not_found', `No signing key has the id ${kid}.`);
-      if (row.state === 'revoked') throw conflict('key_already_revoked', `The key ${kid} is already revoked.`);
-      await this.#database.announce(trx, { kind: 'keys' });
-      const now = this.#now().toISOString();
-      await trx.updateTable('signing_keys').set({ state: 'revoked', revoked_at: now }).where('kid', '=', kid).execute();
+      if (!row) throw fail('key_not_found');
+      if (row.state === 'revoked') throw fail('key_already_revoked', { kid });
+      await trx.updateTable('signing_keys').set({ state: 'revoked', revoked_at: w.now.toISOString() }).where('kid', '=', kid).execute();
       let signingKid = (await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'current').executeTakeFirst())?.kid;
       if (!signingKid) {
         // The next key was published ahead; if there is none, a new one must sign at once.
         const next = await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'next').executeTakeFirst();
-        signingKid = next ? next.kid : await this.#createKey(trx, 'next', actor);
-        await this.#activate(trx, signingKid, actor, 'key.activate');
+        signingKid = next ? next.kid : await this.#createKey(w, 'next', actor);
+        await this.#activate(w, signingKid, actor, 'key.activate');
       }
       const signer = await this.#signerFor(trx, signingKid);
-      await appendAudit(trx, signer, { actor, action: 'key.revoke', subject: `key:${kid}`, before: { state: row.state }, after: { state: 'revoked' } }, this.#now());
+      await w.record(signer, { actor, action: 'key.revoke', subject: `key:${kid}`, before: { state: row.state }, after: { state: 'revoked' } });
       return { revoked: kid, signingKid };
     });
     await this.refresh();
@@ -214,12 +213,12 @@ export class Keyring implements HeadSigner {
     return (JWKS_MAX_AGE + this.#options.refreshSeconds) * 1000;
   }
 
-  async #activate(trx: Trx, kid: string, actor: string, action: string): Promise<void> {
-    const now = this.#now().toISOString();
-    await trx.updateTable('signing_keys').set({ state: 'retired', retired_at: now }).where('state', '=', 'current').execute();
-    await trx.updateTable('signing_keys').set({ state: 'current', activated_at: now }).where('kid', '=', kid).execute();
-    const signer = await this.#signerFor(trx, kid);
-    await appendAudit(trx, signer, { actor, action, subject: `key:${kid}`, after: { state: 'current' } }, this.#now());
+  async #activate(w: Write, kid: string, actor: string, action: string): Promise<void> {
+    const now = w.now.toISOString();
+    await w.trx.updateTable('signing_keys').set({ state: 'retired', retired_at: now }).where('state', '=', 'current').execute();
+    await w.trx.updateTable('signing_keys').set({ state: 'current', activated_at: now }).where('kid', '=', kid).execute();
+    const signer = await this.#signerFor(w.trx, kid);
+    await w.record(signer, { actor, action, subject: `key:${kid}`, after: { state: 'current' } });
   }
 
   async #signerFor(trx: Trx, kid: string): Promise<HeadSigner> {
@@ -227,12 +226,12 @@ export class Keyring implements HeadSigner {
     return this.#signerOf({ kid, key: this.#privateKey(kid, row.private_jwk) });
   }
 
-  async #createKey(trx: Trx, state: 'next' | 'current', actor: string): Promise<string> {
+  async #createKey(w: Write, state: 'next' | 'current', actor: string): Promise<string> {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const publicJwk = publicKey.export({ format: 'jwk' }) as JWK;
     const kid = await calculateJwkThumbprint(publicJwk);
-    const now = this.#now().toISOString();
-    await trx
+    const now = w.now.toISOString();
+    await w.trx
       .insertInto('signing_keys')
       .values({
         kid,
@@ -247,7 +246,7 @@ export class Keyring implements HeadSigner {
       .execute();
     // The new key signs the entry that records it: there may be no other key left.
     const signer = this.#signerOf({ kid, key: privateKey });
-    await appendAudit(trx, signer, { actor, action: 'key.create', subject: `key:${kid}`, after: { state } }, this.#now());
+    await w.record(signer, { actor, action: 'key.create', subject: `key:${kid}`, after: { state } });
     return kid;
   }
 }

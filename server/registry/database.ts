@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'libsql';
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Transaction } from 'kysely';
+import { ChangeBus } from './changes.ts';
 import { migrate } from './migrations.ts';
 import type { Schema } from './schema.ts';
 
@@ -23,29 +23,10 @@ export interface Database {
    * the columns it selects: a kept plan for `select *` fails once its table gains a column.
    */
   preparedRow<R>(name: string, query: CompiledQuery<R>): (parameters: unknown[]) => Promise<R | undefined>;
-  /**
-   * Tells every other instance, when `trx` commits, that `change` happened. PostgreSQL
-   * only (NOTIFY); SQLite has one instance per file.
-   */
-  announce(trx: Trx, change: Announced): Promise<void>;
-  /**
-   * Calls `heard` with every change other instances announce, until `close()`; resolves
-   * once the first attempt to listen is over. PostgreSQL only.
-   */
-  listen(heard: (change: Change) => void): Promise<void>;
+  /** Every committed change, this process's and every other's (`registry/changes.ts`). */
+  changes: ChangeBus;
   close(): Promise<void>;
 }
-
-/**
- * What instances tell each other: a cluster or its labels changed, many clusters did at
- * once (an import), or the signing keys did. `missed` comes from the listener itself
- * when its connection opens again after it was lost or could not open: what was
- * announced meanwhile went unheard.
- */
-export type Change = { kind: 'cluster'; id: string } | { kind: 'register' } | { kind: 'keys' } | { kind: 'missed' };
-export type Announced = Exclude<Change, { kind: 'missed' }>;
-
-const CHANGE_CHANNEL = 'cluster_label_change';
 
 export class DatabaseError extends Error {
   readonly code = 'database_unreachable';
@@ -100,6 +81,7 @@ export function openSqlite(file: string): Database {
   const handle = new Sqlite(file);
   handle.exec('pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;');
   const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: preparingOnce(handle) as never }) });
+  const changes = new ChangeBus(db);
   return {
     db,
     dialect: 'sqlite',
@@ -111,9 +93,11 @@ export function openSqlite(file: string): Database {
       // progress, as every other does, and never sees what it has not committed.
       return (parameters: unknown[]) => db.connection().execute(async () => statement.get(parameters) as R | undefined);
     },
-    announce: async () => {},
-    listen: async () => {},
-    close: () => db.destroy(),
+    changes,
+    close: async () => {
+      await changes.stop();
+      await db.destroy();
+    },
   };
 }
 
@@ -135,95 +119,19 @@ export async function openPostgres(url: string): Promise<Database> {
     await db.destroy();
     throw new DatabaseError(`Cannot reach ${where}: ${(error as Error).message}`);
   }
-  const listeners: Array<{ stop(): Promise<void> }> = [];
-  // This instance's own announcements come back to its listener; it has acted on them already.
-  const from = randomBytes(9).toString('base64url');
+  const changes = new ChangeBus(db);
   return {
     db,
     dialect: 'postgres',
     describe: where,
     // A named statement: pg parses it once on each pooled connection and runs it by name after.
     preparedRow: (name, query) => async (parameters) => (await pool.query({ name, text: query.sql, values: parameters })).rows[0],
-    announce: async (trx, change) => {
-      await sql`select pg_notify(${CHANGE_CHANNEL}, ${JSON.stringify({ from, ...change })})`.execute(trx);
-    },
-    listen: (heard) => {
-      const listener = listenOn(url, heard, from);
-      listeners.push(listener);
-      return listener.ready;
-    },
+    changes,
     close: async () => {
-      await Promise.all(listeners.map((listener) => listener.stop()));
+      await changes.stop();
       await db.destroy();
     },
   };
-}
-
-/**
- * One connection of its own that LISTENs for announced changes (a pooled connection
- * cannot: LISTEN belongs to a session). When it is lost it is opened again after a
- * pause that doubles up to 30 s, and reports `missed`.
- */
-function listenOn(url: string, heard: (change: Change) => void, self: string): { ready: Promise<void>; stop(): Promise<void> } {
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let wake = () => {};
-  let firstTried = () => {};
-  const ready = new Promise<void>((resolve) => (firstTried = resolve));
-  const run = async () => {
-    for (let pause = 250, first = true; !stopped; pause = Math.min(pause * 2, 30_000), first = false) {
-      client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
-      const ended = new Promise<void>((resolve) => {
-        client!.on('end', resolve);
-        // A lost connection reports an error and then ends; the loop opens another.
-        client!.on('error', () => {});
-      });
-      client.on('notification', ({ channel, payload }) => {
-        const change = channel === CHANGE_CHANNEL ? announcedIn(payload, self) : undefined;
-        if (change) heard(change);
-      });
-      try {
-        await client.connect();
-        await client.query(`listen ${CHANGE_CHANNEL}`);
-        pause = 250;
-        if (!first) heard({ kind: 'missed' });
-        firstTried();
-        await ended;
-      } catch {
-        await client.end().catch(() => {});
-      }
-      firstTried();
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, pause).unref();
-      });
-    }
-  };
-  const running = run();
-  return {
-    ready,
-    async stop() {
-      stopped = true;
-      wake();
-      await client?.end().catch(() => {});
-      await running;
-    },
-  };
-}
-
-/** The change another instance announced in `payload`; undefined for this instance's own, or anything else. */
-function announcedIn(payload: string | undefined, self: string): Announced | undefined {
-  let message: { from?: unknown; kind?: unknown; id?: unknown };
-  try {
-    message = JSON.parse(payload ?? '') as typeof message;
-  } catch {
-    return undefined;
-  }
-  if (message.from === self) return undefined;
-  if (message.kind === 'keys' || message.kind === 'register') return { kind: message.kind };
-  if (message.kind === 'cluster' && typeof message.id === 'string') return { kind: 'cluster', id: message.id };
-  return undefined;
 }
 
 /** Opens the registry the configuration names and brings its schema up to date. */
@@ -233,18 +141,4 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
     : openSqlite(join(options.dataDir, 'registry.sqlite'));
   await migrate(database.db as Kysely<unknown>, database.dialect);
   return database;
-}
-
-// Any constant will do: it names the lock every instance takes before writing.
-const WRITE_LOCK = 727_001;
-
-/**
- * Runs `work` as one transaction that no other writer, in this process or another
- * instance, interleaves with: the audit chain needs its appends in one order.
- */
-export function writeTransaction<T>(database: Database, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return database.db.transaction().execute(async (trx) => {
-    if (database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
-    return work(trx);
-  });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { appendAudit, auditHead, listAudit, type AuditQuery, type HeadSigner } from '../audit/log.ts';
-import { clusterNotFound, conflict } from '../errors.ts';
+import { auditHead, listAudit, type AuditQuery, type HeadSigner } from '../audit/log.ts';
+import { fail } from '../errors.ts';
 import { endOfDay, utcDate } from '../domain/dates.ts';
 import type { AttestationSubject } from '../domain/claims.ts';
 import type { ClusterInput, ClusterPatch } from '../domain/clusters.ts';
@@ -16,21 +16,18 @@ import {
   type RenewalInput,
 } from '../domain/labels.ts';
 import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
-import { writeTransaction, type Database, type Db, type Trx } from './database.ts';
+import { currentLabels, joinCurrentLabel, toLabel } from './current-label.ts';
+import type { Database, Db, Trx } from './database.ts';
+import { write } from './writes.ts';
 import type { InferResult, Selectable } from 'kysely';
 import type { Schema } from './schema.ts';
 
 type ClusterRow = Pick<Selectable<Schema['clusters']>, 'id' | 'name' | 'organisation' | 'country' | 'portfolio' | 'sites' | 'created_at' | 'updated_at'> & { email?: string | null };
-type LabelRow = Omit<Schema['labels'], 'id'> & { id: number };
 
 export interface RegistryOptions {
   periods: Periods;
   signer: HeadSigner;
   now?: () => Date;
-}
-
-export interface LabelChange {
-  clusterId: string;
 }
 
 /**
@@ -42,7 +39,6 @@ export class Registry {
   readonly database: Database;
   readonly #options: RegistryOptions;
   readonly #now: () => Date;
-  readonly #listeners = new Set<(change: LabelChange) => void>();
   readonly #subject: (parameters: [id: string]) => Promise<SubjectRow | undefined>;
 
   constructor(database: Database, options: RegistryOptions) {
@@ -54,15 +50,6 @@ export class Registry {
 
   get db(): Db {
     return this.database.db;
-  }
-
-  /**
-   * Called after every committed change to a cluster or its labels made here. Other
-   * instances hear of it through `Database.listen`.
-   */
-  onChange(listener: (change: LabelChange) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   // ── reads ──────────────────────────────────────────────────────────────
@@ -78,9 +65,9 @@ export class Registry {
     return row && toCluster(row);
   }
 
-  /** The cluster's current label: its newest, whatever its status. */
+  /** The cluster's current label: its newest, whatever its status (the read model, `current-label.ts`). */
   async getCurrentLabel(clusterId: string, db: Db | Trx = this.db): Promise<Label | undefined> {
-    const row = await db.selectFrom('labels').selectAll().where('cluster_id', '=', clusterId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const row = await joinCurrentLabel(db.selectFrom('clusters')).selectAll('labels').where('clusters.id', '=', clusterId).executeTakeFirst();
     return row && toLabel(row);
   }
 
@@ -92,8 +79,8 @@ export class Registry {
     const row = await this.#subject([id]);
     if (!row) return undefined;
     const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
-    if (row.level === null) return { cluster, label: undefined };
-    const label = { level: row.level as Level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status as LabelStatus, revokedAt: row.revoked_at, publicReason: row.public_reason };
+    if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined };
+    const label = { level: row.level, awarded: row.awarded, validUntil: row.valid_until, status: row.status, revokedAt: row.revoked_at, publicReason: row.public_reason };
     return { cluster, label };
   }
 
@@ -115,10 +102,7 @@ export class Registry {
       .offset(page.offset)
       .limit(page.limit)
       .execute();
-    const ids = rows.map((r) => r.id);
-    const labels = ids.length === 0 ? [] : await this.db.selectFrom('labels').selectAll().where('cluster_id', 'in', ids).orderBy('id').execute();
-    // Ascending ids: the last label seen for a cluster is its current one.
-    const current = new Map(labels.map((row) => [row.cluster_id, toLabel(row)]));
+    const current = await currentLabels(this.db, rows.map((r) => r.id));
     return { items: rows.map((row) => ({ cluster: toCluster(row), label: current.get(row.id) })), total: Number(count) };
   }
 
@@ -171,7 +155,7 @@ export class Registry {
   async createCluster(input: ClusterInput, actor: string): Promise<Cluster> {
     return this.#write(actor, input.id, async (trx, now) => {
       if (await trx.selectFrom('clusters').select('id').where('id', '=', input.id).executeTakeFirst()) {
-        throw conflict('cluster_exists', `A cluster with the id "${input.id}" is already registered.`);
+        throw fail('cluster_exists', { id: input.id });
       }
       const contactId = input.contactEmail ? await insertContact(trx, input.contactEmail) : null;
       const at = now.toISOString();
@@ -187,7 +171,7 @@ export class Registry {
   async updateCluster(id: string, patch: ClusterPatch, actor: string): Promise<Cluster> {
     return this.#write(actor, id, async (trx, now) => {
       const row = await trx.selectFrom('clusters').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw clusterNotFound();
+      if (!row) throw fail('cluster_not_found');
       const before = await this.getCluster(id, trx);
       let contactId = row.contact_id;
       if (patch.contactEmail !== undefined && patch.contactEmail !== before!.contactEmail) {
@@ -288,26 +272,20 @@ export class Registry {
 
   async #labelWrite(actor: string, clusterId: string, action: string, work: (trx: Trx, current: Label | undefined, now: Date) => Promise<Label>): Promise<Label> {
     return this.#write(actor, clusterId, async (trx, now) => {
-      if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw clusterNotFound();
+      if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw fail('cluster_not_found');
       const current = await this.getCurrentLabel(clusterId, trx);
       const label = await work(trx, current, now);
       return { result: label, action, before: current && snapshotLabel(current), after: snapshotLabel(label) };
     });
   }
 
-  /** A write transaction whose work returns the audit entry to append (none when `action` is absent). */
-  async #write<T>(actor: string, subject: string, work: (trx: Trx, now: Date) => Promise<{ result: T; action?: string; before?: unknown; after?: unknown }>): Promise<T> {
-    const outcome = await writeTransaction(this.database, async (trx) => {
-      const now = this.#now();
+  /** A change to one cluster whose work returns the audit entry to record (none when `action` is absent: nothing changed). */
+  #write<T>(actor: string, subject: string, work: (trx: Trx, now: Date) => Promise<{ result: T; action?: string; before?: unknown; after?: unknown }>): Promise<T> {
+    return write(this.database, this.#now, async ({ trx, now, record }) => {
       const done = await work(trx, now);
-      if (done.action) {
-        await appendAudit(trx, this.#options.signer, { actor, action: done.action, subject, before: done.before, after: done.after }, now);
-        await this.database.announce(trx, { kind: 'cluster', id: subject });
-      }
-      return done;
+      if (done.action) await record(this.#options.signer, { actor, action: done.action, subject, before: done.before, after: done.after });
+      return done.result;
     });
-    if (outcome.action) for (const listener of this.#listeners) listener({ clusterId: subject });
-    return outcome.result;
   }
 }
 
@@ -351,22 +329,6 @@ function toCluster(row: ClusterRow): Cluster {
     contactEmail: row.email ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
-}
-
-export function toLabel(row: LabelRow): Label {
-  return {
-    id: Number(row.id),
-    clusterId: row.cluster_id,
-    level: row.level as Level,
-    awarded: row.awarded,
-    validUntil: row.valid_until,
-    status: row.status as LabelStatus,
-    assessmentRef: row.assessment_ref,
-    revokedAt: row.revoked_at,
-    publicReason: row.public_reason,
-    internalNote: row.internal_note,
-    changedAt: row.changed_at,
   };
 }
 

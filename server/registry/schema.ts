@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { Role } from '../auth/roles.ts';
+import type { LabelStatus, Level } from '../domain/types.ts';
+import type { KeyState } from '../keys/keyring.ts';
 
 /** A column only triggers write: read it, never set it. */
 type Mirrored<T> = ColumnType<T, never, never>;
@@ -18,8 +21,8 @@ export interface Schema {
     updated_at: string;
     /** The cluster's current (newest) label, mirrored by triggers for the register's search (migration 004). */
     current_label_id: Mirrored<number | null>;
-    label_level: Mirrored<string | null>;
-    label_status: Mirrored<string | null>;
+    label_level: Mirrored<Level | null>;
+    label_status: Mirrored<LabelStatus | null>;
     label_valid_until: Mirrored<string | null>;
     /** SQLite only: the cluster's row in `clusters_fts`. */
     search_id: Mirrored<number | null>;
@@ -37,10 +40,10 @@ export interface Schema {
   labels: {
     id: Generated<number>;
     cluster_id: string;
-    level: string;
+    level: Level;
     awarded: string;
     valid_until: string;
-    status: string;
+    status: LabelStatus;
     assessment_ref: string | null;
     revoked_at: string | null;
     public_reason: string | null;
@@ -49,7 +52,7 @@ export interface Schema {
   };
   signing_keys: {
     kid: string;
-    state: string;
+    state: KeyState;
     public_jwk: string;
     private_jwk: string;
     created_at: string;
@@ -74,7 +77,7 @@ export interface Schema {
   api_tokens: {
     id: string;
     name: string;
-    role: string;
+    role: Role;
     token_hash: string;
     created_at: string;
     revoked_at: string | null;
@@ -83,7 +86,7 @@ export interface Schema {
   users: {
     id: string;
     email: string;
-    role: string;
+    role: Role;
     password_hash: string;
     created_at: string;
     disabled_at: string | null;

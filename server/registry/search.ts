@@ -3,7 +3,7 @@ import { utcDate } from '../domain/dates.ts';
 import { labelClaim, type LabelClaim } from '../domain/claims.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { isLevel, type Cluster, type Label, type LabelStatus, type Level, type TokenStatus } from '../domain/types.ts';
-import { invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Db, Dialect } from './database.ts';
 import type { Schema } from './schema.ts';
 
@@ -71,7 +71,7 @@ export interface SearchResult {
  */
 export function parseSearchParams(params: URLSearchParams, defaults: { pageSize: number; now: Date }): SearchQuery {
   const value = (name: string) => params.get(name)?.trim() || undefined;
-  const bad = (name: string, expected: string) => invalid('invalid_query', `The parameter "${name}" must be ${expected}.`);
+  const bad = (name: string, expected: string) => fail('invalid_query', { parameter: name, rule: `must be ${expected}` });
 
   const text = value('q');
   if (text !== undefined && text.length > 200) throw bad('q', 'at most 200 characters');
@@ -116,8 +116,8 @@ export function encodeCursor(cursor: Cursor): string {
 export function parseCursor(params: URLSearchParams, sort: Sort): Cursor | undefined {
   const raw = params.get('after');
   if (raw === null) return undefined;
-  if (params.get('page')?.trim()) throw invalid('invalid_query', 'The parameters "page" and "after" cannot be combined: follow the "next" link of a page.');
-  const refused = () => invalid('invalid_query', 'The parameter "after" must be the cursor of a "next" link, with the same sort.');
+  if (params.get('page')?.trim()) throw fail('invalid_query', { parameter: 'page', rule: 'cannot be combined with "after": follow the "next" link of a page' });
+  const refused = () => fail('invalid_query', { parameter: 'after', rule: 'must be the cursor of a "next" link, with the same sort' });
   if (raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) throw refused();
   let decoded: unknown;
   try {

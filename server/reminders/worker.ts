@@ -2,7 +2,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { utcDate } from '../domain/dates.ts';
 import { graceEnds } from '../domain/labels.ts';
-import type { Level } from '../domain/types.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from '../registry/database.ts';
 import type { ReminderConfig } from './config.ts';
@@ -109,7 +108,7 @@ export class ReminderWorker {
       .execute();
     const items: NewDelivery[] = [];
     for (const row of rows) {
-      const due = dueReminder({ id: Number(row.id), clusterId: row.cluster_id, level: row.level as Level, validUntil: row.valid_until }, today, config.windows);
+      const due = dueReminder({ id: Number(row.id), clusterId: row.cluster_id, level: row.level, validUntil: row.valid_until }, today, config.windows);
       if (!due) continue;
       const payload = (id: string) => {
         const body: ReminderPayload = {

@@ -5,7 +5,7 @@ import { ApiTokens, authenticate, bearerToken, principalOf, requireRole, type Au
 import { isClusterId, parseClusterInput, parseClusterPatch, parseRevocation } from '../domain/clusters.ts';
 import { effectiveStatus, parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
 import type { Cluster, Label } from '../domain/types.ts';
-import { AppError, clusterNotFound, invalid, notFound } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Services } from '../services.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -24,7 +24,7 @@ const REVOCATION_FIELDS = ['reason', 'note'] as const;
  * edge, before anything is written.
  */
 export function adminRoutes(services: Services) {
-  const { registry, keyring, attestations } = services;
+  const { registry, keyring } = services;
   const tokens = new ApiTokens(services.database, keyring, services.now);
   const admin = new Hono<AuthEnv>();
 
@@ -33,7 +33,7 @@ export function adminRoutes(services: Services) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+        throw fail('payload_too_large', { what: 'body', kib: MAX_BODY_BYTES / 1024 });
       },
     }),
   );
@@ -65,7 +65,7 @@ export function adminRoutes(services: Services) {
   admin.get('/clusters/:id', async (c) => {
     const id = clusterIdParam(c.req.param('id'));
     const cluster = await registry.getCluster(id);
-    if (!cluster) throw clusterNotFound();
+    if (!cluster) throw fail('cluster_not_found');
     const labels = await registry.getLabels(id);
     return c.json({ ...clusterView(cluster, labels.at(-1)), labels: labels.map(labelView) });
   });
@@ -142,7 +142,7 @@ export function adminRoutes(services: Services) {
 
   admin.post('/keys/rotate', requireRole('admin'), async (c) => {
     const { force } = await jsonBody(c, ['force']);
-    if (force !== undefined && typeof force !== 'boolean') throw invalid('invalid_field', 'The field "force" must be true or false.');
+    if (force !== undefined && typeof force !== 'boolean') throw fail('invalid_field', { field: 'force', rule: 'must be true or false' });
     return c.json(await keyring.rotate(principalOf(c).actor, { force: force === true }));
   });
 
@@ -150,10 +150,8 @@ export function adminRoutes(services: Services) {
     await jsonBody(c, []);
     const kid = c.req.param('kid');
     // Key ids are JWK thumbprints; anything else names no key and never reaches the database.
-    if (!/^[\w-]{43}$/.test(kid)) throw notFound('key_not_found', 'No signing key has this id.');
-    const result = await keyring.revoke(kid, principalOf(c).actor);
-    attestations.clear();
-    return c.json(result);
+    if (!/^[\w-]{43}$/.test(kid)) throw fail('key_not_found');
+    return c.json(await keyring.revoke(kid, principalOf(c).actor));
   });
 
   return admin;
@@ -165,21 +163,18 @@ async function jsonBody(c: Context, allowed: readonly string[]): Promise<Record<
   if (text.trim() === '') return {};
   const type = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new AppError(415, 'unsupported_media_type', `Send the body as JSON with Content-Type: application/json${type ? `, not ${type.slice(0, 100)}` : ''}.`);
+    throw fail('unsupported_media_type', { sent: type });
   }
-  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw invalid('json_too_deep', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw fail('json_too_deep', { depth: MAX_JSON_DEPTH });
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
-    throw invalid('malformed_json', `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+    throw fail('malformed_json', { reason: error instanceof Error ? error.message : String(error) });
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid('invalid_body', 'The body must be a JSON object.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw fail('invalid_body');
   const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    const names = unknown.slice(0, 5).map((key) => `"${key.slice(0, 50)}"`).join(', ');
-    throw invalid('unknown_field', `Unknown field ${names}; this request accepts ${allowed.length ? allowed.join(', ') : 'no fields'}.`);
-  }
+  if (unknown.length > 0) throw fail('unknown_field', { fields: unknown, allowed });
   return body as Record<string, unknown>;
 }
 
@@ -203,7 +198,7 @@ function nestedDeeperThan(text: string, limit: number): boolean {
 
 /** The `:id` of the path; an id that cannot exist is as unknown as one that does not. */
 function clusterIdParam(id: string): string {
-  if (!isClusterId(id)) throw clusterNotFound();
+  if (!isClusterId(id)) throw fail('cluster_not_found');
   return id;
 }
 
@@ -212,7 +207,7 @@ function integerQuery<T extends number | undefined>(c: Context, name: string, fa
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!/^\d{1,16}$/.test(raw) || value < min || value > max) {
-    throw invalid('invalid_query', `The parameter "${name}" must be a whole number from ${min} to ${max}; it is "${raw.slice(0, 40)}".`);
+    throw fail('invalid_query', { parameter: name, rule: `must be a whole number from ${min} to ${max}; it is "${raw.slice(0, 40)}"` });
   }
   return value;
 }
@@ -220,7 +215,7 @@ function integerQuery<T extends number | undefined>(c: Context, name: string, fa
 function textQuery(c: Context, name: string): string | undefined {
   const raw = c.req.query(name);
   if (raw === undefined || raw === '') return undefined;
-  if (raw.length > 200) throw invalid('invalid_query', `The parameter "${name}" is longer than 200 characters.`);
-  if (/[\u0000-\u001f\u007f]/.test(raw)) throw invalid('invalid_query', `The parameter "${name}" contains a control character.`);
+  if (raw.length > 200) throw fail('invalid_query', { parameter: name, rule: 'is longer than 200 characters' });
+  if (/[\u0000-\u001f\u007f]/.test(raw)) throw fail('invalid_query', { parameter: name, rule: 'contains a control character' });
   return raw;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { isClusterId } from '../domain/clusters.ts';
-import { clusterNotFound, invalid } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Services } from '../services.ts';
 
 const OPTIONS = {
@@ -37,15 +37,15 @@ export function embedRoutes(services: Services) {
   const app = new Hono();
   app.get('/embed/:id', async (c) => {
     const id = c.req.param('id');
-    if (!isClusterId(id)) throw clusterNotFound();
+    if (!isClusterId(id)) throw fail('cluster_not_found');
     const chosen = {} as Record<Option, string>;
     for (const name of Object.keys(OPTIONS) as Option[]) {
       const value = c.req.query(name) ?? OPTIONS[name][0];
-      if (!(OPTIONS[name] as readonly string[]).includes(value)) throw invalid('invalid_query', `The parameter "${name}" must be one of ${OPTIONS[name].join(', ')}.`);
+      if (!(OPTIONS[name] as readonly string[]).includes(value)) throw fail('invalid_query', { parameter: name, rule: `must be one of ${OPTIONS[name].join(', ')}` });
       chosen[name] = value;
     }
     const cluster = await services.registry.getCluster(id);
-    if (!cluster) throw clusterNotFound();
+    if (!cluster) throw fail('cluster_not_found');
     const page = `${services.config.publicUrl}/clusters/${id}`;
     c.header(
       'Content-Security-Policy',

@@ -2,7 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import type { Attestation } from '../attest/attestations.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { AppError, clusterNotFound, errorBody, notFound, unavailable } from '../errors.ts';
+import { errorBody, fail, LabelError, statusOf } from '../errors.ts';
 import { JWKS_MAX_AGE } from '../keys/keyring.ts';
 import type { Services } from '../services.ts';
 import type { WidgetAssets } from '../widget-assets.ts';
@@ -61,9 +61,9 @@ function attestationHeaders(attestation: Attestation, maxAge: number): PreparedH
 }
 
 /** An error any site may read, like the answers of the route it came from. */
-function publicError(error: AppError): Response {
+function publicError(error: LabelError): Response {
   return new Response(JSON.stringify(errorBody(error.code, error.message)), {
-    status: error.status,
+    status: statusOf(error),
     headers: { ...PUBLIC_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
   });
 }
@@ -91,26 +91,26 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
     try {
       return respond(c, await services.attestations.get(id));
     } catch (error) {
-      if (error instanceof AppError) return publicError(error);
+      if (error instanceof LabelError) return publicError(error);
       throw error;
     }
   };
   app.get('/v1/clusters/:id/attestation', (c) => {
     const id = c.req.param('id');
-    if (!isClusterId(id)) return publicError(clusterNotFound());
+    if (!isClusterId(id)) return publicError(fail('cluster_not_found'));
     const cached = services.attestations.cached(id);
     return cached ? respond(c, cached) : signAndRespond(c, id);
   });
 
   app.get('/v1/audit/head', async (c) => {
     const head = await services.registry.auditHead();
-    if (!head) throw notFound('audit_log_empty', 'The audit log has no entries yet.');
+    if (!head) throw fail('audit_log_empty');
     c.header('Cache-Control', 'no-cache');
     return c.json(head);
   });
 
   const serveWidget = (immutable: boolean) => (c: Context) => {
-    if (!widget.code) throw unavailable('widget_not_built', 'The widget has not been built on this server: run npm run build.');
+    if (!widget.code) throw fail('widget_not_built');
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('ETag', widget.etag!);
     // The evergreen address follows releases within the major version; a versioned one never changes.
@@ -121,13 +121,13 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
   app.get('/widget.js', serveWidget(false));
   // What a site needs to pin this version with Subresource Integrity.
   app.get('/v1/widget', (c) => {
-    if (!widget.code) throw unavailable('widget_not_built', 'The widget has not been built on this server: run npm run build.');
+    if (!widget.code) throw fail('widget_not_built');
     c.header('Cache-Control', 'public, max-age=300');
     return c.json({ version: widget.version, evergreen: `${services.config.publicUrl}/widget.js`, pinned: `${services.config.publicUrl}/widget/${widget.version}/cluster-label.js`, integrity: widget.integrity });
   });
   app.get('/widget/:version/cluster-label.js', (c) => {
     if (c.req.param('version') !== widget.version) {
-      throw notFound('widget_version_not_found', `This server has widget version ${widget.version} only.`);
+      throw fail('widget_version_not_found', { version: widget.version });
     }
     return serveWidget(true)(c);
   });

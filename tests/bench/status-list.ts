@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Insertable } from 'kysely';
 import { LIST_CAPACITY } from '../../server/credentials/status-lists.ts';
-import { writeTransaction } from '../../server/registry/database.ts';
+import { write } from '../../server/registry/writes.ts';
 import type { Schema } from '../../server/registry/schema.ts';
 import { startTestServer, testClock, type TestDialect } from '../support/server.ts';
 
@@ -67,7 +67,7 @@ const spare = await db.selectFrom('labels').select('id').where('id', 'not in', d
 const placeTimes: number[] = [];
 for (const { id } of spare) {
   const started = performance.now();
-  await writeTransaction(server.database, (trx) => statusLists.place(trx, id));
+  await write(server.database, () => new Date(), ({ trx }) => statusLists.place(trx, id));
   placeTimes.push(performance.now() - started);
 }
 console.log(`allocating the last ${spare.length} free indices of the full list: ${placeTimes.map((t) => t.toFixed(1)).join(', ')} ms`);

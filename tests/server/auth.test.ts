@@ -4,12 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authenticate, requireRole, principalOf } from '../../server/auth/middleware.ts';
 import { roleAllows, ROLES, type AuthEnv, type Role } from '../../server/auth/roles.ts';
 import { ApiTokens } from '../../server/auth/tokens.ts';
-import { AppError, errorBody } from '../../server/errors.ts';
+import { errorBody, LabelError, statusOf } from '../../server/errors.ts';
 import { describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
 function codeOf(error: unknown): string {
-  expect(error).toBeInstanceOf(AppError);
-  return (error as AppError).code;
+  expect(error).toBeInstanceOf(LabelError);
+  return (error as LabelError).code;
 }
 
 describeEachDialect('API tokens', (dialect) => {
@@ -132,7 +132,7 @@ describe('requireRole with another sign-in method', () => {
   // How the console plugs in: its own authenticator, the same role checks.
   function app(principal: { actor: string; role: Role } | undefined) {
     const app = new Hono<AuthEnv>();
-    app.onError((error, c) => (error instanceof AppError ? c.json(errorBody(error.code, error.message), error.status) : c.text('bug', 500)));
+    app.onError((error, c) => (error instanceof LabelError ? c.json(errorBody(error.code, error.message), statusOf(error), { ...error.headers }) : c.text('bug', 500)));
     app.use(
       authenticate(
         async () => undefined,

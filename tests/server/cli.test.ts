@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../server/cli/run.ts';
 import { Accounts } from '../../server/console/accounts.ts';
 import { addMonths, endOfMonthAfter, utcDate } from '../../server/domain/dates.ts';
@@ -307,6 +307,23 @@ describeEachDialect('admin CLI', (dialect) => {
     expect(bad.stderr).toContain('… and 20 more bad lines: --verbose lists every one.');
     expect((await run('import', file, '--verbose')).stdout.trim().split('\n')).toHaveLength(30);
     expect((await server.registry.listClusters({ offset: 0, limit: 100 })).total).toBe(1);
+  });
+
+  it('reaches a running server with its change within a second: the server follows the audit chain', async () => {
+    await ok('clusters', 'create', 'alpha', '--name', 'Alpha Cluster', '--country', 'DE');
+    await ok('labels', 'award', 'alpha', '--level', 'silver');
+    const status = async () => {
+      const response = await server.app.request('/v1/clusters/alpha/attestation');
+      const [, payload] = (await response.text()).split('.');
+      return (JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { label: { status: string } }).label.status;
+    };
+    // Signed and kept: without hearing of the revocation, the server would serve it for half its lifetime.
+    await vi.waitFor(async () => expect(await status()).toBe('valid'), { timeout: 5_000, interval: 20 });
+
+    await ok('labels', 'revoke', 'alpha', '--reason', 'Evidence withdrawn.');
+    const committed = performance.now();
+    await vi.waitFor(async () => expect(await status()).toBe('revoked'), { timeout: 5_000, interval: 5 });
+    console.log(`change bus [${dialect}]: the server served "revoked" ${Math.round(performance.now() - committed)} ms after the CLI command returned`);
   });
 });
 

@@ -3,7 +3,7 @@ import { addMonths, addYears, endOfDay, endOfMonthAfter, isIsoDate } from '../..
 import { parseClusterInput, parseSite } from '../../server/domain/clusters.ts';
 import { effectiveStatus, graceEnds, planAward, planRenewal, planUpgrade, tokenStatus, checkWithdrawable, checkRevocable } from '../../server/domain/labels.ts';
 import type { Label } from '../../server/domain/types.ts';
-import { AppError } from '../../server/errors.ts';
+import { LabelError } from '../../server/errors.ts';
 
 const periods = { validityMonths: { bronze: 24, silver: 24, gold: 24 }, renewalMonths: { bronze: 36, silver: 24, gold: 24 } };
 
@@ -15,10 +15,10 @@ function codeOf(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return (error as AppError).code;
+    expect(error).toBeInstanceOf(LabelError);
+    return (error as LabelError).code;
   }
-  throw new Error('expected an AppError');
+  throw new Error('expected a LabelError');
 }
 
 describe('validity arithmetic', () => {

@@ -4,16 +4,17 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { isClusterId } from '../../domain/clusters.ts';
-import { AppError, invalid } from '../../errors.ts';
+import { fail, LabelError, statusOf } from '../../errors.ts';
 import { verifyBodyLimit } from '../../credentials/routes.ts';
 import { VerifyPage } from '../../credentials/verify-page.tsx';
 import { badgeTitle } from '../../badge/draw.ts';
 import { labelClaim } from '../../domain/claims.ts';
 import { parseSearchParams, registeredCountries, searchClusters } from '../../registry/search.ts';
+import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import { ClusterPage } from './cluster.tsx';
 import { WebsitePage } from './website.tsx';
-import { ClusterNotFoundPage, ErrorPage } from './errors.tsx';
+import { ClusterNotFoundPage } from './errors.tsx';
 import { chooseLanguage, isLang, LANGUAGES, type Lang } from './i18n.ts';
 import type { PageContext } from './layout.tsx';
 import { PAGE_SIZE, RegisterPage } from './register.tsx';
@@ -24,7 +25,7 @@ const css = readFileSync(new URL('../../assets/register.css', import.meta.url), 
  * The pages' policy: no script at all, the one inline stylesheet by its hash, and
  * never inside another site's frame.
  */
-const PAGE_CSP = [
+export const PAGE_CSP = [
   "default-src 'none'",
   `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
   "img-src 'self'",
@@ -33,35 +34,44 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Security headers on every page, its errors included. */
+/** The security headers of every page, error pages included. */
+export const PAGE_HEADERS = {
+  'Content-Security-Policy': PAGE_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
 const pageHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.res.headers.set('Content-Security-Policy', PAGE_CSP);
-  c.res.headers.set('X-Content-Type-Options', 'nosniff');
-  c.res.headers.set('Referrer-Policy', 'no-referrer');
-  c.res.headers.set('X-Frame-Options', 'DENY');
-  c.res.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) c.res.headers.set(name, value);
 };
 
 const LANG_COOKIE = 'lang';
 
+/**
+ * What every page needs to know of the request and the issuer: the visitor's language,
+ * and the language switch's links, to `at` (default: the address asked for).
+ */
+export function pageContext(c: Context, config: Pick<Config, 'programmeName' | 'issuerName' | 'publicUrl'>, at = c.req.url): PageContext {
+  const url = new URL(at, config.publicUrl);
+  const switchTo = Object.fromEntries(
+    LANGUAGES.map((lang) => {
+      const params = new URLSearchParams(url.search);
+      params.set('lang', lang);
+      return [lang, `${url.pathname}?${params}`];
+    }),
+  ) as Record<Lang, string>;
+  const lang = chooseLanguage(getCookie(c, LANG_COOKIE), c.req.header('Accept-Language'));
+  return { lang, programmeName: config.programmeName, issuerName: config.issuerName, publicUrl: config.publicUrl, switchTo, css };
+}
+
 /** The register and the verification pages, server-rendered, in English and German. */
 export function pageRoutes(services: Services) {
   const app = new Hono();
-  const { programmeName, issuerName, publicUrl } = services.config;
-
-  function context(c: Context): PageContext {
-    const url = new URL(c.req.url);
-    const switchTo = Object.fromEntries(
-      LANGUAGES.map((lang) => {
-        const params = new URLSearchParams(url.search);
-        params.set('lang', lang);
-        return [lang, `${url.pathname}?${params}`];
-      }),
-    ) as Record<Lang, string>;
-    const lang = chooseLanguage(getCookie(c, LANG_COOKIE), c.req.header('Accept-Language'));
-    return { lang, programmeName, issuerName, publicUrl, switchTo, css };
-  }
+  const { programmeName, publicUrl } = services.config;
+  const context = (c: Context) => pageContext(c, services.config);
 
   const render = (c: Context, status: 200 | 400 | 404, page: HtmlEscapedString | Promise<HtmlEscapedString>) => {
     c.header('Cache-Control', 'no-cache');
@@ -109,21 +119,15 @@ export function pageRoutes(services: Services) {
   app.get('/verify', (c) => render(c, 200, <VerifyPage page={context(c)} />));
   app.post('/verify', verifyBodyLimit, async (c) => {
     const form = await c.req.parseBody().catch(() => {
-      throw invalid('form_invalid', 'The form could not be read; paste the token or choose a file.');
+      throw fail('malformed_form');
     });
     const input = form.file instanceof File && form.file.size > 0 ? await form.file.text() : typeof form.credential === 'string' ? form.credential : '';
     try {
       return render(c, 200, <VerifyPage page={context(c)} input={input} report={await services.credentials.verifier.verify(input)} />);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      if (!(error instanceof LabelError) || statusOf(error) !== 400) throw error;
       return render(c, 400, <VerifyPage page={context(c)} input={input} error={error.message} />);
     }
-  });
-
-  // A bad address (a filter out of range) is answered in the pages' own frame; anything else is the app's to log.
-  app.onError((error, c) => {
-    if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 404)) throw error;
-    return render(c, error.status, <ErrorPage page={context(c)} status={error.status} message={error.message} />);
   });
 
   return app;
