@@ -12,8 +12,8 @@ const checks = new WeakMap<CheckEnv, Map<string, Shared>>();
 
 /**
  * {@link checkCluster}, shared by every badge of one cluster on the page: a check under way is
- * joined, and a verified verdict is reused until a re-check would be due, so twenty badges of
- * one cluster ask once. A verdict without verified claims is not kept: the next badge asks
+ * joined, and a verified verdict is reused until a re-check would be due or its keys expire, so
+ * twenty badges of one cluster ask once. A verdict without verified claims is not kept: the next badge asks
  * afresh (the browser's HTTP cache still answers it where the issuer allows).
  *
  * @example const { state } = await sharedCheck(env, 'demo-silver');
@@ -26,7 +26,9 @@ export function sharedCheck(env: CheckEnv, cluster: string): Promise<Verdict> {
   const entry: Shared = { verdict: checkCluster(env, cluster), until: Infinity };
   byCluster.set(cluster, entry);
   void entry.verdict.then((verdict) => {
-    entry.until = verdict.claims ? verdict.claims.exp * 1000 - RECHECK_LEAD : 0;
+    // No longer than a check of its own would reach the same answer: before the token's re-check
+    // is due, and while the keys it was verified with are kept (a revoked key ends with them).
+    entry.until = verdict.claims ? Math.min(verdict.claims.exp * 1000 - RECHECK_LEAD, env.keys.keptUntil()) : 0;
   });
   return entry.verdict;
 }
