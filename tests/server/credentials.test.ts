@@ -147,7 +147,8 @@ describeEachDialect('credentials and status lists', (dialect) => {
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(await jwks()), { typ: 'statuslist+jwt', currentDate: clock.now() });
     expect(protectedHeader.alg).toBe('ES256');
     const iat = Math.floor(clock.now().getTime() / 1000);
-    expect(payload).toMatchObject({ sub: `${ISSUER}/v1/status-lists/1`, iat, exp: iat + 86_400, ttl: 300, status_list: { bits: 1, lst: expect.any(String) } });
+    expect(payload).toMatchObject({ sub: `${ISSUER}/v1/status-lists/1`, iat, exp: iat + 86_400, ttl: 300, status_list: { bits: 1, lst: expect.any(String), aggregation_uri: `${ISSUER}/v1/status-lists` } });
+    expect(await (await server.app.request('/v1/status-lists')).json()).toEqual({ status_lists: [`${ISSUER}/v1/status-lists/1`] });
     const before = getListFromStatusListJWT(token);
     expect(before.getBitsPerStatus()).toBe(1);
     expect(before.statusList.length).toBe(100_000);
