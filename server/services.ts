@@ -34,8 +34,8 @@ export async function openServices(config: Config, options: { now?: () => Date; 
     const credentials = openCredentialServices(database, registry, keyring, config, now);
     // Changes other instances announce: drop the tokens they made stale, read changed keys.
     if (options.listen !== false) {
-      // Changes made here: status lists are signed afresh, credentials issued at once.
-      registry.onChange(({ clusterId }) => credentials.changed(clusterId));
+      // Status lists are signed afresh after every change, made here or announced.
+      registry.onChange(() => credentials.changed());
       await database.listen((change) => {
         credentials.changed();
         if (change.kind === 'cluster') return attestations.drop(change.id);

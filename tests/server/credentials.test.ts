@@ -75,9 +75,11 @@ describeEachDialect('credentials and status lists', (dialect) => {
     expect(page).toContain('href="/v1/clusters/alpha/credentials/sd-jwt-vc"');
   });
 
-  it('issues them by itself after an award, before anyone asks', async () => {
+  it('signs them when first asked for after an award, not in the award’s own transaction', async () => {
     await server.registry.award('alpha', { level: 'gold', awarded: '2026-03-02' }, 'test');
-    await expect.poll(async () => (await server.database.db.selectFrom('credentials').select('format').execute()).length).toBe(2);
+    expect(await server.database.db.selectFrom('credentials').select('format').execute()).toEqual([]);
+    await listed();
+    expect((await server.database.db.selectFrom('credentials').select('format').execute()).map((r) => r.format).sort()).toEqual(['dc+sd-jwt', 'vc+jwt']);
   });
 
   it('signs a VC-JWT that jose and jsonwebtoken verify and that the 1EdTech OB 3.0 schema accepts', async () => {
