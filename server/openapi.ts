@@ -636,11 +636,19 @@ const credentialSchemas: Record<string, Schema> = {
 };
 
 const credentialPaths = {
+  '/v1/status-lists': {
+    get: {
+      tags: ['public'],
+      summary: 'Status List Aggregation: the address of every status list',
+      description: 'For relying parties that keep every list (offline verification). CORS `*`.',
+      responses: { '200': ok('`status_lists`: the URIs.', object({ status_lists: { type: 'array', items: text } })) },
+    },
+  },
   '/v1/status-lists/{list}': {
     get: {
       tags: ['public'],
       summary: 'A status list token (draft-ietf-oauth-status-list)',
-      description: 'A JWT (`typ: statuslist+jwt`, ES256): `status_list` {bits: 1, lst}, `sub`, `iat`, `exp`, `ttl`. Entry 0x00 valid, 0x01 invalid. CORS `*`.',
+      description: 'A JWT (`typ: statuslist+jwt`, ES256): `status_list` {bits: 1, lst, aggregation_uri}, `sub`, `iat`, `exp`, `ttl`. Entry 0x00 valid, 0x01 invalid. CORS `*`.',
       parameters: [{ name: 'list', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' } }],
       responses: { '200': token('application/statuslist+jwt', 'The signed list.'), '404': publicFailure('No such list.', 'status_list_not_found') },
     },

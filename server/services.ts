@@ -37,14 +37,9 @@ export async function openServices(config: Config, options: { now?: () => Date; 
     // stale, read changed keys.
     database.changes.subscribe(({ action, subject }) => {
       const [kind] = action.split('.');
-      if (kind === 'cluster' || kind === 'label') {
-        attestations.drop(subject);
-        credentials.changed(subject);
-      }
-      if (kind === 'register') {
-        attestations.clear();
-        credentials.changed();
-      }
+      if (kind === 'cluster' || kind === 'label') attestations.drop(subject);
+      if (kind === 'register') attestations.clear();
+      if (kind === 'cluster' || kind === 'label' || kind === 'register') credentials.changed();
       if (kind === 'key') {
         // Keys first, then tokens: a token signed in between would be of the revoked key.
         // Should the read fail, the periodic key refresh tries again.

@@ -35,8 +35,9 @@ export interface CredentialOptions {
  * The label as verifiable credentials. Each is signed once and kept: a credential a
  * cluster downloaded stays the one we serve, and the key that signed it stays in the
  * JWKS until it expires (`signing_keys.publish_until`), even after a rotation.
- * A held label without a usable credential of each format — new, renewed, upgraded,
- * or signed by a key since revoked — gets one on the next call to `current`.
+ * Issued when first asked for: a held label without a usable credential of each
+ * format — newly awarded, renewed, upgraded, or signed by a key since revoked —
+ * gets one at the next call to `current`, in one write transaction, and keeps it.
  */
 export class Credentials {
   readonly #database: Database;

@@ -11,11 +11,10 @@ export interface CredentialServices {
   credentials: Credentials;
   verifier: Verifier;
   /**
-   * A cluster's labels changed, here or on another instance (`clusterId` undefined:
-   * unknown which). Signed status lists are dropped at once; a cluster changed here
-   * gets its new credentials issued now rather than at the next request.
+   * A label changed, here or on another instance: signed status lists are dropped at
+   * once. (Credentials need no word: the next request finds them stale and issues new ones.)
    */
-  changed(clusterId?: string): void;
+  changed(): void;
 }
 
 /** Status lists, credentials and their verifier, over the registry and its keys. */
@@ -27,10 +26,6 @@ export function openCredentialServices(database: Database, registry: Registry, k
     statusLists,
     credentials,
     verifier,
-    changed(clusterId) {
-      statusLists.drop();
-      // Should issuing fail now, the next request for the credentials issues them.
-      if (clusterId) credentials.current(clusterId).catch(() => {});
-    },
+    changed: () => statusLists.drop(),
   };
 }

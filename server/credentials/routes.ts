@@ -32,9 +32,14 @@ export function credentialRoutes(services: Services) {
   const { statusLists, credentials, verifier } = services.credentials;
   const { config } = services;
   const app = new Hono();
-  for (const path of ['/v1/status-lists/*', '/v1/clusters/:id/credentials', '/v1/clusters/:id/credentials/*', '/v1/issuer', '/v1/issuer/*', '/v1/credential-types/*', '/.well-known/jwt-vc-issuer']) {
+  for (const path of ['/v1/status-lists', '/v1/status-lists/*', '/v1/clusters/:id/credentials', '/v1/clusters/:id/credentials/*', '/v1/issuer', '/v1/issuer/*', '/v1/credential-types/*', '/.well-known/jwt-vc-issuer']) {
     app.use(path, publicResource);
   }
+
+  app.get('/v1/status-lists', async (c) => {
+    c.header('Cache-Control', `public, max-age=${STATUS_LIST_TTL}`);
+    return c.json({ status_lists: await statusLists.all() });
+  });
 
   app.get('/v1/status-lists/:list', async (c) => {
     const list = statusLists.listOf(`${config.publicUrl}/v1/status-lists/${c.req.param('list')}`);

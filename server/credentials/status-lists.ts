@@ -60,6 +60,17 @@ export class StatusLists {
     return `${this.#issuer}/v1/status-lists/${list}`;
   }
 
+  /** Status List Aggregation (draft §9): every list, for relying parties that keep them all. */
+  aggregationUri(): string {
+    return `${this.#issuer}/v1/status-lists`;
+  }
+
+  /** The URIs of every list there is; the first exists before any label has an entry. */
+  async all(): Promise<string[]> {
+    const newest = await this.#database.db.selectFrom('status_entries').select((eb) => eb.fn.max('list').as('list')).executeTakeFirst();
+    return Array.from({ length: Math.max(1, Number(newest?.list ?? 1)) }, (_, i) => this.uri(i + 1));
+  }
+
   /** The list a status list URI of this issuer names, or undefined. */
   listOf(uri: string): number | undefined {
     const prefix = `${this.#issuer}/v1/status-lists/`;
@@ -156,7 +167,7 @@ export class StatusLists {
       iat,
       exp: iat + STATUS_LIST_LIFETIME,
       ttl: STATUS_LIST_TTL,
-      status_list: { bits: LIST_BITS, lst: encodeStatusList(statuses, LIST_BITS) },
+      status_list: { bits: LIST_BITS, lst: encodeStatusList(statuses, LIST_BITS), aggregation_uri: this.aggregationUri() },
     };
     const { token, kid } = this.#keyring.signToken(payload, STATUS_LIST_TYP);
     return { list, token, kid, statuses, iat };

@@ -75,9 +75,11 @@ describeEachDialect('credentials and status lists', (dialect) => {
     expect(page).toContain('href="/v1/clusters/alpha/credentials/sd-jwt-vc"');
   });
 
-  it('issues them by itself after an award, before anyone asks', async () => {
+  it('signs them when first asked for after an award, not in the award’s own transaction', async () => {
     await server.registry.award('alpha', { level: 'gold', awarded: '2026-03-02' }, 'test');
-    await expect.poll(async () => (await server.database.db.selectFrom('credentials').select('format').execute()).length).toBe(2);
+    expect(await server.database.db.selectFrom('credentials').select('format').execute()).toEqual([]);
+    await listed();
+    expect((await server.database.db.selectFrom('credentials').select('format').execute()).map((r) => r.format).sort()).toEqual(['dc+sd-jwt', 'vc+jwt']);
   });
 
   it('signs a VC-JWT that jose and jsonwebtoken verify and that the 1EdTech OB 3.0 schema accepts', async () => {
@@ -147,7 +149,8 @@ describeEachDialect('credentials and status lists', (dialect) => {
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(await jwks()), { typ: 'statuslist+jwt', currentDate: clock.now() });
     expect(protectedHeader.alg).toBe('ES256');
     const iat = Math.floor(clock.now().getTime() / 1000);
-    expect(payload).toMatchObject({ sub: `${ISSUER}/v1/status-lists/1`, iat, exp: iat + 86_400, ttl: 300, status_list: { bits: 1, lst: expect.any(String) } });
+    expect(payload).toMatchObject({ sub: `${ISSUER}/v1/status-lists/1`, iat, exp: iat + 86_400, ttl: 300, status_list: { bits: 1, lst: expect.any(String), aggregation_uri: `${ISSUER}/v1/status-lists` } });
+    expect(await (await server.app.request('/v1/status-lists')).json()).toEqual({ status_lists: [`${ISSUER}/v1/status-lists/1`] });
     const before = getListFromStatusListJWT(token);
     expect(before.getBitsPerStatus()).toBe(1);
     expect(before.statusList.length).toBe(100_000);

@@ -204,6 +204,7 @@ describeEachDialect('OpenAPI document', (dialect) => {
     expect(listed.status).toBe(200);
     expect((await conforms('GET', '/v1/clusters/{id}/credentials/{format}', { path: '/v1/clusters/alpha/credentials/vc-jwt' })).status).toBe(200);
     expect((await conforms('GET', '/v1/clusters/{id}/credentials/{format}', { path: '/v1/clusters/alpha/credentials/pdf' })).status).toBe(404);
+    expect((await conforms('GET', '/v1/status-lists')).status).toBe(200);
     expect((await conforms('GET', '/v1/status-lists/{list}', { path: '/v1/status-lists/1' })).status).toBe(200);
     expect((await conforms('GET', '/v1/status-lists/{list}', { path: '/v1/status-lists/9' })).status).toBe(404);
     expect((await conforms('GET', '/v1/issuer')).status).toBe(200);
