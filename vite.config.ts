@@ -27,6 +27,8 @@ export default defineConfig(async (): Promise<UserConfig> => ({
   // The browser tests read the Wycheproof vectors from ../shared/testvectors.
   server: { fs: { allow: ['.', '../shared/testvectors'] } },
   plugins: [sourceImportMetaUrl()],
+  // The log's verifier key (and pinned witnesses' keys), comma-separated, fixed into the widget at build time (docs/security.md).
+  define: { __CLUSTER_LABEL_LOG_KEYS__: JSON.stringify((process.env.CLUSTER_LABEL_LOG_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)) },
   // `npm run build` (`vite build`) builds both environments in one run.
   builder: {},
   environments: {

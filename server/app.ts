@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { openDataRoutes } from './routes/open-data.ts';
 import { pageRoutes } from './routes/pages/index.tsx';
 import { publicRoutes } from './routes/public.ts';
+import { logRoutes } from './routes/log.ts';
 import type { Services } from './services.ts';
 import type { WidgetAssets } from './widget-assets.ts';
 
@@ -23,7 +24,7 @@ export interface AppDeps {
 }
 
 /** Paths that answer in JSON; everything else is a page for people. */
-const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/.well-known/') || path.startsWith('/widget') || path === '/healthz' || path === '/openapi.json';
+const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/log/') || path.startsWith('/.well-known/') || path.startsWith('/widget') || path === '/healthz' || path === '/openapi.json';
 
 /** Builds the issuer's HTTP app from its dependencies; it opens no port. */
 export function createApp({ services, widget, logger, requestLog = new RequestLog(logger) }: AppDeps) {
@@ -47,6 +48,7 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
 
   app.get('/', (c) => c.redirect('/clusters'));
   app.route('/', publicRoutes(services, widget));
+  app.route('/', logRoutes(services));
   app.route('/', openDataRoutes(services));
   app.route('/', badgeRoutes(services));
   app.route('/', pageRoutes(services));

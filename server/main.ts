@@ -21,7 +21,7 @@ function fail(error: unknown): never {
 
 async function main() {
   const config = readConfig();
-  const services = await openServices(config);
+  const services = await openServices(config, { onWitnessRefusal: (witness, reason) => logger.warn('witness_refused', { witness, reason }) });
   const demoSite = config.demoPort ? `http://localhost:${config.demoPort}` : undefined;
   if (config.seedDemo && (await seedDemo(services.registry, { sites: demoSite ? [demoSite] : [], now: new Date() }))) {
     logger.info('demo_seeded', { clusters: 7 });
@@ -64,6 +64,8 @@ async function main() {
     every(config.keyRefreshSeconds, 'key_refresh', async () => {
       if (await services.keyring.refresh()) logger.info('keys_changed', { signingKid: services.keyring.currentKid });
     }),
+    // Any instance may publish: the checkpoint lives in the database, written once per size.
+    every(config.logCheckpointSeconds, 'log_checkpoint', async () => void (await services.log.publish())),
     every(REQUEST_LOG_SECONDS, 'request_log', async () => requestLog.flush()),
     every(config.reminders.intervalSeconds, 'reminders', async () => {
       const round = await reminders.tick();

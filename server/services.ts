@@ -4,6 +4,7 @@ import { loadKeyEncryptionKey } from './keys/kek.ts';
 import { Keyring } from './keys/keyring.ts';
 import { openDatabase, type Database } from './registry/database.ts';
 import { Registry } from './registry/registry.ts';
+import { TransparencyLog } from './log/transparency-log.ts';
 
 export interface Services {
   config: Config;
@@ -11,6 +12,7 @@ export interface Services {
   keyring: Keyring;
   registry: Registry;
   attestations: Attestations;
+  log: TransparencyLog;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -20,15 +22,20 @@ export interface Services {
  * `listen: false` for a process that serves no tokens (the CLI): it announces its
  * changes, but has no cached token to drop when others announce theirs.
  */
-export async function openServices(config: Config, options: { now?: () => Date; database?: Database; listen?: boolean } = {}): Promise<Services> {
+export async function openServices(
+  config: Config,
+  options: { now?: () => Date; database?: Database; listen?: boolean; onWitnessRefusal?: (witness: string, reason: string) => void } = {},
+): Promise<Services> {
   const now = options.now ?? (() => new Date());
   const kek = loadKeyEncryptionKey(config);
   const database = options.database ?? (await openDatabase(config));
   try {
     const keyring = new Keyring(database, kek, { issuer: config.publicUrl, tokenTtl: config.attestationTtl, refreshSeconds: config.keyRefreshSeconds, now });
     await keyring.start();
+    const log = new TransparencyLog(database, { issuer: config.publicUrl, kek, auditSigner: keyring, witnesses: config.logWitnesses, now, ...(options.onWitnessRefusal ? { onWitnessRefusal: options.onWitnessRefusal } : {}) });
+    await log.start();
     const registry = new Registry(database, { periods: config, signer: keyring, now });
-    const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now });
+    const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now, log });
     // Changes other instances announce: drop the tokens they made stale, read changed keys.
     if (options.listen !== false) {
       await database.listen((change) => {
@@ -40,7 +47,7 @@ export async function openServices(config: Config, options: { now?: () => Date; 
         keyring.refresh().catch(() => {});
       });
     }
-    return { config, database, keyring, registry, attestations, now, close: () => database.close() };
+    return { config, database, keyring, registry, attestations, log, now, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

@@ -1,6 +1,7 @@
 import { buildClaims, cacheSeconds, ATTESTATION_TYP, type AttestationClaims } from '../domain/claims.ts';
 import { clusterNotFound, unavailable } from '../errors.ts';
 import type { Keyring } from '../keys/keyring.ts';
+import type { TransparencyLog } from '../log/transparency-log.ts';
 import type { Registry } from '../registry/registry.ts';
 
 export interface Attestation {
@@ -20,16 +21,16 @@ export interface Attestation {
 export class Attestations {
   readonly #registry: Registry;
   readonly #keyring: Keyring;
-  readonly #options: { issuer: string; ttl: number; now: () => Date };
+  readonly #options: { issuer: string; ttl: number; now: () => Date; log: TransparencyLog | undefined };
   readonly #cache = new Map<string, Attestation>();
   readonly #pending = new Map<string, Promise<Attestation>>();
   /** Counts drops: a signing that read the registry while one happened may be stale, and is not kept. */
   #drops = 0;
 
-  constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date }) {
+  constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date; log?: TransparencyLog }) {
     this.#registry = registry;
     this.#keyring = keyring;
-    this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()) };
+    this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()), log: options.log };
     registry.onChange(({ clusterId }) => this.drop(clusterId));
   }
 
@@ -87,6 +88,9 @@ export class Attestations {
       throw clusterNotFound();
     }
     const claims = buildClaims(subject, this.#options.now(), this.#options);
+    // The proof that the log records this statement: the widget accepts `valid` only with it.
+    const log = await this.#options.log?.claim(clusterId);
+    if (log) claims.log = log;
     const { token, kid } = this.#keyring.signToken(claims, ATTESTATION_TYP);
     const attestation = { token, etag: `"${claims.jti}"`, claims, kid };
     if (drops === this.#drops) this.#cache.set(clusterId, attestation);
