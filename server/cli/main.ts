@@ -9,11 +9,12 @@ import { UsageError, type Command, type OptionValues } from './command.ts';
 import { expireCommand } from './expire.ts';
 import { keyCommands } from './keys.ts';
 import { labelCommands } from './labels.ts';
+import { logCommands } from './log.ts';
 import { tokenCommands } from './tokens.ts';
 import { registerCommands } from './register.ts';
 import { userCommands } from './users.ts';
 
-const commands: Command[] = [...tokenCommands, ...clusterCommands, ...labelCommands, ...keyCommands, auditVerifyCommand, expireCommand, ...userCommands, ...registerCommands];
+const commands: Command[] = [...tokenCommands, ...clusterCommands, ...labelCommands, ...keyCommands, auditVerifyCommand, ...logCommands, expireCommand, ...userCommands, ...registerCommands];
 
 const PROGRAM = 'npm run admin --';
 

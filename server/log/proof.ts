@@ -189,3 +189,41 @@ export function allNodes(leaves: readonly Hash[]): Map<string, Hash> {
   }
   return nodes;
 }
+
+/**
+ * The right edge of a tree — the perfect subtrees its size is made of, highest first —
+ * which is all that appending needs: a new leaf completes subtrees only with these.
+ * Also the state a monitor keeps of a log it recomputes.
+ */
+export class CompactRange {
+  /** [level, hash], highest level first. */
+  readonly edge: Array<[number, Hash]>;
+  size: number;
+
+  constructor(size = 0, edge: Array<[number, Hash]> = []) {
+    this.size = size;
+    this.edge = edge;
+  }
+
+  /** Appends a leaf hash; calls `completed` with each perfect subtree it completes, the leaf first. */
+  append(leaf: Hash, completed?: (level: number, index: number, hash: Hash) => void): void {
+    let hash = leaf;
+    let level = 0;
+    let index = this.size++;
+    completed?.(level, index, hash);
+    while (this.edge.length > 0 && this.edge[this.edge.length - 1]![0] === level) {
+      hash = nodeHash(this.edge.pop()![1], hash);
+      level++;
+      index = Math.floor(index / 2);
+      completed?.(level, index, hash);
+    }
+    this.edge.push([level, hash]);
+  }
+
+  root(): Hash {
+    if (this.edge.length === 0) return EMPTY_ROOT;
+    let hash = this.edge[this.edge.length - 1]![1];
+    for (let i = this.edge.length - 2; i >= 0; i--) hash = nodeHash(this.edge[i]![1], hash);
+    return hash;
+  }
+}

@@ -1,5 +1,5 @@
 import type { Db, Trx } from '../registry/database.ts';
-import { consistencyRanges, inclusionRanges, leafHash, nodeHash, nodeKey, nodesOf, rangeHash, rangeNodes, type Hash, type NodeId, type Range } from './proof.ts';
+import { CompactRange, consistencyRanges, inclusionRanges, leafHash, nodeKey, nodesOf, rangeHash, rangeNodes, type Hash, type NodeId, type Range } from './proof.ts';
 
 /**
  * The log's tree in the registry database. Each append stores the leaf hash and every
@@ -60,28 +60,16 @@ export async function readEntries(db: Reader, from: number, count: number): Prom
  */
 export async function appendEntries(trx: Trx, entries: ReadonlyArray<{ subject: string; data: string }>): Promise<number[]> {
   if (entries.length === 0) return [];
-  let size = await treeSize(trx);
+  const size = await treeSize(trx);
   const edgeIds = rangeNodes(0, size);
   const stored = await readNodes(trx, edgeIds);
-  // The right edge as a stack of [level, hash], highest level first.
-  const edge: Array<[number, Hash]> = edgeIds.map((id) => [id[0], stored.get(nodeKey(id))!]);
+  const range = new CompactRange(size, edgeIds.map((id) => [id[0], stored.get(nodeKey(id))!]));
   const nodes: Array<{ level: number; idx: number; hash: string }> = [];
-  const indexes: number[] = [];
-  for (const entry of entries) {
-    const index = size++;
-    indexes.push(index);
-    let hash = leafHash(Buffer.from(entry.data));
-    let level = 0;
-    let at = index;
-    nodes.push({ level, idx: at, hash: Buffer.from(hash).toString('hex') });
-    while (edge.length > 0 && edge[edge.length - 1]![0] === level) {
-      hash = nodeHash(edge.pop()![1], hash);
-      level++;
-      at = Math.floor(at / 2);
-      nodes.push({ level, idx: at, hash: Buffer.from(hash).toString('hex') });
-    }
-    edge.push([level, hash]);
-  }
+  const indexes = entries.map((entry) => {
+    const index = range.size;
+    range.append(leafHash(Buffer.from(entry.data)), (level, idx, hash) => nodes.push({ level, idx, hash: Buffer.from(hash).toString('hex') }));
+    return index;
+  });
   const rows = entries.map((entry, i) => ({ idx: indexes[i]!, subject: entry.subject, data: entry.data }));
   // Chunked: both dialects cap the parameters of one statement.
   for (let i = 0; i < rows.length; i += 500) await trx.insertInto('log_entries').values(rows.slice(i, i + 500)).execute();
