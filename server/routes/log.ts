@@ -40,8 +40,8 @@ export function logRoutes({ log, database, config }: Services) {
     return c.body(checkpoint.note);
   });
 
-  app.get('/log/tile/*', async (c) => {
-    const address = parseTilePath(c.req.path.slice('/log/tile/'.length));
+  app.get('/log/tile/:path{.+}', async (c) => {
+    const address = parseTilePath(c.req.param('path'));
     if (!address) throw notFound('tile_not_found', 'This is not the address of a tile (c2sp.org/tlog-tiles).');
     const level = address.level === 'entries' ? 0 : address.level;
     const { size } = await published();
