@@ -14,11 +14,13 @@ export async function recordInLog(trx: Trx, audit: AuditEntry): Promise<void> {
   const entries: Array<{ subject: string; entry: LogEntry }> = [];
   const [family] = audit.action.split('.');
   if (family === 'cluster' || family === 'label') {
-    entries.push({ subject: audit.subject, entry: { v: 1, type: 'cluster', ...anchor, ...(await publicState(trx, audit.subject)) } });
+    const states = await publicStates(trx, [audit.subject]);
+    entries.push({ subject: audit.subject, entry: { v: 1, type: 'cluster', ...anchor, ...states.get(audit.subject)! } });
   } else if (audit.action === 'register.import') {
     const after = audit.after as { created?: string[]; updated?: string[]; labelled?: string[] };
     const ids = [...new Set([...(after.created ?? []), ...(after.updated ?? []), ...(after.labelled ?? [])])].sort();
-    for (const id of ids) entries.push({ subject: id, entry: { v: 1, type: 'cluster', ...anchor, ...(await publicState(trx, id)) } });
+    const states = await publicStates(trx, ids);
+    for (const id of ids) entries.push({ subject: id, entry: { v: 1, type: 'cluster', ...anchor, ...states.get(id)! } });
   } else if (family === 'key') {
     const kid = audit.subject.slice('key:'.length);
     const row = await trx.selectFrom('signing_keys').select(['state', 'public_jwk']).where('kid', '=', kid).executeTakeFirstOrThrow();
@@ -31,20 +33,31 @@ export async function recordInLog(trx: Trx, audit: AuditEntry): Promise<void> {
   await appendEntries(trx, entries.map(({ subject, entry }) => ({ subject, data: serializeEntry(entry) })));
 }
 
-/** A cluster's public state as the register and its badge show it, read inside the writing transaction. */
-async function publicState(trx: Trx, id: string): Promise<Pick<ClusterEntry, 'cluster' | 'label'>> {
-  const row = await trx
-    .selectFrom('clusters')
-    .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
-    .select(['clusters.name', 'clusters.sites', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.revoked_at', 'labels.public_reason'])
-    .where('clusters.id', '=', id)
-    .executeTakeFirstOrThrow();
-  const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
-  if (row.level === null) return { cluster, label: null };
-  const label: NonNullable<ClusterEntry['label']> = { level: row.level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status! };
-  if (row.status === 'revoked') {
-    label.revokedAt = row.revoked_at!;
-    label.reason = row.public_reason ?? '';
+/** Clusters' public state as the register and its badge show it, read inside the writing transaction. */
+async function publicStates(trx: Trx, ids: readonly string[]): Promise<Map<string, Pick<ClusterEntry, 'cluster' | 'label'>>> {
+  const states = new Map<string, Pick<ClusterEntry, 'cluster' | 'label'>>();
+  // An import may touch thousands: read them in chunks, not one by one.
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('clusters')
+      .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
+      .select(['clusters.id', 'clusters.name', 'clusters.sites', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.revoked_at', 'labels.public_reason'])
+      .where('clusters.id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) {
+      const cluster = { id: row.id, name: row.name, sites: JSON.parse(row.sites) as string[] };
+      if (row.level === null) {
+        states.set(row.id, { cluster, label: null });
+        continue;
+      }
+      const label: NonNullable<ClusterEntry['label']> = { level: row.level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status! };
+      if (row.status === 'revoked') {
+        label.revokedAt = row.revoked_at!;
+        label.reason = row.public_reason ?? '';
+      }
+      states.set(row.id, { cluster, label });
+    }
   }
-  return { cluster, label };
+  for (const id of ids) if (!states.has(id)) throw new Error(`The cluster ${id} changed but cannot be read.`);
+  return states;
 }

@@ -108,4 +108,21 @@ describeEachDialect('transparency log', (dialect) => {
     expect(() => verifyNote(note, [parseVkey(before)])).toThrow(expect.objectContaining({ code: 'note_unverified' }));
     expect(verifyNote(note, [parseVkey(vkey)]).verifiedBy).toHaveLength(1);
   });
+
+  it('two instances on one registry publish one log: a change made on one is proven by the other within one request', async () => {
+    const other = await startTestServer(dialect, { now: clock.now, shareWith: server });
+    try {
+      await createTestCluster(server, 'alpha');
+      await server.registry.award('alpha', { level: 'silver', awarded: '2026-03-02' }, 'test');
+      await server.log.publish();
+      await server.registry.revoke('alpha', { reason: 'Audit failed', note: null }, 'test');
+      // The other instance signs a token whose proof covers the revocation: it publishes the checkpoint itself.
+      const claim = (await other.log.claim('alpha'))!;
+      expect(JSON.parse(claim.entry)).toMatchObject({ change: 'label.revoke', label: { status: 'revoked' } });
+      expect((await server.log.latest())!.note).toBe(claim.checkpoint);
+      expect(verifyInclusion(claim.index, parseCheckpoint(claim.checkpoint.split('\n\n')[0]! + '\n').size, leafHash(Buffer.from(claim.entry)), claim.proof.map((h) => Buffer.from(h, 'base64')), parseCheckpoint(claim.checkpoint.split('\n\n')[0]! + '\n').root)).toBe(true);
+    } finally {
+      await other.cleanup();
+    }
+  });
 });
