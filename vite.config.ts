@@ -47,6 +47,8 @@ function trustedTypesPolicyName(): Plugin {
 
 export default defineConfig(async (): Promise<UserConfig> => ({
   plugins: [sourceImportMetaUrl(), trustedTypesPolicyName()],
+  // The log's verifier key (and pinned witnesses' keys), comma-separated, fixed into the widget at build time (docs/security.md).
+  define: { __CLUSTER_LABEL_LOG_KEYS__: JSON.stringify((process.env.CLUSTER_LABEL_LOG_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)) },
   // `npm run build` (`vite build`) builds both environments in one run.
   builder: {},
   environments: {
@@ -62,7 +64,7 @@ export default defineConfig(async (): Promise<UserConfig> => ({
         rolldownOptions: { output: { codeSplitting: false, minify: true } },
       },
     },
-    // The server and the admin CLI as JavaScript for Node (main.js, cli.js).
+    // The server, the admin CLI and the witness as JavaScript for Node (main.js, cli.js, witness.js).
     ssr: {
       // Packages bundled in (Kysely alone is some 300 modules): the CLI and the server each load a few
       // files, not hundreds. libsql and resvg stay outside: each loads a native addon.
@@ -73,7 +75,7 @@ export default defineConfig(async (): Promise<UserConfig> => ({
         target: 'node20',
         ssr: true,
         rolldownOptions: {
-          input: { main: 'server/main.ts', cli: 'server/cli/main.ts' },
+          input: { main: 'server/main.ts', cli: 'server/cli/main.ts', witness: 'server/witness.ts' },
           // Every chunk directly in outDir: the relative URLs above are written for that folder.
           output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
         },

@@ -14,6 +14,7 @@ import { openDataRoutes } from './routes/open-data.ts';
 import { pageRoutes } from './routes/pages/index.tsx';
 import { publicRoutes } from './routes/public.ts';
 import { errorResponse } from './routes/error-response.tsx';
+import { logRoutes } from './routes/log.ts';
 import type { Services } from './services.ts';
 import type { WidgetAssets } from './widget-assets.ts';
 
@@ -67,6 +68,7 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
 
   app.get('/', (c) => c.redirect('/clusters'));
   app.route('/', publicRoutes(services, widget));
+  app.route('/', logRoutes(services));
   app.route('/', openDataRoutes(services));
   app.route('/', badgeRoutes(services));
   app.route('/', credentialRoutes(services));

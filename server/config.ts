@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readConsoleConfig, type ConsoleConfig } from './console/config.ts';
 import type { Level } from './domain/types.ts';
 import { readReminderConfig, type ReminderConfig } from './reminders/config.ts';
+import { parseWitnesses, type WitnessConfig } from './log/witness-client.ts';
 
 export interface Config {
   port: number;
@@ -27,6 +28,10 @@ export interface Config {
   issuerName: string;
   console: ConsoleConfig;
   reminders: ReminderConfig;
+  /** The witnesses asked to cosign each checkpoint (`LOG_WITNESSES`). */
+  logWitnesses: WitnessConfig[];
+  /** How often an instance publishes a checkpoint when the log has grown, in seconds. */
+  logCheckpointSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +76,14 @@ export function parseOrigin(value: string, name: string): string {
   return url.origin;
 }
 
+function witnesses(value: string | undefined): WitnessConfig[] {
+  try {
+    return parseWitnesses(value);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 /** Reads the configuration once, from the environment, with safe defaults. */
 export function readConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -112,5 +125,7 @@ export function readConfig(env: Env = process.env): Config {
     issuerName: env.ISSUER_NAME?.trim() || 'European Secretariat for Cluster Analysis (ESCA)',
     console: readConsoleConfig(env),
     reminders: readReminderConfig(env),
+    logWitnesses: witnesses(env.LOG_WITNESSES),
+    logCheckpointSeconds: integer(env, 'LOG_CHECKPOINT_INTERVAL', 2, 1, 3600),
   };
 }

@@ -64,7 +64,7 @@ async function main() {
     ? await (await import('../demo/serve.ts')).startDemo({ issuerUrl: config.publicUrl, port: config.demoPort }).catch((error: NodeJS.ErrnoException) => fail(listenError(error, config)))
     : undefined;
 
-  const services = await openServices(config);
+  const services = await openServices(config, { onWitnessRefusal: (witness, reason) => logger.warn('witness_refused', { witness, reason }) });
   const demoSite = config.demoPort ? `http://localhost:${config.demoPort}` : undefined;
   const seeded = config.seedDemo && (await seedDemo(services.registry, { sites: demoSite ? [demoSite] : [], now: new Date() }));
   const widget = loadWidgetAssets();
@@ -113,6 +113,8 @@ async function main() {
     every(config.keyRefreshSeconds, 'key_refresh', async () => {
       if (await services.keyring.refresh()) logger.info('keys_changed', { signingKid: services.keyring.currentKid });
     }),
+    // Any instance may publish: the checkpoint lives in the database, written once per size.
+    every(config.logCheckpointSeconds, 'log_checkpoint', async () => void (await services.log.publish())),
     every(REQUEST_LOG_SECONDS, 'request_log', async () => requestLog.flush()),
     every(config.reminders.intervalSeconds, 'reminders', async () => {
       const round = await reminders.tick();

@@ -391,6 +391,43 @@ const paths = {
       responses: { '200': ok('The newest entry’s sequence number and hash, signed.', ref('AuditHead')), '404': publicFailure('The audit log is empty.', 'audit_log_empty') },
     },
   },
+  '/v1/log': {
+    get: {
+      tags: ['public'],
+      summary: 'The public log: its origin line, verifier keys and witnesses (docs/log.md)',
+      responses: {
+        '200': ok(
+          'The log as C2SP tlog-tiles clients need it.',
+          object({
+            origin: text,
+            prefix: text,
+            checkpoint: text,
+            verifierKey: { type: 'string', description: 'The current checkpoint key, a signed-note vkey (Ed25519).' },
+            verifierKeys: { type: 'array', items: text },
+            witnesses: { type: 'array', items: object({ name: text, verifierKey: text }) },
+          }),
+        ),
+      },
+    },
+  },
+  '/log/checkpoint': {
+    get: {
+      tags: ['public'],
+      summary: 'The newest checkpoint (c2sp.org/tlog-checkpoint): a signed note with the witnesses’ cosignatures',
+      responses: { '200': { description: 'origin, size and root hash, then the signatures.', content: { 'text/plain': { schema: text } } } },
+    },
+  },
+  '/log/tile/{path}': {
+    get: {
+      tags: ['public'],
+      summary: 'A tile or entry bundle (c2sp.org/tlog-tiles): `<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, immutable',
+      parameters: [{ name: 'path', in: 'path', required: true, description: 'The tile address after `tile/`, slashes included.', schema: text }],
+      responses: {
+        '200': { description: 'Hashes, or length-prefixed entries.', content: { 'application/octet-stream': { schema: text } } },
+        '404': publicFailure('No such tile in the published checkpoint, or not a tile address.', 'tile_not_found'),
+      },
+    },
+  },
   '/widget.js': {
     get: {
       tags: ['public'],

@@ -5,6 +5,7 @@ import { loadKeyEncryptionKey } from './keys/kek.ts';
 import { Keyring } from './keys/keyring.ts';
 import { openDatabase, type Database } from './registry/database.ts';
 import { Registry } from './registry/registry.ts';
+import { TransparencyLog } from './log/transparency-log.ts';
 
 export interface Services {
   config: Config;
@@ -13,6 +14,7 @@ export interface Services {
   registry: Registry;
   attestations: Attestations;
   credentials: CredentialServices;
+  log: TransparencyLog;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -23,15 +25,20 @@ export interface Services {
  * the others through the registry, and it has no cached token to drop when others
  * change something.
  */
-export async function openServices(config: Config, options: { now?: () => Date; database?: Database; listen?: boolean } = {}): Promise<Services> {
+export async function openServices(
+  config: Config,
+  options: { now?: () => Date; database?: Database; listen?: boolean; onWitnessRefusal?: (witness: string, reason: string) => void } = {},
+): Promise<Services> {
   const now = options.now ?? (() => new Date());
   const kek = loadKeyEncryptionKey(config);
   const database = options.database ?? (await openDatabase(config));
   try {
     const keyring = new Keyring(database, kek, { issuer: config.publicUrl, tokenTtl: config.attestationTtl, refreshSeconds: config.keyRefreshSeconds, now });
     await keyring.start();
+    const log = new TransparencyLog(database, { issuer: config.publicUrl, kek, auditSigner: keyring, witnesses: config.logWitnesses, now, ...(options.onWitnessRefusal ? { onWitnessRefusal: options.onWitnessRefusal } : {}) });
+    await log.start();
     const registry = new Registry(database, { periods: config, signer: keyring, now });
-    const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now });
+    const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now, log });
     const credentials = openCredentialServices(database, registry, keyring, config, now);
     // Every change, made here or elsewhere: drop the tokens and status lists it made
     // stale, read changed keys.
@@ -50,7 +57,7 @@ export async function openServices(config: Config, options: { now?: () => Date; 
       }
     });
     if (options.listen !== false) await database.changes.follow();
-    return { config, database, keyring, registry, attestations, credentials, now, close: () => database.close() };
+    return { config, database, keyring, registry, attestations, credentials, log, now, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

@@ -4,6 +4,7 @@ import { checkClaims, type AttestationClaims } from './verify/claims.ts';
 import { VerifyError, type VerifyCode } from './verify/errors.ts';
 import { verifySignature } from './verify/signature.ts';
 import { decideState, type LabelState } from './verify/state.ts';
+import { verifyLog, type LogPosition } from './verify/log.ts';
 
 /** The outcome of one check. `claims` is set only when both verification layers passed. */
 export interface Verdict {
@@ -14,6 +15,8 @@ export interface Verdict {
   /** The key the signature verified with, or null. */
   readonly kid: string | null;
   readonly checkedAt: number;
+  /** For `valid`: where the issuer's public log records the statement. */
+  readonly log?: LogPosition;
 }
 
 /**
@@ -36,6 +39,9 @@ export async function checkCluster(env: CheckEnv, cluster: string): Promise<Verd
   try {
     // The keys are fetched alongside the token, not after it.
     const keys = env.keys.get();
+    // The log's keys too; only a `valid` statement needs them, so a failure counts only then.
+    const logKeys = env.logKeys();
+    logKeys.catch(() => {});
     const [token, keySet] = await Promise.allSettled([
       fetchIssuer(env.fetch, `${env.issuer}/v1/clusters/${encodeURIComponent(cluster)}/attestation`, env.timeout),
       keys,
@@ -52,7 +58,9 @@ export async function checkCluster(env: CheckEnv, cluster: string): Promise<Verd
       return verifySignature(body, await env.keys.refresh(keys));
     });
     const claims = checkClaims(jws.header, jws.payload, { issuer: env.issuer, cluster, now: env.now() });
-    return verdict(decideState(claims, env.pageOrigin()), null, claims, jws.kid);
+    const state = decideState(claims, env.pageOrigin());
+    if (state !== 'valid') return verdict(state, null, claims, jws.kid);
+    return { ...verdict(state, null, claims, jws.kid), log: await verifyLog(claims, await logKeys) };
   } catch (error) {
     return error instanceof VerifyError ? verdict(error.state, error.code) : verdict('invalid', 'ERR_INTERNAL');
   }

@@ -1,6 +1,7 @@
 import type { Fetch } from './fetch-issuer.ts';
 import { REQUEST_TIMEOUT } from './fetch-issuer.ts';
 import { keyCache, type KeyCache } from './key-cache.ts';
+import { logKeys } from './log-keys.ts';
 
 /** Everything a badge needs from the outside world, gathered so tests can supply their own. */
 export interface CheckEnv {
@@ -13,6 +14,8 @@ export interface CheckEnv {
   readonly pageOrigin: () => string;
   readonly timeout: number;
   readonly keys: KeyCache;
+  /** The verifier keys a checkpoint must be signed by: the log's, then any pinned witness's. */
+  readonly logKeys: () => Promise<readonly string[]>;
 }
 
 /**
@@ -26,9 +29,9 @@ export function topOrigin(): string {
 }
 
 /** The environment for one issuer; `define.ts` builds it from `import.meta.url`. */
-export function createEnv(issuer: string, parts: Partial<Omit<CheckEnv, 'issuer' | 'keys'>> = {}): CheckEnv {
+export function createEnv(issuer: string, parts: Partial<Omit<CheckEnv, 'issuer' | 'keys' | 'logKeys'>> = {}): CheckEnv {
   const fetch = parts.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const now = parts.now ?? Date.now;
   const timeout = parts.timeout ?? REQUEST_TIMEOUT;
-  return { issuer, fetch, now, timeout, pageOrigin: parts.pageOrigin ?? topOrigin, keys: keyCache(issuer, fetch, timeout, now) };
+  return { issuer, fetch, now, timeout, pageOrigin: parts.pageOrigin ?? topOrigin, keys: keyCache(issuer, fetch, timeout, now), logKeys: logKeys(issuer, fetch, timeout) };
 }

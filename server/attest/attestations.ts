@@ -1,6 +1,7 @@
 import { buildClaims, cacheSeconds, ATTESTATION_TYP, type AttestationClaims } from '../domain/claims.ts';
 import { fail } from '../errors.ts';
 import type { Keyring } from '../keys/keyring.ts';
+import type { TransparencyLog } from '../log/transparency-log.ts';
 import type { Registry } from '../registry/registry.ts';
 import { TokenCache, type CacheLimits } from './token-cache.ts';
 
@@ -32,16 +33,16 @@ export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 10_000, bytes: 8 * 1
 export class Attestations {
   readonly #registry: Registry;
   readonly #keyring: Keyring;
-  readonly #options: { issuer: string; ttl: number; now: () => Date };
+  readonly #options: { issuer: string; ttl: number; now: () => Date; log: TransparencyLog | undefined };
   readonly #cache: TokenCache<Attestation>;
   readonly #pending = new Map<string, Promise<Attestation>>();
   /** Counts drops: a signing that read the registry while one happened may be stale, and is not kept. */
   #drops = 0;
 
-  constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date; cache?: CacheLimits }) {
+  constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date; cache?: CacheLimits; log?: TransparencyLog }) {
     this.#registry = registry;
     this.#keyring = keyring;
-    this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()) };
+    this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()), log: options.log };
     this.#cache = new TokenCache(options.cache ?? DEFAULT_CACHE_LIMITS);
   }
 
@@ -114,6 +115,9 @@ export class Attestations {
       throw fail('cluster_not_found');
     }
     const claims = buildClaims(subject, this.#options.now(), this.#options);
+    // The proof that the log records this statement: the widget accepts `valid` only with it.
+    const log = await this.#options.log?.claim(clusterId);
+    if (log) claims.log = log;
     const { token, kid } = this.#keyring.signToken(claims, ATTESTATION_TYP);
     const attestation = { token, etag: `"${claims.jti}"`, claims, kid };
     if (drops === this.#drops) this.#cache.set(clusterId, attestation, entryBytes(token), claims.exp, claims.iat);

@@ -1,5 +1,6 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import type { Db, Trx } from '../registry/database.ts';
+import { recordInLog } from '../log/record.ts';
 import { canonicalJson, entryHash, GENESIS_HASH } from './chain.ts';
 
 /** Signs audit heads with the issuer's current key. */
@@ -32,7 +33,8 @@ export const AUDIT_HEAD_TYP = 'audit-head+jwt';
 
 /**
  * Appends one entry inside the caller's write transaction, chained to the last
- * one and signed, so that the head of the chain is always signed by the issuer.
+ * one and signed, so that the head of the chain is always signed by the issuer;
+ * and the transparency log entries the change calls for, anchored to it.
  */
 export async function appendAudit(trx: Trx, signer: HeadSigner, change: AuditChange, now: Date): Promise<AuditEntry> {
   const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
@@ -52,7 +54,10 @@ export async function appendAudit(trx: Trx, signer: HeadSigner, change: AuditCha
     .insertInto('audit_log')
     .values({ ...withoutPrev(fields), prev_hash: fields.prevHash, hash, signature })
     .execute();
-  return toEntry({ ...withoutPrev(fields), prev_hash: fields.prevHash, hash, signature });
+  const entry = toEntry({ ...withoutPrev(fields), prev_hash: fields.prevHash, hash, signature });
+  // One history: what the change made public goes to the transparency log in this same transaction.
+  await recordInLog(trx, entry);
+  return entry;
 }
 
 function withoutPrev<T extends { prevHash: string }>(fields: T): Omit<T, 'prevHash'> {

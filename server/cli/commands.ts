@@ -4,9 +4,10 @@ import type { Command } from './command.ts';
 import { expireCommand } from './expire.ts';
 import { keyCommands } from './keys.ts';
 import { labelCommands } from './labels.ts';
+import { logCommands } from './log.ts';
 import { registerCommands } from './register.ts';
 import { tokenCommands } from './tokens.ts';
 import { userCommands } from './users.ts';
 
 /** Every command, in the order the overview lists them. */
-export const commands: Command[] = [...tokenCommands, ...clusterCommands, ...labelCommands, ...keyCommands, auditVerifyCommand, expireCommand, ...userCommands, ...registerCommands];
+export const commands: Command[] = [...tokenCommands, ...clusterCommands, ...labelCommands, ...keyCommands, auditVerifyCommand, ...logCommands, expireCommand, ...userCommands, ...registerCommands];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { endOfDay } from './dates.ts';
 import { tokenStatus } from './labels.ts';
 import type { Cluster, IsoDate, Label, Level, TokenStatus } from './types.ts';
+import type { LogClaim } from '../log/transparency-log.ts';
 
 export const ATTESTATION_TYP = 'cluster-label+jwt';
 
@@ -23,6 +24,8 @@ export interface AttestationClaims {
   jti: string;
   label: LabelClaim;
   cluster: { name: string; sites: string[] };
+  /** The entry of the transparency log that records this statement, with its proof (docs/log.md). */
+  log?: LogClaim;
 }
 
 export type ClaimedLabel = Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>;

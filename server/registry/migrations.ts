@@ -247,6 +247,43 @@ const steps: Record<string, Step> = {
   '007_register_status_by_name': async (db) => {
     await sql`create index clusters_by_status_name on clusters (label_status, name, id, label_valid_until)`.execute(db);
   },
+  /**
+   * The transparency log (docs/log.md): its entries, every perfect subtree's hash
+   * (so a tile or a proof is read, never recomputed), the checkpoints it published,
+   * and its Ed25519 keys, sealed like the signing keys. Rows are only ever added,
+   * except a key's state.
+   */
+  '008_transparency_log': async (db) => {
+    await db.schema
+      .createTable('log_entries')
+      .addColumn('idx', 'integer', (c) => c.primaryKey())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('data', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('log_entries_by_subject').on('log_entries').columns(['subject', 'idx']).execute();
+    await db.schema
+      .createTable('log_nodes')
+      .addColumn('level', 'integer', (c) => c.notNull())
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('log_nodes_pk', ['level', 'idx'])
+      .execute();
+    await db.schema
+      .createTable('log_checkpoints')
+      .addColumn('size', 'integer', (c) => c.primaryKey())
+      .addColumn('note', 'text', (c) => c.notNull())
+      .addColumn('published_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('log_keys')
+      .addColumn('key_id', 'text', (c) => c.primaryKey())
+      .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('current', 'retired')`))
+      .addColumn('vkey', 'text', (c) => c.notNull())
+      .addColumn('private_key', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('retired_at', 'text')
+      .execute();
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

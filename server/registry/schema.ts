@@ -139,4 +139,32 @@ export interface Schema {
     issued_at: string;
     expires_at: string;
   };
+  /** The transparency log (migration 008). `idx` counts from 0. */
+  log_entries: {
+    idx: number;
+    /** The cluster id, or `key:<kid>` / `log-key:<key id>`, for reading one subject's entries. */
+    subject: string;
+    /** The entry's bytes as UTF-8 text: what the leaf hash covers. */
+    data: string;
+  };
+  /** The hash of the perfect subtree covering entries [idx·2^level, (idx+1)·2^level), hex. */
+  log_nodes: {
+    level: number;
+    idx: number;
+    hash: string;
+  };
+  log_checkpoints: {
+    size: number;
+    /** The signed note, with the witnesses' cosignatures. */
+    note: string;
+    published_at: string;
+  };
+  log_keys: {
+    key_id: string;
+    state: string;
+    vkey: string;
+    private_key: string;
+    created_at: string;
+    retired_at: string | null;
+  };
 }

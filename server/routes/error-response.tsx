@@ -5,7 +5,7 @@ import { ErrorPage } from './pages/errors.tsx';
 import { PAGE_HEADERS, pageContext } from './pages/index.tsx';
 
 /** Paths that answer in JSON; everything else is a page for people. */
-const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/.well-known/') || path.startsWith('/widget') || path === '/healthz' || path === '/openapi.json';
+const isApiPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/log/') || path.startsWith('/.well-known/') || path.startsWith('/widget') || path === '/healthz' || path === '/openapi.json';
 
 /**
  * The one answer to a refusal: its catalogue status, the headers it carries, and

@@ -111,7 +111,10 @@ describe('the widget on the demo site, against the real issuer', () => {
     expect(await dialog.isVisible()).toBe(true);
     expect(await dialog.textContent()).toContain('Tejo Maritime Innovation Cluster');
     expect(await dialog.locator('.issuer strong').textContent()).toBe(new URL(issuer).host);
-    const href = await dialog.getByRole('link').getAttribute('href');
+    // The statement is the one the issuer's public log records, and the dialog says where.
+    const logLink = dialog.getByRole('link', { name: /^recorded in the public log, entry \d+ of \d+$/ });
+    expect(await logLink.getAttribute('href')).toBe(`${issuer}/v1/log`);
+    const href = await dialog.getByRole('link', { name: /^Confirm on / }).getAttribute('href');
     expect(href).toBe(`${issuer}/clusters/demo-silver`);
     const issuerPage = await context.newPage();
     const response = await issuerPage.goto(href!);

@@ -6,6 +6,7 @@ import { checkCluster, type Verdict } from '../../widget/check.ts';
 import type { CheckEnv } from '../../widget/env.ts';
 import type { Fetch } from '../../widget/fetch-issuer.ts';
 import { keyCache } from '../../widget/key-cache.ts';
+import { makeTestLog } from '../support/log-claim.ts';
 
 /** Node-side helpers for the hostile-token tests; the widget's verify modules are DOM-free. */
 
@@ -51,8 +52,20 @@ export function claims(patch: Record<string, unknown> = {}): Record<string, unkn
   };
 }
 
-export function signToken(key: TestKey, patch: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
-  return signRaw(key, { alg: 'ES256', typ: 'cluster-label+jwt', kid: key.jwk.kid, ...header }, JSON.stringify(claims(patch)));
+/** The issuer's transparency log: a valid statement's token carries its proof. */
+export const testLog = await makeTestLog();
+
+/** A token of `claims(patch)`; a `valid` one also gets the `log` claim a correct issuer adds, unless `patch` sets one. */
+export async function signToken(key: TestKey, patch: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
+  const payload = claims(patch);
+  if (!('log' in patch) && (payload.label as { status?: unknown } | undefined)?.status === 'valid') {
+    try {
+      payload.log = await testLog.claim(payload);
+    } catch {
+      // Claims too broken to record (the tests of malformed claims): signed without a log.
+    }
+  }
+  return signRaw(key, { alg: 'ES256', typ: 'cluster-label+jwt', kid: key.jwk.kid, ...header }, JSON.stringify(payload));
 }
 
 /**
@@ -68,7 +81,7 @@ export async function verdictFor(token: string, jwks: unknown, cluster = CLUSTER
     return new Response('not found', { status: 404 });
   };
   const now = () => NOW;
-  const env: CheckEnv = { issuer: ISSUER, fetch, now, pageOrigin: () => SITE, timeout: 5000, keys: keyCache(ISSUER, fetch, 5000, now) };
+  const env: CheckEnv = { issuer: ISSUER, fetch, now, pageOrigin: () => SITE, timeout: 5000, keys: keyCache(ISSUER, fetch, 5000, now), logKeys: async () => [testLog.vkey] };
   return checkCluster(env, cluster);
 }
 

@@ -21,10 +21,10 @@ describeEachDialect('audit chain', (dialect) => {
 
   it('records every change once, with who, what, before and after', async () => {
     const entries = await server.registry.audit();
-    expect(entries.map((e) => e.action)).toEqual(['label.revoke', 'label.upgrade', 'label.award', 'cluster.create', 'key.create']);
+    expect(entries.map((e) => e.action)).toEqual(['label.revoke', 'label.upgrade', 'label.award', 'cluster.create', 'log-key.create', 'key.create']);
     const upgrade = entries[1]!;
     expect(upgrade).toMatchObject({ actor: 'officer-b', subject: 'alpha', before: { level: 'bronze', status: 'valid' }, after: { level: 'silver', status: 'valid' } });
-    expect(await verify()).toEqual({ ok: true, entries: 5 });
+    expect(await verify()).toEqual({ ok: true, entries: 6 });
   });
 
   it('publishes the signed head of the chain', async () => {

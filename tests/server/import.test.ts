@@ -52,7 +52,7 @@ describeEachDialect('register import', (dialect) => {
 
     const [entry] = await server.registry.audit({ limit: 1 });
     expect(entry).toMatchObject({ action: 'register.import', actor: 'cli:test', subject: `import:${report.sha256.slice(0, 16)}`, after: { sha256: report.sha256, rows: 3 } });
-    expect(await count('audit_log')).toBe(2); // the first key, then the import: one entry for the whole file
+    expect(await count('audit_log')).toBe(3); // the first signing and log keys, then the import: one entry for the whole file
     expect((await verifyChain(server.database.db, server.keyring.allPublicKeys())).ok).toBe(true);
     // The attestation reads the imported label.
     const token = await server.app.request('/v1/clusters/nordlicht-photonics-cluster/attestation');

@@ -136,7 +136,8 @@ describe('a hostile cluster name, signed into a genuine token', () => {
     script: '<script>window.hostileNameRan = true</script>Script Cluster',
     // A right-to-left override left open, and an isolate: they must not turn the rest around.
     bidi: 'Trusty \u202Eretsulc live\u202C \u2067Cluster\u2069 \u202E',
-    long: `${'Unbroken'.repeat(300)} ${'Very Long Name '.repeat(200)}`,
+    // As long as the issuer accepts (200 characters), with an unbroken run that must still wrap.
+    long: `${'Unbroken'.repeat(13)} ${'Very Long Name '.repeat(6)}`.trim(),
   };
 
   test.each(Object.keys(NAMES))('%s: shown as text only, nothing runs, the dialog still works', async (kind) => {

@@ -29,6 +29,7 @@ describe('checkCluster', () => {
     expect(issuer.requests.map((r) => r.url).sort()).toEqual([
       `${issuer.origin}/.well-known/jwks.json`,
       `${issuer.origin}/v1/clusters/${CLUSTER}/attestation`,
+      `${issuer.origin}/v1/log`,
     ]);
     for (const { init } of issuer.requests) {
       expect(init).toMatchObject({ credentials: 'omit', referrerPolicy: 'no-referrer', redirect: 'error' });

@@ -3,6 +3,7 @@ import { ClusterLabel } from '../../widget/cluster-label.ts';
 import { createEnv, type CheckEnv } from '../../widget/env.ts';
 import type { Fetch } from '../../widget/fetch-issuer.ts';
 import type { AttestationClaims } from '../../widget/verify/claims.ts';
+import { makeTestLog, type TestLog } from '../support/log-claim.ts';
 
 /** A signing key as the issuer holds it, with its public JWK as the JWKS publishes it. */
 export interface TestKey {
@@ -52,6 +53,7 @@ export interface Route {
 export class FakeIssuer {
   readonly origin: string;
   readonly key: TestKey;
+  readonly log: TestLog;
   /** The time the issuer believes it is, in ms; the env of every badge shares it. */
   now = Date.UTC(2025, 5, 15, 12);
   readonly requests: { url: string; init: RequestInit }[] = [];
@@ -60,9 +62,10 @@ export class FakeIssuer {
   jwksRoute: Route;
   readonly tokens = new Map<string, string>();
 
-  private constructor(origin: string, key: TestKey) {
+  private constructor(origin: string, key: TestKey, log: TestLog) {
     this.origin = origin;
     this.key = key;
+    this.log = log;
     this.keys = [key.jwk];
     this.jwksRoute = () => Response.json({ keys: this.keys });
     this.attestation = (url) => {
@@ -75,7 +78,7 @@ export class FakeIssuer {
   }
 
   static async create(origin = 'https://issuer.example'): Promise<FakeIssuer> {
-    return new FakeIssuer(origin, await makeKey());
+    return new FakeIssuer(origin, await makeKey(), await makeTestLog(`${new URL(origin).host}/log`));
   }
 
   /** The claims a correct issuer would sign for `cluster` now, with `patch` laid over them. */
@@ -95,8 +98,11 @@ export class FakeIssuer {
     };
   }
 
+  /** A token for `cluster`; a `valid` one carries the `log` claim a correct issuer adds, unless `patch` sets one. */
   async sign(cluster: string, patch: ClaimsPatch = {}, header: Record<string, unknown> = {}, key = this.key): Promise<string> {
-    return signEs256(key, { typ: 'cluster-label+jwt', kid: key.jwk.kid, ...header }, this.claims(cluster, patch));
+    const claims = this.claims(cluster, patch);
+    if (!('log' in patch) && (claims.label as { status: string }).status === 'valid') claims.log = await this.log.claim(claims);
+    return signEs256(key, { typ: 'cluster-label+jwt', kid: key.jwk.kid, ...header }, claims);
   }
 
   /** Publishes a token for `cluster`: a signed one from a claims patch, or the given string as is. */
@@ -113,6 +119,7 @@ export class FakeIssuer {
     const path = url.slice(this.origin.length);
     if (path === '/.well-known/jwks.json') return this.jwksRoute(url, init);
     if (/^\/v1\/clusters\/[^/]+\/attestation$/.test(path)) return this.attestation(url, init);
+    if (path === '/v1/log') return Response.json({ origin: this.log.origin, verifierKey: this.log.vkey, witnesses: [] });
     return new Response('not found', { status: 404 });
   };
 

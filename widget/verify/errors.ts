@@ -24,6 +24,8 @@ export type VerifyCode =
   | 'ERR_JWT_EXP'
   | 'ERR_JWT_IAT'
   | 'ERR_LABEL_ENDED'
+  | 'ERR_LOG'
+  | 'ERR_LOG_UNSUPPORTED'
   | 'ERR_INTERNAL';
 
 /** A failed check: `code` says what failed, `state` what the badge shows for it. */

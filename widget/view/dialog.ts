@@ -53,6 +53,9 @@ export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: Dia
           ${row(t.revokedAt, date(label.revokedAt?.slice(0, 10)))} ${row(t.reason, label.reason)}
         </dl>`
       : nothing}
+    ${verdict.log
+      ? html`<p><a href="${issuer}/v1/log" target="_blank" rel="noopener noreferrer">${t.inLog(verdict.log.index + 1, verdict.log.size)}</a></p>`
+      : nothing}
     <details>
       <summary>${t.checks}</summary>
       <ul>

@@ -23,6 +23,7 @@ export interface Strings {
   readonly keyId: Text;
   readonly tokenUntil: Text;
   readonly checkedAt: Text;
+  readonly inLog: (entry: number, of: number) => string;
   readonly results: Readonly<Record<Result, string>>;
   readonly confirm: Text;
   readonly close: string;
@@ -81,6 +82,7 @@ const en: Strings = {
   keyId: (kid) => `key ${kid}`,
   tokenUntil: (t) => `statement valid until ${t}`,
   checkedAt: (t) => `checked at ${t}`,
+  inLog: (n, m) => `recorded in the public log, entry ${n} of ${m}`,
   results: { passed: 'passed', failed: 'failed', skipped: 'not checked' },
   confirm: (host) => `Confirm on ${host}`,
   close: 'Close',
@@ -129,6 +131,7 @@ const de: Strings = {
   keyId: (kid) => `Schlüssel ${kid}`,
   tokenUntil: (t) => `Aussage gültig bis ${t}`,
   checkedAt: (t) => `geprüft am ${t}`,
+  inLog: (n, m) => `im öffentlichen Protokoll verzeichnet, Eintrag ${n} von ${m}`,
   results: { passed: 'bestanden', failed: 'nicht bestanden', skipped: 'nicht geprüft' },
   confirm: (host) => `Auf ${host} bestätigen`,
   close: 'Schließen',

@@ -1,0 +1,63 @@
+import type { AuditEntry } from '../audit/log.ts';
+import type { Trx } from '../registry/database.ts';
+import { serializeEntry, type ClusterEntry, type LogEntry } from './entry.ts';
+import { appendEntries } from './store.ts';
+
+/**
+ * Appends the log entries an audited change calls for, in its transaction: a change to
+ * a cluster or its label, each cluster an import touched, a key event. Other audited
+ * changes (accounts, API tokens) say nothing a badge or the register shows, and stay
+ * in the audit chain alone — which every entry anchors by its head's hash.
+ */
+export async function recordInLog(trx: Trx, audit: AuditEntry): Promise<void> {
+  const anchor = { at: audit.at, audit: { seq: audit.seq, hash: audit.hash }, change: audit.action } as const;
+  const entries: Array<{ subject: string; entry: LogEntry }> = [];
+  const [family] = audit.action.split('.');
+  if (family === 'cluster' || family === 'label') {
+    const states = await publicStates(trx, [audit.subject]);
+    entries.push({ subject: audit.subject, entry: { v: 1, type: 'cluster', ...anchor, ...states.get(audit.subject)! } });
+  } else if (audit.action === 'register.import') {
+    const after = audit.after as { created?: string[]; updated?: string[]; labelled?: string[] };
+    const ids = [...new Set([...(after.created ?? []), ...(after.updated ?? []), ...(after.labelled ?? [])])].sort();
+    const states = await publicStates(trx, ids);
+    for (const id of ids) entries.push({ subject: id, entry: { v: 1, type: 'cluster', ...anchor, ...states.get(id)! } });
+  } else if (family === 'key') {
+    const kid = audit.subject.slice('key:'.length);
+    const row = await trx.selectFrom('signing_keys').select(['state', 'public_jwk']).where('kid', '=', kid).executeTakeFirstOrThrow();
+    entries.push({ subject: audit.subject, entry: { v: 1, type: 'key', ...anchor, key: { use: 'attestation', kid, state: row.state, jwk: JSON.parse(row.public_jwk) as Record<string, unknown> } } });
+  } else if (family === 'log-key') {
+    const keyId = audit.subject.slice('log-key:'.length);
+    const row = await trx.selectFrom('log_keys').select(['state', 'vkey']).where('key_id', '=', keyId).executeTakeFirstOrThrow();
+    entries.push({ subject: audit.subject, entry: { v: 1, type: 'key', ...anchor, key: { use: 'log', keyId, state: row.state, vkey: row.vkey } } });
+  }
+  await appendEntries(trx, entries.map(({ subject, entry }) => ({ subject, data: serializeEntry(entry) })));
+}
+
+/** Clusters' public state as the register and its badge show it, read inside the writing transaction. */
+async function publicStates(trx: Trx, ids: readonly string[]): Promise<Map<string, Pick<ClusterEntry, 'cluster' | 'label'>>> {
+  const states = new Map<string, Pick<ClusterEntry, 'cluster' | 'label'>>();
+  // An import may touch thousands: read them in chunks, not one by one.
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('clusters')
+      .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
+      .select(['clusters.id', 'clusters.name', 'clusters.sites', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.revoked_at', 'labels.public_reason'])
+      .where('clusters.id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) {
+      const cluster = { id: row.id, name: row.name, sites: JSON.parse(row.sites) as string[] };
+      if (row.level === null) {
+        states.set(row.id, { cluster, label: null });
+        continue;
+      }
+      const label: NonNullable<ClusterEntry['label']> = { level: row.level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status! };
+      if (row.status === 'revoked') {
+        label.revokedAt = row.revoked_at!;
+        label.reason = row.public_reason ?? '';
+      }
+      states.set(row.id, { cluster, label });
+    }
+  }
+  for (const id of ids) if (!states.has(id)) throw new Error(`The cluster ${id} changed but cannot be read.`);
+  return states;
+}
