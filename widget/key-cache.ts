@@ -19,8 +19,6 @@ export interface KeyCache {
   get(): Promise<KeySet>;
   /** Fetches the keys afresh, unless another badge already did since `seen` was handed out. */
   refresh(seen: Promise<KeySet>): Promise<KeySet>;
-  /** Until when (ms) the key set in hand may be used; a verdict reached with it is no fresher. */
-  keptUntil(): number;
 }
 
 /**
@@ -55,6 +53,5 @@ export function keyCache(issuer: string, fetch: Fetch, timeout: number, now: () 
   return {
     get: () => (current && now() < expires ? current : load(false)),
     refresh: (seen) => (current && current !== seen ? current : load(true)),
-    keptUntil: () => (current ? expires : 0),
   };
 }
