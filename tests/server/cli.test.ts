@@ -234,7 +234,7 @@ describeEachDialect('admin CLI', (dialect) => {
     writeFileSync(headFile, await (await server.app.request('/v1/audit/head')).text());
     await ok('clusters', 'create', 'beta', '--name', 'Beta', '--country', 'DE');
 
-    expect(await ok('audit', 'verify', '--head', headFile)).toMatch(/^The audit chain holds: 3 entries, including the saved head 2\.$/m);
+    expect(await ok('audit', 'verify', '--head', headFile)).toMatch(/^The audit chain holds: 4 entries, including the saved head 3\.$/m);
 
     const forged = JSON.parse(await (await server.app.request('/v1/audit/head')).text()) as { seq: number };
     writeFileSync(join(server.dataDir, 'forged.json'), JSON.stringify({ ...forged, seq: forged.seq + 5 }));
