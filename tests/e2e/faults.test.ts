@@ -91,9 +91,10 @@ describe('the widget when its issuer hangs or is down', () => {
         expect(gap, `pause before check ${i}`).toBeGreaterThanOrEqual(scheduled - STEP);
         expect(gap, `pause before check ${i}`).toBeLessThanOrEqual(scheduled + 3 * STEP);
       }
-      // A failed check asks for the keys again, and for nothing else.
+      // A failed check asks for the keys and the log's key again, and for nothing else.
       expect(sent.filter((r) => r.path === '/.well-known/jwks.json')).toHaveLength(seen.length);
-      expect(sent).toHaveLength(2 * seen.length);
+      expect(sent.filter((r) => r.path === '/v1/log')).toHaveLength(seen.length);
+      expect(sent).toHaveLength(3 * seen.length);
 
       await issuer.setMode('up');
       const back = pageNow;

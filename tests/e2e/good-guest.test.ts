@@ -156,6 +156,8 @@ describe('a good guest on host pages', () => {
 
     it('on a registered site: the same verified badge, and a click opens the issuer’s page', async () => {
       const { tab } = await open(framePage('pill'));
+      // The frame is attached once the page has parsed it and its document has started to load.
+      await expect.poll(() => embedFrame(tab)?.url()).toContain('/embed/guest-gold');
       const frame = embedFrame(tab)!;
       await frame.waitForFunction(() => document.querySelector('cluster-label')?.getAttribute('state') === 'valid', null, { timeout: 10_000 });
       expect(await frame.locator('cluster-label').getAttribute('size')).toBe('pill');

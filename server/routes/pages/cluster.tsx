@@ -99,7 +99,7 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
       )}
 
       {status === 'valid' && (
-        <section aria-labelledby="credentials">
+        <section class="credentials" aria-labelledby="credentials">
           <h2 id="credentials">{t.credentialsTitle}</h2>
           <p>{t.credentialsIntro}</p>
           <ul>
