@@ -1,4 +1,5 @@
 import { Hono, type Context, type Env } from 'hono';
+import { routePath } from 'hono/route';
 import { TrieRouter } from 'hono/router/trie-router';
 import { sql } from 'kysely';
 import { errorBody, fail, LabelError } from './errors.ts';
@@ -33,7 +34,8 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
     group.notFound((c) => errorResponse(c, services.config, fail('not_found')));
     group.onError((error, c) => {
       if (error instanceof LabelError) return errorResponse(c, services.config, error);
-      logger.error('unhandled_error', { path: c.req.path, message: error.message, stack: error.stack });
+      // The route pattern, as the request log names it: the path asked for can carry a secret.
+      logger.error('unhandled_error', { route: routePath(c), message: error.message, stack: error.stack });
       return errorResponse(c, services.config, fail('internal_error'));
     });
   };
