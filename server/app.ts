@@ -1,4 +1,5 @@
 import { Hono, type Context, type Env } from 'hono';
+import { routePath } from 'hono/route';
 import { TrieRouter } from 'hono/router/trie-router';
 import { sql } from 'kysely';
 import { errorBody, fail, LabelError } from './errors.ts';
@@ -15,6 +16,7 @@ import { pageRoutes } from './routes/pages/index.tsx';
 import { publicRoutes } from './routes/public.ts';
 import { errorResponse } from './routes/error-response.tsx';
 import { logRoutes } from './routes/log.ts';
+import { securityHeaders, setHeaders } from './routes/security-headers.ts';
 import type { Services } from './services.ts';
 import type { WidgetAssets } from './widget-assets.ts';
 
@@ -29,11 +31,13 @@ export interface AppDeps {
 /** Builds the issuer's HTTP app from its dependencies; it opens no port. */
 export function createApp({ services, widget, logger, requestLog = new RequestLog(logger) }: AppDeps) {
   const app = new Hono();
+  const secure = setHeaders(securityHeaders(services.config.publicUrl));
   const answerErrors = <E extends Env>(group: Hono<E>) => {
     group.notFound((c) => errorResponse(c, services.config, fail('not_found')));
     group.onError((error, c) => {
       if (error instanceof LabelError) return errorResponse(c, services.config, error);
-      logger.error('unhandled_error', { path: c.req.path, message: error.message, stack: error.stack });
+      // The route pattern, as the request log names it: the path asked for can carry a secret.
+      logger.error('unhandled_error', { route: routePath(c), message: error.message, stack: error.stack });
       return errorResponse(c, services.config, fail('internal_error'));
     });
   };
@@ -47,6 +51,7 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
   const ownApp = <E extends Env>(prefix: string, routes: Hono<E>) => {
     const group = new Hono<E>({ router: new TrieRouter() });
     group.use(logRequests(requestLog));
+    group.use(secure);
     group.route(prefix, routes);
     answerErrors(group);
     app.routes.push(...group.routes.filter((route) => route.path.startsWith(prefix)));
@@ -56,6 +61,10 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
   app.all('/admin/*', ownApp('/admin', consoleRoutes(services, { ...services.config.console, reminderChannels: reminderChannels(services.config.reminders) })));
 
   app.use(logRequests(requestLog));
+  // The public routes set the security headers themselves, so that the attestation route
+  // runs behind no middleware but the request log; every route after them gets them here.
+  app.route('/', publicRoutes(services, widget));
+  app.use(secure);
 
   app.get('/healthz', async (c) => {
     try {
@@ -67,7 +76,6 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
   });
 
   app.get('/', (c) => c.redirect('/clusters'));
-  app.route('/', publicRoutes(services, widget));
   app.route('/', logRoutes(services));
   app.route('/', openDataRoutes(services));
   app.route('/', badgeRoutes(services));

@@ -1,9 +1,9 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { readConfig } from '../config.ts';
 import { openServices } from '../services.ts';
 import { UsageError, type CliIo, type Command, type OptionValues } from './command.ts';
 import { commands } from './commands.ts';
+import { openCliRegistry } from './issuer.ts';
 import { closest } from './suggest.ts';
 
 const PROGRAM = 'npm run admin --';
@@ -127,7 +127,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${usage(command)}\n`);
     return 0;
   }
-  const services = await openServices(readConfig(io.env), { listen: false });
+  const { config, database } = await openCliRegistry(io.env);
+  const services = await openServices(config, { listen: false, database });
   try {
     const cli = {
       io,

@@ -3,7 +3,7 @@ import type { HeadSigner } from '../audit/log.ts';
 import { fail } from '../errors.ts';
 import type { Database } from '../registry/database.ts';
 import { write } from '../registry/writes.ts';
-import { DEFAULT_PASSWORD_COST, dummyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { checkNewPassword, DEFAULT_PASSWORD_COST, dummyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { isRole, type Role } from '../auth/roles.ts';
 
 export interface User {
@@ -51,6 +51,7 @@ export class Accounts {
     const email = normaliseEmail(input.email);
     if (!isRole(input.role)) throw fail('invalid_role');
     const role = input.role;
+    checkNewPassword(input.password, email);
     const passwordHash = await hashPassword(input.password, this.#passwordCost);
     return write(this.#database, this.#now, async ({ trx, now, record }) => {
       if (await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) {

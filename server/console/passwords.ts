@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { fail } from '../errors.ts';
+import { COMMON_PASSWORDS } from './common-passwords.ts';
 
 /**
  * scrypt with N = 2^cost, r = 8, p = 1 and a 32-byte key. The default cost 15 is OWASP's
@@ -21,10 +22,39 @@ function derive(password: string, salt: Buffer, params: { N: number; r: number; 
   return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
-/** Checks a new password's length; throws `weak_password`. */
-export function checkNewPassword(password: string): void {
+// Rows of a QWERTY keyboard and the digit and letter sequences, forwards; a run is also refused backwards.
+const RUNS = ['1234567890-=', 'qwertyuiop[]', "asdfghjkl;'", 'zxcvbnm,./', 'abcdefghijklmnopqrstuvwxyz'];
+const MIN_DISTINCT_CHARACTERS = 5;
+
+/** Whether `text` is one keyboard or alphabet run, or a run repeated (`123412341234`). */
+function isRun(text: string): boolean {
+  for (let period = 1; period <= text.length; period++) {
+    const unit = text.slice(0, period);
+    if (unit.repeat(Math.ceil(text.length / period)).slice(0, text.length) !== text) continue;
+    const reversed = [...unit].reverse().join('');
+    if (unit.length >= 3 && RUNS.some((run) => run.includes(unit) || run.includes(reversed))) return true;
+  }
+  return false;
+}
+
+/**
+ * Checks a new password: its length, and that it is neither a well-known password,
+ * nor a keyboard run, nor a few characters repeated, nor the account's own e-mail
+ * address. Throws `weak_password` naming the rule broken.
+ */
+export function checkNewPassword(password: string, email?: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw fail('weak_password', { rule: `have at least ${MIN_PASSWORD_LENGTH} characters` });
   if (password.length > MAX_PASSWORD_LENGTH) throw fail('weak_password', { rule: `have at most ${MAX_PASSWORD_LENGTH} characters` });
+  const folded = password.normalize('NFC').toLowerCase();
+  const compact = folded.replace(/\s+/g, '');
+  if (new Set(compact).size < MIN_DISTINCT_CHARACTERS) throw fail('weak_password', { rule: `use at least ${MIN_DISTINCT_CHARACTERS} different characters besides spaces` });
+  if (COMMON_PASSWORDS.has(compact) || isRun(compact)) throw fail('weak_password', { rule: 'not be a well-known password or a run of keys' });
+  const address = email?.trim().toLowerCase();
+  const localPart = address?.split('@')[0] ?? '';
+  // The address, or its name before the @ making up half the password or more.
+  if (address && (compact.includes(address) || (localPart.length > 0 && compact.includes(localPart) && localPart.length * 2 >= compact.length))) {
+    throw fail('weak_password', { rule: 'not be the e-mail address' });
+  }
 }
 
 /** `scrypt$N$r$p$salt$key`, salt and key in base64url. */

@@ -31,7 +31,7 @@ export function loadKeyEncryptionKey(options: { keyEncryptionKey?: string | unde
       throw new KeyError('key_unreadable', `Cannot read the key-encryption key ${file}: ${(error as Error).message}`);
     }
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return key;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'libsql';
 import pg from 'pg';
@@ -76,8 +76,20 @@ function preparingOnce(handle: Sqlite.Database) {
   };
 }
 
+/**
+ * The registry holds password hashes, token hashes and encrypted signing keys: its file
+ * is readable by its owner alone. SQLite creates the `-wal` and `-shm` files, whenever it
+ * needs them, with the database file's own mode, so the file is made 0600 before SQLite
+ * first opens it (an empty file is an empty database), and any older ones are tightened.
+ */
+function restrictSqliteFiles(file: string): void {
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+}
+
 export function openSqlite(file: string): Database {
-  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') restrictSqliteFiles(file);
   const handle = new Sqlite(file);
   handle.exec('pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;');
   const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: preparingOnce(handle) as never }) });

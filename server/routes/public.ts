@@ -6,15 +6,13 @@ import { errorBody, fail, LabelError, statusOf } from '../errors.ts';
 import { JWKS_MAX_AGE } from '../keys/keyring.ts';
 import type { Services } from '../services.ts';
 import type { WidgetAssets } from '../widget-assets.ts';
+import { securityHeaders, setHeaders } from './security-headers.ts';
 
 /** What lets other sites load a resource: any origin may read it, without credentials. */
 const PUBLIC_HEADERS = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', 'X-Content-Type-Options': 'nosniff' } as const;
 
 /** Other sites load these: any origin may read them, without credentials. */
-export const publicResource: MiddlewareHandler = async (c, next) => {
-  await next();
-  for (const [name, value] of Object.entries(PUBLIC_HEADERS)) c.res.headers.set(name, value);
-};
+export const publicResource: MiddlewareHandler = setHeaders(PUBLIC_HEADERS);
 
 export const ATTESTATION_CONTENT_TYPE = 'application/cluster-label+jwt';
 
@@ -47,24 +45,25 @@ interface PreparedHeaders {
  * The headers of an attestation's answers, made once per token (and again only
  * should its `max-age` change, which a fresh token's does not for the default
  * lifetime): the route that every badge on every page view asks for does no more
- * per request than look them up.
+ * per request than look them up. `base` is what every answer of the route carries.
  */
-const preparedHeaders = new WeakMap<Attestation, PreparedHeaders>();
-
-function attestationHeaders(attestation: Attestation, maxAge: number): PreparedHeaders {
-  const known = preparedHeaders.get(attestation);
-  if (known?.maxAge === maxAge) return known;
-  const notModified = { ...PUBLIC_HEADERS, ETag: attestation.etag, 'Cache-Control': `public, max-age=${maxAge}` };
-  const prepared = { maxAge, notModified, ok: { ...notModified, 'Content-Type': ATTESTATION_CONTENT_TYPE } };
-  preparedHeaders.set(attestation, prepared);
-  return prepared;
+function attestationHeaders(base: Readonly<Record<string, string>>) {
+  const prepared = new WeakMap<Attestation, PreparedHeaders>();
+  return (attestation: Attestation, maxAge: number): PreparedHeaders => {
+    const known = prepared.get(attestation);
+    if (known?.maxAge === maxAge) return known;
+    const notModified = { ...base, ETag: attestation.etag, 'Cache-Control': `public, max-age=${maxAge}` };
+    const headers = { maxAge, notModified, ok: { ...notModified, 'Content-Type': ATTESTATION_CONTENT_TYPE } };
+    prepared.set(attestation, headers);
+    return headers;
+  };
 }
 
 /** An error any site may read, like the answers of the route it came from. */
-function publicError(error: LabelError): Response {
+function publicError(base: Readonly<Record<string, string>>, error: LabelError): Response {
   return new Response(JSON.stringify(errorBody(error.code, error.message)), {
     status: statusOf(error),
-    headers: { ...PUBLIC_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+    headers: { ...base, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
   });
 }
 
@@ -72,10 +71,13 @@ function publicError(error: LabelError): Response {
 export function publicRoutes(services: Services, widget: WidgetAssets) {
   const app = new Hono();
   // The attestation route sets these headers itself: without a middleware around it, a
-  // token in memory is answered without waiting for anything.
+  // token in memory is answered without waiting for anything. The app's own security
+  // headers (`createApp`) wrap none of these routes, for the same reason, so they are here.
+  const headers = { ...PUBLIC_HEADERS, ...securityHeaders(services.config.publicUrl) };
   for (const path of ['/.well-known/jwks.json', '/v1/audit/head', '/v1/widget', '/widget.js', '/widget/:version/cluster-label.js']) {
-    app.use(path, publicResource);
+    app.use(path, setHeaders(headers));
   }
+  const headersOf = attestationHeaders(headers);
 
   app.get('/.well-known/jwks.json', (c) => {
     c.header('Cache-Control', `public, max-age=${JWKS_MAX_AGE}`);
@@ -83,21 +85,21 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
   });
 
   const respond = (c: Context, attestation: Attestation) => {
-    const headers = attestationHeaders(attestation, services.attestations.cacheSeconds(attestation));
-    if (matchesEtag(requestHeader(c, 'if-none-match'), attestation.etag)) return new Response(null, { status: 304, headers: headers.notModified });
-    return new Response(attestation.token, { status: 200, headers: headers.ok });
+    const prepared = headersOf(attestation, services.attestations.cacheSeconds(attestation));
+    if (matchesEtag(requestHeader(c, 'if-none-match'), attestation.etag)) return new Response(null, { status: 304, headers: prepared.notModified });
+    return new Response(attestation.token, { status: 200, headers: prepared.ok });
   };
   const signAndRespond = async (c: Context, id: string) => {
     try {
       return respond(c, await services.attestations.get(id));
     } catch (error) {
-      if (error instanceof LabelError) return publicError(error);
+      if (error instanceof LabelError) return publicError(headers, error);
       throw error;
     }
   };
   app.get('/v1/clusters/:id/attestation', (c) => {
     const id = c.req.param('id');
-    if (!isClusterId(id)) return publicError(fail('cluster_not_found'));
+    if (!isClusterId(id)) return publicError(headers, fail('cluster_not_found'));
     const cached = services.attestations.cached(id);
     return cached ? respond(c, cached) : signAndRespond(c, id);
   });

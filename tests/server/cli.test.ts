@@ -4,12 +4,13 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../server/cli/run.ts';
 import { Accounts } from '../../server/console/accounts.ts';
 import { addMonths, endOfMonthAfter, utcDate } from '../../server/domain/dates.ts';
 import { requireBuilt } from '../support/built.ts';
-import { describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
+import { createTestCluster, describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const actor = `cli:${userInfo().username}`;
@@ -128,6 +129,21 @@ describeEachDialect('admin CLI', (dialect) => {
     expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
     return result.stdout;
   }
+
+  it('signs as the issuer the registry names when PUBLIC_URL is not set, and as PUBLIC_URL when it is', async () => {
+    const { PUBLIC_URL: _unset, ...withoutUrl } = env;
+    await createTestCluster(server, 'alpha');
+    const issuerOfHead = async () => decodeJwt((await server.registry.auditHead())!.signature).iss;
+    expect(await issuerOfHead()).toBe('https://issuer.test');
+
+    const created = await admin(withoutUrl, ['users', 'create', 'office@example.org', '--role', 'admin'], 'a long enough password\n');
+    expect(created.stdout).toBe('Created the admin account office@example.org. Sign in at https://issuer.test/admin\n');
+    expect(await issuerOfHead()).toBe('https://issuer.test');
+
+    const moved = await admin({ ...withoutUrl, PUBLIC_URL: 'https://label.example.org' }, ['users', 'create', 'ci@example.org', '--role', 'viewer'], 'a long enough password\n');
+    expect(moved.stdout).toBe('Created the viewer account ci@example.org. Sign in at https://label.example.org/admin\n');
+    expect(await issuerOfHead()).toBe('https://label.example.org');
+  });
 
   it('creates a token whose secret works once shown, lists it, and revokes it', async () => {
     const empty = await run('tokens', 'list');

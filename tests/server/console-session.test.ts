@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../server/console/accounts.ts';
 import { readConsoleConfig } from '../../server/console/config.ts';
-import { hashPassword, verifyPassword } from '../../server/console/passwords.ts';
+import { checkNewPassword, hashPassword, verifyPassword } from '../../server/console/passwords.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 import { clientFor, createUser, csrfIn, ORIGIN, PASSWORD, SESSION_COOKIE, SIGN_IN_COOKIE, setCookieLine, setCookieValue, signIn, submitSignIn } from './console-client.ts';
 
@@ -27,6 +27,35 @@ describe('passwords', () => {
 
   it('refuses short passwords with a stable code', async () => {
     await expect(hashPassword('short')).rejects.toMatchObject({ code: 'weak_password' });
+  });
+
+  it.each([
+    ['a well-known password', 'password1234', /well-known/],
+    ['a well-known password in other case and spacing', 'Pass Word 1234', /well-known/],
+    ['twelve spaces', ' '.repeat(12), /different characters/],
+    ['one character repeated', 'aaaaaaaaaaaaaaaa', /different characters/],
+    ['two characters alternating', 'abababababab', /different characters/],
+    ['a keyboard row', 'qwertyuiop[]', /run of keys/],
+    ['a keyboard run', 'asdfghjkl', /at least 12/],
+    ['digits in order', '123456789012', /run of keys/],
+    ['a run repeated', 'abcdefabcdef', /run of keys/],
+    ['a run backwards', 'lkjhgfdsalkjhgfdsa', /run of keys/],
+    ['the e-mail address', 'office@example.org', /e-mail address/],
+    ['the e-mail address with a suffix', 'Office@Example.org!', /e-mail address/],
+    ['the name before the @, doubled up', 'officeoffice', /e-mail address/],
+  ])('refuses %s with weak_password and the rule it breaks', (_kind, password, rule) => {
+    let error: unknown;
+    try {
+      checkNewPassword(password, 'office@example.org');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: 'weak_password', message: expect.stringMatching(rule) });
+  });
+
+  it('accepts a good passphrase, also one that mentions part of the address', () => {
+    expect(() => checkNewPassword('violet tractor under 9 bridges', 'office@example.org')).not.toThrow();
+    expect(() => checkNewPassword('my office plant drinks tea at noon', 'office@example.org')).not.toThrow();
   });
 });
 

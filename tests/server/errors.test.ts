@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERRORS, fail, LabelError, statusOf } from '../../server/errors.ts';
+import { createApp } from '../../server/app.ts';
+import { ApiTokens } from '../../server/auth/tokens.ts';
+import { jsonLogger } from '../../server/log.ts';
 import { openApiDocument } from '../../server/openapi.ts';
 import { describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -83,5 +86,18 @@ describeEachDialect('error answers', (dialect) => {
     const html = await page.text();
     expect(html).toContain(ERRORS.internal_error.message);
     expect(html).toContain('<main id="content">');
+  });
+
+  it('logs an unforeseen failure by its route pattern, never by the path asked for', async () => {
+    const lines: string[] = [];
+    const app = createApp({ services: server, widget: server.widget, logger: jsonLogger((line) => lines.push(line)) });
+    const { secret: token } = await new ApiTokens(server.database, server.keyring, server.now).create('viewer', 'viewer', 'test');
+    await server.database.db.destroy();
+    const secret = 'hunter2-secret-segment';
+    expect((await app.request(`/clusters/${secret}`)).status).toBe(500);
+    expect((await app.request(`/v1/admin/clusters/${secret}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(500);
+    const errors = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === 'unhandled_error');
+    expect(errors.map((entry) => entry.route)).toEqual(['/clusters/:id', '/v1/admin/*']);
+    expect(lines.join('')).not.toContain(secret);
   });
 });
