@@ -83,6 +83,9 @@ export default defineConfig(async (): Promise<UserConfig> => ({
     },
   },
   test: {
+    // Two files at a time on two cores: much of a test's time is waiting for a database, a
+    // browser or a server, and the default (cores − 1) would run one file at a time.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
