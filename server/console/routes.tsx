@@ -87,7 +87,6 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
     await next();
     c.res.headers.set('Content-Security-Policy', CSP);
     c.res.headers.set('X-Frame-Options', 'DENY');
-    c.res.headers.set('X-Content-Type-Options', 'nosniff');
     c.res.headers.set('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });

@@ -61,7 +61,6 @@ export function embedRoutes(services: Services) {
       ].join('; '),
     );
     c.header('Cache-Control', 'public, max-age=300');
-    c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     return c.html(
       `<!doctype html><html lang="${chosen.lang}"><head><meta charset="utf-8"><title>${escapeAttribute(services.config.programmeName)}</title>` +
