@@ -54,6 +54,10 @@ export const ERRORS = {
   registry_unavailable: { status: 503, message: 'The label registry cannot be reached right now; try again shortly.' },
   database_unreachable: { status: 503, message: 'The registry database cannot be reached.' },
   cluster_not_found: { status: 404, message: 'No cluster with this id is registered.' },
+  precondition_failed: {
+    status: 412,
+    message: 'The cluster changed since this version was read (If-Match). Read it again, then repeat the change on the current version.',
+  },
   cluster_exists: { status: 409, message: (d: { id: string }) => `A cluster with the id "${d.id}" is already registered.` },
   invalid_cluster_id: {
     status: 400,

@@ -18,6 +18,7 @@ import {
 import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
 import { currentLabels, joinCurrentLabel, toLabel } from './current-label.ts';
 import type { Database, Db, Trx } from './database.ts';
+import { versionOf } from './version.ts';
 import { write } from './writes.ts';
 import type { InferResult, Selectable } from 'kysely';
 import type { Schema } from './schema.ts';
@@ -82,6 +83,12 @@ export class Registry {
     if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined };
     const label = { level: row.level, awarded: row.awarded, validUntil: row.valid_until, status: row.status, revokedAt: row.revoked_at, publicReason: row.public_reason };
     return { cluster, label };
+  }
+
+  /** The cluster's current version (`version.ts`), or `undefined` when there is no such cluster. */
+  async version(id: string, db: Db | Trx = this.db): Promise<string | undefined> {
+    const cluster = await this.getCluster(id, db);
+    return cluster && versionOf(cluster, await this.getCurrentLabel(id, db));
   }
 
   /** The whole label history, oldest first. */
@@ -153,7 +160,7 @@ export class Registry {
   // ── writes: one transaction and one audit entry each ───────────────────
 
   async createCluster(input: ClusterInput, actor: string): Promise<Cluster> {
-    return this.#write(actor, input.id, async (trx, now) => {
+    return this.#write(actor, input.id, undefined, async (trx, now) => {
       if (await trx.selectFrom('clusters').select('id').where('id', '=', input.id).executeTakeFirst()) {
         throw fail('cluster_exists', { id: input.id });
       }
@@ -168,8 +175,8 @@ export class Registry {
     });
   }
 
-  async updateCluster(id: string, patch: ClusterPatch, actor: string): Promise<Cluster> {
-    return this.#write(actor, id, async (trx, now) => {
+  async updateCluster(id: string, patch: ClusterPatch, actor: string, ifMatch?: string): Promise<Cluster> {
+    return this.#write(actor, id, ifMatch, async (trx, now) => {
       const row = await trx.selectFrom('clusters').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw fail('cluster_not_found');
       const before = await this.getCluster(id, trx);
@@ -200,23 +207,23 @@ export class Registry {
     });
   }
 
-  award(clusterId: string, input: AwardInput, actor: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, 'label.award', async (trx, current, now) => {
+  award(clusterId: string, input: AwardInput, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, ifMatch, 'label.award', async (trx, current, now) => {
       const planned = planAward(current, input, now, this.#options.periods);
       return insertLabel(trx, clusterId, planned, now);
     });
   }
 
-  upgrade(clusterId: string, input: AwardInput, actor: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, 'label.upgrade', async (trx, current, now) => {
+  upgrade(clusterId: string, input: AwardInput, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, ifMatch, 'label.upgrade', async (trx, current, now) => {
       const planned = planUpgrade(current, input, now, this.#options.periods);
       await setStatus(trx, current!.id, 'superseded', now);
       return insertLabel(trx, clusterId, planned, now);
     });
   }
 
-  renew(clusterId: string, input: RenewalInput, actor: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, 'label.renew', async (trx, current, now) => {
+  renew(clusterId: string, input: RenewalInput, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, ifMatch, 'label.renew', async (trx, current, now) => {
       const planned = planRenewal(current, input, now, this.#options.periods);
       await trx
         .updateTable('labels')
@@ -227,8 +234,8 @@ export class Registry {
     });
   }
 
-  revoke(clusterId: string, input: { reason: string; note: string | null }, actor: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, 'label.revoke', async (trx, current, now) => {
+  revoke(clusterId: string, input: { reason: string; note: string | null }, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, ifMatch, 'label.revoke', async (trx, current, now) => {
       const held = checkRevocable(current, now);
       await trx
         .updateTable('labels')
@@ -239,8 +246,8 @@ export class Registry {
     });
   }
 
-  withdraw(clusterId: string, actor: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, 'label.withdraw', async (trx, current, now) => {
+  withdraw(clusterId: string, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, ifMatch, 'label.withdraw', async (trx, current, now) => {
       const held = checkWithdrawable(current, now);
       await setStatus(trx, held.id, 'withdrawn', now);
       return (await this.getCurrentLabel(clusterId, trx))!;
@@ -257,7 +264,7 @@ export class Registry {
     const due = await this.db.selectFrom('labels').select(['id', 'cluster_id']).where('status', '=', 'valid').where('valid_until', '<', today).orderBy('id').limit(1000).execute();
     let swept = 0;
     for (const { id, cluster_id: clusterId } of due) {
-      const changed = await this.#write('system', clusterId, async (trx, now) => {
+      const changed = await this.#write('system', clusterId, undefined, async (trx, now) => {
         const label = await trx.selectFrom('labels').selectAll().where('id', '=', id).executeTakeFirst();
         if (!label || label.status !== 'valid' || now < endOfDay(label.valid_until)) return { result: false };
         await setStatus(trx, id, 'expired', now);
@@ -270,8 +277,14 @@ export class Registry {
 
   // ── plumbing ───────────────────────────────────────────────────────────
 
-  async #labelWrite(actor: string, clusterId: string, action: string, work: (trx: Trx, current: Label | undefined, now: Date) => Promise<Label>): Promise<Label> {
-    return this.#write(actor, clusterId, async (trx, now) => {
+  async #labelWrite(
+    actor: string,
+    clusterId: string,
+    ifMatch: string | undefined,
+    action: string,
+    work: (trx: Trx, current: Label | undefined, now: Date) => Promise<Label>,
+  ): Promise<Label> {
+    return this.#write(actor, clusterId, ifMatch, async (trx, now) => {
       if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw fail('cluster_not_found');
       const current = await this.getCurrentLabel(clusterId, trx);
       const label = await work(trx, current, now);
@@ -279,9 +292,24 @@ export class Registry {
     });
   }
 
-  /** A change to one cluster whose work returns the audit entry to record (none when `action` is absent: nothing changed). */
-  #write<T>(actor: string, subject: string, work: (trx: Trx, now: Date) => Promise<{ result: T; action?: string; before?: unknown; after?: unknown }>): Promise<T> {
+  /**
+   * A change to one cluster whose work returns the audit entry to record (none when
+   * `action` is absent: nothing changed). Given `ifMatch`, the version the caller
+   * read, it changes nothing unless that is still the current version: checked
+   * inside the write lock, so no other writer can slip in between.
+   */
+  #write<T>(
+    actor: string,
+    subject: string,
+    ifMatch: string | undefined,
+    work: (trx: Trx, now: Date) => Promise<{ result: T; action?: string; before?: unknown; after?: unknown }>,
+  ): Promise<T> {
     return write(this.database, this.#now, async ({ trx, now, record }) => {
+      if (ifMatch !== undefined) {
+        const current = await this.version(subject, trx);
+        if (current === undefined) throw fail('cluster_not_found');
+        if (current !== ifMatch) throw fail('precondition_failed');
+      }
       const done = await work(trx, now);
       if (done.action) await record(this.#options.signer, { actor, action: done.action, subject, before: done.before, after: done.after });
       return done.result;

@@ -23,6 +23,26 @@ describeEachDialect('registry', (dialect) => {
     ]);
   });
 
+  it('changes nothing when the version a writer read is no longer current', async () => {
+    const read = (await server.registry.version('alpha'))!;
+    // A colleague renames the cluster after the version was read …
+    await server.registry.updateCluster('alpha', { name: 'Alpha Renamed' }, 'colleague');
+    const audited = (await server.registry.audit()).length;
+    // … so a change based on the old version is refused, whichever write it is.
+    await expect(server.registry.updateCluster('alpha', { name: 'Alpha Stale' }, 'test', read)).rejects.toMatchObject({ code: 'precondition_failed' });
+    await expect(server.registry.award('alpha', { level: 'gold', awarded: '2026-06-01' }, 'test', read)).rejects.toMatchObject({ code: 'precondition_failed' });
+    expect((await server.registry.getCluster('alpha'))!.name).toBe('Alpha Renamed');
+    expect(await server.registry.getCurrentLabel('alpha')).toBeUndefined();
+    expect(await server.registry.audit()).toHaveLength(audited);
+
+    // The current version is accepted, and the write makes a new one.
+    const current = (await server.registry.version('alpha'))!;
+    expect(current).not.toBe(read);
+    await server.registry.award('alpha', { level: 'gold', awarded: '2026-06-01' }, 'test', current);
+    expect(await server.registry.version('alpha')).not.toBe(current);
+    await expect(server.registry.updateCluster('nobody', { name: 'X' }, 'test', current)).rejects.toMatchObject({ code: 'cluster_not_found' });
+  });
+
   it('renews an expired label within the grace year, from its previous end', async () => {
     await server.registry.award('alpha', { level: 'bronze', awarded: '2024-03-14' }, 'test');
     expect(await server.registry.sweepExpired()).toBe(1);

@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { Cluster, Label } from '../domain/types.ts';
+
+/**
+ * The version of a cluster as the admin API (its `ETag`) and the console's forms
+ * carry it: a digest of its stored fields and its current label, so any change to
+ * either — by the API, the console, the CLI or an import — makes a new version.
+ * A digest rather than a counter: nothing to keep in step, in any writer.
+ */
+export function versionOf(cluster: Cluster, label: Label | undefined): string {
+  return createHash('sha256')
+    .update(JSON.stringify([cluster, label ?? null]))
+    .digest('base64url')
+    .slice(0, 22);
+}
