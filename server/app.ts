@@ -4,7 +4,7 @@ import { TrieRouter } from 'hono/router/trie-router';
 import { sql } from 'kysely';
 import { errorBody, fail, LabelError } from './errors.ts';
 import { logRequests, RequestLog, type Logger } from './log.ts';
-import { openApiDocument } from './openapi.ts';
+import { openApiDocument } from './contract/document.ts';
 import { consoleRoutes } from './console/index.ts';
 import { credentialRoutes } from './credentials/routes.ts';
 import { reminderChannels } from './reminders/config.ts';

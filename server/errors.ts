@@ -53,10 +53,11 @@ export const ERRORS = {
   // ── the registry ────────────────────────────────────────────────────────
   registry_unavailable: { status: 503, message: 'The label registry cannot be reached right now; try again shortly.' },
   database_unreachable: { status: 503, message: 'The registry database cannot be reached.' },
+  database_busy: { status: 503, message: 'The registry is busy with another change (an import, perhaps); nothing was changed. Try again in a few seconds.' },
   cluster_not_found: { status: 404, message: 'No cluster with this id is registered.' },
   precondition_failed: {
     status: 412,
-    message: 'The cluster changed since this version was read (If-Match). Read it again, then repeat the change on the current version.',
+    message: 'It changed since this version was read (If-Match). Read it again, then repeat the change on the current version.',
   },
   cluster_exists: { status: 409, message: (d: { id: string }) => `A cluster with the id "${d.id}" is already registered.` },
   invalid_cluster_id: {

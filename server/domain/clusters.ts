@@ -13,11 +13,11 @@ export interface ClusterInput {
 
 export type ClusterPatch = Partial<Omit<ClusterInput, 'id'>>;
 
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-const COUNTRY = /^[A-Z]{2}$/;
+export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+export const COUNTRY = /^[A-Z]{2}$/;
 // Deliberately plain: one @, no spaces or angle brackets, a dot in the domain.
-const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,189}\.[^\s@<>".]{2,63}$/;
-const MAX_SITES = 20;
+export const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,189}\.[^\s@<>".]{2,63}$/;
+export const MAX_SITES = 20;
 
 export const isClusterId = (value: unknown): value is string => typeof value === 'string' && SLUG.test(value);
 

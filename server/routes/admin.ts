@@ -1,27 +1,37 @@
+import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { etag } from 'hono/etag';
+import type * as z from 'zod';
 import { verifyChain } from '../audit/log.ts';
 import { ApiTokens, authenticate, bearerToken, principalOf, requireRole, type AuthEnv } from '../auth/index.ts';
-import { isClusterId, parseClusterInput, parseClusterPatch, parseRevocation } from '../domain/clusters.ts';
-import { effectiveStatus, parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
+import { ADMIN } from '../contract/admin.ts';
+import { MAX_BODY_BYTES, readJson } from '../contract/json-body.ts';
+import type { Operation } from '../contract/operation.ts';
+import { parseWith } from '../contract/refusals.ts';
+import { isClusterId } from '../domain/clusters.ts';
+import { effectiveStatus } from '../domain/labels.ts';
 import type { Cluster, Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
+import { versionOf } from '../registry/version.ts';
 import type { Services } from '../services.ts';
 
-export const MAX_BODY_BYTES = 64 * 1024;
-/** Deeper than any body this API accepts; checked before parsing, so a hostile body costs one pass. */
-const MAX_JSON_DEPTH = 8;
+const PREFIX = '/v1/admin';
 
-const CLUSTER_FIELDS = ['id', 'name', 'organisation', 'country', 'portfolio', 'sites', 'contactEmail'] as const;
-const AWARD_FIELDS = ['level', 'awarded', 'validUntil', 'assessmentRef'] as const;
-const RENEWAL_FIELDS = ['validUntil', 'assessmentRef'] as const;
-const REVOCATION_FIELDS = ['reason', 'note'] as const;
+/** What a handler is given: the query and the body as their schemas shaped them, and the version in `If-Match`. */
+interface Input<O extends Operation> {
+  query: O['query'] extends z.ZodObject ? z.output<O['query']> : undefined;
+  body: O['body'] extends { content: { 'application/json': infer S extends z.core.$ZodType } } ? z.output<S> : undefined;
+  /** The version named in `If-Match`; `undefined` without one (or with `*`). */
+  ifMatch: string | undefined;
+}
 
 /**
  * The admin API, mounted at `/v1/admin`: clusters, labels, the audit log and the
  * signing keys, for API tokens. Reading needs `viewer`, changing clusters and
- * labels `officer`, changing keys `admin`. Every body is checked here, at the
- * edge, before anything is written.
+ * labels `officer`, changing keys `admin`. Each route is built from its operation in
+ * contract/admin.ts: its path, its role, and the schemas its query and body are
+ * checked with, here at the edge, before anything is written.
  */
 export function adminRoutes(services: Services) {
   const { registry, keyring } = services;
@@ -42,91 +52,85 @@ export function adminRoutes(services: Services) {
     // Answers for one token holder: no shared cache may keep them.
     c.header('Cache-Control', 'no-store');
   });
+  // Every answer to a read carries an ETag (a digest of its body, unless the route sets
+  // the resource's version), and `If-None-Match` with it is answered 304.
+  admin.use(etag());
+
+  /** Registers `operation` with the role it names; `handler` gets its checked input. */
+  function route<O extends Operation>(operation: O, handler: (c: Context<AuthEnv>, input: Input<O>) => Promise<Response>) {
+    const path = operation.path.slice(PREFIX.length).replace(/\{(\w+)\}/g, ':$1');
+    admin.on(operation.method.toUpperCase(), path, requireRole(operation.role ?? 'viewer'), async (c) => {
+      // An empty parameter (`?page=`) is as good as an absent one.
+      const query = operation.query && parseWith(operation.query, Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value !== '')));
+      const schema = operation.body?.content['application/json'];
+      const body = typeof schema === 'object' ? parseWith(schema, (await readJson(c)) ?? {}) : undefined;
+      return handler(c, { query, body, ifMatch: ifMatchOf(c) } as Input<O>);
+    });
+  }
 
   const labelView = (label: Label) => ({ ...label, status: effectiveStatus(label, services.now()) });
   const clusterView = (cluster: Cluster, label: Label | undefined) => ({ ...cluster, label: label ? labelView(label) : null });
+  const tagged = (version: string) => ({ ETag: `"${version}"` });
 
   // ── clusters ─────────────────────────────────────────────────────────────
 
-  admin.get('/clusters', async (c) => {
-    const page = integerQuery(c, 'page', 1, 1, 1_000_000);
-    const pageSize = integerQuery(c, 'pageSize', 50, 1, 200);
+  route(ADMIN.listClusters, async (c, { query: { page, pageSize } }) => {
     const { items, total } = await registry.listClusters({ offset: (page - 1) * pageSize, limit: pageSize });
     return c.json({ items: items.map(({ cluster, label }) => clusterView(cluster, label)), total, page, pageSize });
   });
 
-  admin.post('/clusters', requireRole('officer'), async (c) => {
-    const input = parseClusterInput(await jsonBody(c, CLUSTER_FIELDS));
-    const cluster = await registry.createCluster(input, principalOf(c).actor);
-    c.header('Location', `/v1/admin/clusters/${cluster.id}`);
-    return c.json(clusterView(cluster, undefined), 201);
+  route(ADMIN.createCluster, async (c, { body }) => {
+    const cluster = await registry.createCluster(body, principalOf(c).actor);
+    return c.json(clusterView(cluster, undefined), 201, { Location: `${PREFIX}/clusters/${cluster.id}`, ...tagged(versionOf(cluster, undefined)) });
   });
 
-  admin.get('/clusters/:id', async (c) => {
+  route(ADMIN.getCluster, async (c) => {
     const id = clusterIdParam(c.req.param('id'));
     const cluster = await registry.getCluster(id);
     if (!cluster) throw fail('cluster_not_found');
-    const labels = await registry.getLabels(id);
-    return c.json({ ...clusterView(cluster, labels.at(-1)), labels: labels.map(labelView) });
+    const [labels, current] = await Promise.all([registry.getLabels(id), registry.getCurrentLabel(id)]);
+    return c.json({ ...clusterView(cluster, current), labels: labels.map(labelView) }, 200, tagged(versionOf(cluster, current)));
   });
 
-  admin.patch('/clusters/:id', requireRole('officer'), async (c) => {
+  route(ADMIN.patchCluster, async (c, { body, ifMatch }) => {
     const id = clusterIdParam(c.req.param('id'));
-    const patch = parseClusterPatch(await jsonBody(c, CLUSTER_FIELDS));
-    const cluster = await registry.updateCluster(id, patch, principalOf(c).actor);
-    return c.json(clusterView(cluster, await registry.getCurrentLabel(id)));
+    const cluster = await registry.updateCluster(id, body, principalOf(c).actor, ifMatch);
+    const current = await registry.getCurrentLabel(id);
+    return c.json(clusterView(cluster, current), 200, tagged(versionOf(cluster, current)));
   });
 
   // ── labels ───────────────────────────────────────────────────────────────
 
-  admin.post('/clusters/:id/labels/award', requireRole('officer'), async (c) => {
-    const input = parseAwardInput(await jsonBody(c, AWARD_FIELDS));
-    return c.json(labelView(await registry.award(clusterIdParam(c.req.param('id')), input, principalOf(c).actor)), 201);
-  });
+  route(ADMIN.award, async (c, { body, ifMatch }) =>
+    c.json(labelView(await registry.award(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch)), 201),
+  );
+  route(ADMIN.upgrade, async (c, { body, ifMatch }) =>
+    c.json(labelView(await registry.upgrade(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch)), 201),
+  );
+  route(ADMIN.renew, async (c, { body, ifMatch }) => c.json(labelView(await registry.renew(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch))));
+  route(ADMIN.revoke, async (c, { body, ifMatch }) => c.json(labelView(await registry.revoke(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch))));
+  route(ADMIN.withdraw, async (c, { ifMatch }) => c.json(labelView(await registry.withdraw(clusterIdParam(c.req.param('id')), principalOf(c).actor, ifMatch))));
 
-  admin.post('/clusters/:id/labels/upgrade', requireRole('officer'), async (c) => {
-    const input = parseAwardInput(await jsonBody(c, AWARD_FIELDS));
-    return c.json(labelView(await registry.upgrade(clusterIdParam(c.req.param('id')), input, principalOf(c).actor)), 201);
-  });
-
-  admin.post('/clusters/:id/labels/renew', requireRole('officer'), async (c) => {
-    const input = parseRenewalInput(await jsonBody(c, RENEWAL_FIELDS));
-    return c.json(labelView(await registry.renew(clusterIdParam(c.req.param('id')), input, principalOf(c).actor)));
-  });
-
-  admin.post('/clusters/:id/labels/revoke', requireRole('officer'), async (c) => {
-    const input = parseRevocation(await jsonBody(c, REVOCATION_FIELDS));
-    return c.json(labelView(await registry.revoke(clusterIdParam(c.req.param('id')), input, principalOf(c).actor)));
-  });
-
-  admin.post('/clusters/:id/labels/withdraw', requireRole('officer'), async (c) => {
-    await jsonBody(c, []);
-    return c.json(labelView(await registry.withdraw(clusterIdParam(c.req.param('id')), principalOf(c).actor)));
-  });
-
-  admin.get('/labels/expiring', async (c) => {
-    const days = integerQuery(c, 'days', 30, 0, 3660);
+  route(ADMIN.expiring, async (c, { query: { days } }) => {
     const items = await registry.expiringWithin(days);
     return c.json({ days, items: items.map(({ cluster, label }) => ({ cluster, label: labelView(label) })) });
   });
 
-  admin.get('/labels/awaiting-withdrawal', async (c) => {
+  route(ADMIN.awaitingWithdrawal, async (c) => {
     const items = await registry.awaitingWithdrawal();
     return c.json({ items: items.map(({ cluster, label, graceEnded }) => ({ cluster, label: labelView(label), graceEnded })) });
   });
 
   // ── audit log ────────────────────────────────────────────────────────────
 
-  admin.get('/audit', async (c) => {
-    const limit = integerQuery(c, 'limit', 50, 1, 200);
-    const before = integerQuery(c, 'before', undefined, 1, Number.MAX_SAFE_INTEGER);
+  route(ADMIN.audit, async (c, { query: { subject, action, before, limit } }) => {
     // One more than asked tells whether another page follows.
-    const entries = await registry.audit({ subject: textQuery(c, 'subject'), action: textQuery(c, 'action'), before, limit: limit + 1 });
+    const entries = await registry.audit({ subject, action, before, limit: limit + 1 });
     const items = entries.slice(0, limit);
-    return c.json({ items, nextBefore: entries.length > limit ? items.at(-1)!.seq : null });
+    return c.json({ items, nextBefore: entries.length > limit ? (items.at(-1)?.seq ?? null) : null });
   });
 
-  admin.get('/audit/verify', async (c) => {
+  route(ADMIN.verifyAudit, async (c) => {
     // Another instance may have added a key since this one last looked.
     await keyring.refresh();
     const report = await verifyChain(services.database.db, keyring.allPublicKeys());
@@ -135,87 +139,54 @@ export function adminRoutes(services: Services) {
 
   // ── signing keys ─────────────────────────────────────────────────────────
 
-  admin.get('/keys', async (c) => {
+  /** The key list, and its version: what `If-Match` names for the key operations. */
+  const keyList = async () => {
     await keyring.refresh();
-    return c.json({ signingKid: keyring.currentKid ?? null, keys: keyring.list() });
+    const list = { signingKid: keyring.currentKid ?? null, keys: keyring.list() };
+    return { list, version: createHash('sha256').update(JSON.stringify(list)).digest('base64url').slice(0, 22) };
+  };
+  /**
+   * Keys change seldom, and by admins only: the version is compared just before the
+   * change, outside its transaction (the keyring's), which narrows the race to moments.
+   */
+  const keysUnchanged = async (ifMatch: string | undefined) => {
+    if (ifMatch !== undefined && (await keyList()).version !== ifMatch) throw fail('precondition_failed');
+  };
+
+  route(ADMIN.keys, async (c) => {
+    const { list, version } = await keyList();
+    return c.json(list, 200, tagged(version));
   });
 
-  admin.post('/keys/rotate', requireRole('admin'), async (c) => {
-    const { force } = await jsonBody(c, ['force']);
-    if (force !== undefined && typeof force !== 'boolean') throw fail('invalid_field', { field: 'force', rule: 'must be true or false' });
+  route(ADMIN.rotateKey, async (c, { body: { force }, ifMatch }) => {
+    await keysUnchanged(ifMatch);
     return c.json(await keyring.rotate(principalOf(c).actor, { force: force === true }));
   });
 
-  admin.post('/keys/:kid/revoke', requireRole('admin'), async (c) => {
-    await jsonBody(c, []);
-    const kid = c.req.param('kid');
+  route(ADMIN.revokeKey, async (c, { ifMatch }) => {
+    const kid = c.req.param('kid') ?? '';
     // Key ids are JWK thumbprints; anything else names no key and never reaches the database.
     if (!/^[\w-]{43}$/.test(kid)) throw fail('key_not_found');
+    await keysUnchanged(ifMatch);
     return c.json(await keyring.revoke(kid, principalOf(c).actor));
   });
 
   return admin;
 }
 
-/** The request body as a JSON object with only `allowed` fields; an empty body reads as `{}`. */
-async function jsonBody(c: Context, allowed: readonly string[]): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  const type = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') {
-    throw fail('unsupported_media_type', { sent: type });
-  }
-  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw fail('json_too_deep', { depth: MAX_JSON_DEPTH });
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw fail('malformed_json', { reason: error instanceof Error ? error.message : String(error) });
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw fail('invalid_body');
-  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) throw fail('unknown_field', { fields: unknown, allowed });
-  return body as Record<string, unknown>;
-}
-
-/** Whether brackets outside strings nest deeper than `limit`. */
-function nestedDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '{' || ch === '[') {
-      if (++depth > limit) return true;
-    } else if (ch === '}' || ch === ']') depth--;
-  }
-  return false;
-}
-
-
 /** The `:id` of the path; an id that cannot exist is as unknown as one that does not. */
-function clusterIdParam(id: string): string {
+function clusterIdParam(id: string | undefined): string {
   if (!isClusterId(id)) throw fail('cluster_not_found');
   return id;
 }
 
-function integerQuery<T extends number | undefined>(c: Context, name: string, fallback: T, min: number, max: number): number | T {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d{1,16}$/.test(raw) || value < min || value > max) {
-    throw fail('invalid_query', { parameter: name, rule: `must be a whole number from ${min} to ${max}; it is "${raw.slice(0, 40)}"` });
-  }
-  return value;
-}
-
-function textQuery(c: Context, name: string): string | undefined {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === '') return undefined;
-  if (raw.length > 200) throw fail('invalid_query', { parameter: name, rule: 'is longer than 200 characters' });
-  if (/[\u0000-\u001f\u007f]/.test(raw)) throw fail('invalid_query', { parameter: name, rule: 'contains a control character' });
-  return raw;
+/**
+ * The version `If-Match` names: one strong entity tag, as the `ETag` of a read gave it.
+ * `*` asks only that the resource exists, which every write checks anyway. Anything else
+ * (a weak tag, a list, a malformed value) can match no version: an empty one never does.
+ */
+function ifMatchOf(c: Context): string | undefined {
+  const header = c.req.header('If-Match')?.trim();
+  if (header === undefined || header === '*') return undefined;
+  return /^"([\x21\x23-\x7e]*)"$/.exec(header)?.[1] ?? '';
 }

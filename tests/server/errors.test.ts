@@ -3,7 +3,7 @@ import { ERRORS, fail, LabelError, statusOf } from '../../server/errors.ts';
 import { createApp } from '../../server/app.ts';
 import { ApiTokens } from '../../server/auth/tokens.ts';
 import { jsonLogger } from '../../server/log.ts';
-import { openApiDocument } from '../../server/openapi.ts';
+import { openApiDocument } from '../../server/contract/document.ts';
 import { describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
 
 describe('the error catalogue', () => {

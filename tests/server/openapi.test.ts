@@ -18,7 +18,7 @@ interface Document {
 }
 
 /** The keywords the validator below understands; the document may use no others. */
-const KEYWORDS = new Set(['$ref', 'anyOf', 'type', 'enum', 'pattern', 'format', 'properties', 'required', 'additionalProperties', 'items', 'description', 'default', 'minimum', 'maximum']);
+const KEYWORDS = new Set(['$ref', 'anyOf', 'type', 'enum', 'pattern', 'format', 'properties', 'required', 'additionalProperties', 'items', 'description', 'default', 'minimum', 'maximum', 'minLength', 'maxLength', 'maxItems']);
 
 function keywordsIn(schema: unknown, found = new Set<string>()): Set<string> {
   if (schema === null || typeof schema !== 'object') return found;
@@ -49,9 +49,12 @@ function problems(doc: Document, schema: Schema, value: unknown, at = '$'): stri
   if (schema.enum && !(schema.enum as unknown[]).includes(value)) found.push(`${at}: ${String(value)} is not one of ${String(schema.enum)}`);
   if (typeof value === 'string') {
     if (schema.pattern && !new RegExp(schema.pattern as string).test(value)) found.push(`${at}: does not match ${schema.pattern as string}`);
+    if (typeof schema.minLength === 'number' && value.length < schema.minLength) found.push(`${at}: shorter than ${schema.minLength}`);
+    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) found.push(`${at}: longer than ${schema.maxLength}`);
     if (schema.format === 'date' && !isIsoDate(value)) found.push(`${at}: ${value} is not a date`);
     if (schema.format === 'date-time' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value)) found.push(`${at}: ${value} is not a UTC date-time`);
   }
+  if (Array.isArray(value) && typeof schema.maxItems === 'number' && value.length > schema.maxItems) found.push(`${at}: more than ${schema.maxItems} items`);
   if (Array.isArray(value) && schema.items) value.forEach((item, i) => found.push(...problems(doc, schema.items as Schema, item, `${at}[${i}]`)));
   if (isType('object', value)) {
     const record = value as Record<string, unknown>;
