@@ -17,6 +17,7 @@ import { publicRoutes } from './routes/public.ts';
 import { errorResponse } from './routes/error-response.tsx';
 import { logRoutes } from './routes/log.ts';
 import { securityHeaders, setHeaders } from './routes/security-headers.ts';
+import { databaseRefusal } from './registry/database.ts';
 import type { Services } from './services.ts';
 import type { WidgetAssets } from './widget-assets.ts';
 
@@ -36,6 +37,12 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
     group.notFound((c) => errorResponse(c, services.config, fail('not_found')));
     group.onError((error, c) => {
       if (error instanceof LabelError) return errorResponse(c, services.config, error);
+      // A busy or absent database is not a bug: one line says so, the caller is told when to try again.
+      const unavailable = databaseRefusal(error);
+      if (unavailable) {
+        logger.warn(unavailable.code, { route: routePath(c), reason: error.message.slice(0, 200) });
+        return errorResponse(c, services.config, unavailable);
+      }
       // The route pattern, as the request log names it: the path asked for can carry a secret.
       logger.error('unhandled_error', { route: routePath(c), message: error.message, stack: error.stack });
       return errorResponse(c, services.config, fail('internal_error'));

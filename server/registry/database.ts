@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Sqlite from 'libsql';
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Transaction } from 'kysely';
+import { fail, type LabelError } from '../errors.ts';
 import { ChangeBus } from './changes.ts';
 import { migrate } from './migrations.ts';
 import type { Schema } from './schema.ts';
@@ -25,6 +26,11 @@ export interface Database {
   preparedRow<R>(name: string, query: CompiledQuery<R>): (parameters: unknown[]) => Promise<R | undefined>;
   /** Every committed change, this process's and every other's (`registry/changes.ts`). */
   changes: ChangeBus;
+  /**
+   * How long a change waits for another writer (an import, the CLI, another instance)
+   * before it is refused as `database_busy`, in milliseconds.
+   */
+  writeWaitMs: number;
   close(): Promise<void>;
 }
 
@@ -32,10 +38,41 @@ export class DatabaseError extends Error {
   readonly code = 'database_unreachable';
 }
 
+/** What a change waits for another writer's lock before it gives up. */
+export const WRITE_WAIT_MS = 5000;
+/** What a caller is told to wait before trying again: a lock is usually released sooner than a server comes back. */
+const RETRY_BUSY_SECONDS = '2';
+const RETRY_UNREACHABLE_SECONDS = '10';
+
+/** SQLite's own codes, and PostgreSQL's lock_not_available and query_canceled (a lock or statement timeout). */
+const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', '55P03', '57014']);
+/**
+ * The network's and PostgreSQL's ways of saying it is not there: refused, reset, unknown
+ * host, timed out; shutting down, starting up, too many connections; SQLSTATE class 08.
+ */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+// pg's own words when a connection ends or cannot be had in time; they carry no code.
+const UNREACHABLE_MESSAGE = /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+/**
+ * The refusal for a database that is busy (another writer holds the lock past the wait)
+ * or cannot be reached, with the `Retry-After` it is answered with; `undefined` for
+ * every other failure, which is a bug and stays one.
+ */
+export function databaseRefusal(error: unknown): LabelError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (BUSY.has(code)) return fail('database_busy').withHeaders({ 'Retry-After': RETRY_BUSY_SECONDS });
+  if (UNREACHABLE.has(code) || code.startsWith('08') || UNREACHABLE_MESSAGE.test(error.message)) {
+    return fail('database_unreachable').withHeaders({ 'Retry-After': RETRY_UNREACHABLE_SECONDS });
+  }
+  return undefined;
+}
+
 /**
  * SQLite's plain `begin` takes the write lock only at the first write, and two
  * processes (the server and the CLI) can then deadlock; `begin immediate` takes it
- * at once and waits for `busy_timeout`.
+ * at once, or fails with SQLITE_BUSY after `busy_timeout` (see `write`).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -88,10 +125,16 @@ function restrictSqliteFiles(file: string): void {
   for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
 }
 
+/** How long one SQLite call may wait for a lock, holding the event loop. */
+const SQLITE_BUSY_TIMEOUT_MS = 50;
+
 export function openSqlite(file: string): Database {
   if (file !== ':memory:') restrictSqliteFiles(file);
   const handle = new Sqlite(file);
-  handle.exec('pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;');
+  // SQLite waits for a lock inside the call, holding the event loop: only briefly, then
+  // `write` waits asynchronously between attempts, up to `writeWaitMs` (readers never
+  // wait on a writer in WAL mode).
+  handle.exec(`pragma journal_mode = wal; pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}; pragma foreign_keys = on; pragma synchronous = normal;`);
   const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: preparingOnce(handle) as never }) });
   const changes = new ChangeBus(db);
   return {
@@ -106,6 +149,7 @@ export function openSqlite(file: string): Database {
       return (parameters: unknown[]) => db.connection().execute(async () => statement.get(parameters) as R | undefined);
     },
     changes,
+    writeWaitMs: WRITE_WAIT_MS,
     close: async () => {
       await changes.stop();
       await db.destroy();
@@ -139,6 +183,7 @@ export async function openPostgres(url: string): Promise<Database> {
     // A named statement: pg parses it once on each pooled connection and runs it by name after.
     preparedRow: (name, query) => async (parameters) => (await pool.query({ name, text: query.sql, values: parameters })).rows[0],
     changes,
+    writeWaitMs: WRITE_WAIT_MS,
     close: async () => {
       await changes.stop();
       await db.destroy();

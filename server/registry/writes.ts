@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { appendAudit, type AuditChange, type AuditEntry, type HeadSigner } from '../audit/log.ts';
-import type { Database, Trx } from './database.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { databaseRefusal, type Database, type Trx } from './database.ts';
 
 /** What a change's work is given: its transaction, its instant, and the one way to record what it did. */
 export interface Write {
@@ -24,7 +25,9 @@ const WRITE_LOCK = 727_001;
  * entries `work` records, appended inside it; and, once it has committed, the change
  * announced on the database's change bus, which every instance and process hears.
  * Whatever must follow every change (a public log entry, a status list) is added
- * here, or in `appendAudit`, once.
+ * here, or in `appendAudit`, once. While another writer holds the lock (a long import),
+ * a change waits up to `database.writeWaitMs` and is then refused as `database_busy`;
+ * a database that cannot be reached is `database_unreachable` (both 503, Retry-After).
  *
  * @example
  * const user = await write(database, now, async ({ trx, record }) => {
@@ -34,21 +37,40 @@ const WRITE_LOCK = 727_001;
  * });
  */
 export async function write<T>(database: Database, now: () => Date, work: (write: Write) => Promise<T>): Promise<T> {
-  const recorded: AuditEntry[] = [];
-  const result = await database.db.transaction().execute(async (trx) => {
-    // SQLite takes its write lock at `begin immediate` (see `ImmediateSqliteDriver`).
-    if (database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
-    const at = now();
-    return work({
-      trx,
-      now: at,
-      record: async (signer, change) => {
-        const entry = await appendAudit(trx, signer, change, at);
-        recorded.push(entry);
-        return entry;
-      },
-    });
-  });
-  database.changes.committed(recorded);
-  return result;
+  const deadline = Date.now() + database.writeWaitMs;
+  for (let attempt = 0; ; attempt++) {
+    const recorded: AuditEntry[] = [];
+    let began = false;
+    try {
+      const result = await database.db.transaction().execute(async (trx) => {
+        began = true;
+        if (database.dialect === 'postgres') {
+          // Another writer (an import) may hold the lock for long: wait a bounded time, then refuse.
+          await sql.raw(`set local lock_timeout = ${Math.max(1, Math.round(database.writeWaitMs))}`).execute(trx);
+          await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
+        }
+        const at = now();
+        return work({
+          trx,
+          now: at,
+          record: async (signer, change) => {
+            const entry = await appendAudit(trx, signer, change, at);
+            recorded.push(entry);
+            return entry;
+          },
+        });
+      });
+      database.changes.committed(recorded);
+      return result;
+    } catch (error) {
+      const refusal = databaseRefusal(error);
+      // SQLite's `begin immediate` found the lock taken: nothing has run yet, so try again,
+      // waiting off the event loop, until the bound.
+      if (refusal?.code === 'database_busy' && !began && Date.now() < deadline) {
+        await sleep(Math.min(25 * 2 ** attempt, 250));
+        continue;
+      }
+      throw refusal ?? error;
+    }
+  }
 }

@@ -315,6 +315,60 @@ describeEachDialect('admin API', (dialect) => {
     await refused(call('POST', `/keys/${kid}/revoke`, { as: 'admin' }), 409, 'key_already_revoked');
   });
 
+  // ── strict bodies ─────────────────────────────────────────────────────
+
+  it('refuses bodies that are not UTF-8 or name a field twice, and stores text as NFC', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"id": "alpha", "name": "'), Buffer.from([0xff, 0xfe]), Buffer.from('", "country": "DE"}')]);
+    await refused(server.app.request('/v1/admin/clusters', { method: 'POST', headers: { Authorization: `Bearer ${secrets.officer}`, 'Content-Type': 'application/json' }, body: bytes }), 400, 'malformed_json');
+    expect(await refused(call('POST', '/clusters', { body: '{"id": "alpha", "name": "A", "country": "DE", "id": "beta"}' }), 400, 'duplicate_field')).toContain('"id"');
+    // The same key spelt with an escape is the same key.
+    await refused(call('POST', '/clusters', { body: '{"id": "alpha", "name": "A", "country": "DE", "\\u006eame": "B"}' }), 400, 'duplicate_field');
+    const created = await ok<{ name: string }>(await call('POST', '/clusters', { body: { ...alpha, name: 'Cafe\u0301 Cluster' } }), 201);
+    expect(created.name).toBe('Caf\u00e9 Cluster');
+  });
+
+  // ── versions ───────────────────────────────────────────────────────────
+
+  it('gives every cluster an ETag, and refuses a change made on a stale one with 412', async () => {
+    await createTestCluster(server, 'alpha');
+    const read = await call('GET', '/clusters/alpha', { as: 'viewer' });
+    const seen = read.headers.get('etag')!;
+    expect(seen).toMatch(/^"[\w-]{22}"$/);
+    expect((await call('GET', '/clusters/alpha', { as: 'viewer', headers: { 'If-None-Match': seen } })).status).toBe(304);
+
+    // A colleague changes the cluster; the change made on the version seen before is refused.
+    const colleague = await call('PATCH', '/clusters/alpha', { body: { name: 'Alpha Renamed' }, headers: { 'If-Match': seen } });
+    await ok(colleague);
+    const current = colleague.headers.get('etag')!;
+    expect(current).not.toBe(seen);
+    expect(current).toBe((await call('GET', '/clusters/alpha')).headers.get('etag'));
+    await refused(call('PATCH', '/clusters/alpha', { body: { contactEmail: null }, headers: { 'If-Match': seen } }), 412, 'precondition_failed');
+    await refused(call('POST', '/clusters/alpha/labels/award', { body: { level: 'gold' }, headers: { 'If-Match': seen } }), 412, 'precondition_failed');
+    // A weak tag or a list never matches; `*` only asks that the cluster exists.
+    await refused(call('PATCH', '/clusters/alpha', { body: { name: 'X' }, headers: { 'If-Match': `W/${current}` } }), 412, 'precondition_failed');
+    await ok(await call('POST', '/clusters/alpha/labels/award', { body: { level: 'gold' }, headers: { 'If-Match': current } }), 201);
+    await ok(await call('PATCH', '/clusters/alpha', { body: { name: 'Alpha Again' }, headers: { 'If-Match': '*' } }));
+    // Without If-Match, as before: the change is made.
+    await ok(await call('POST', '/clusters/alpha/labels/revoke', { body: { reason: 'Evidence withdrawn.' } }));
+    expect((await server.registry.getCluster('alpha'))?.name).toBe('Alpha Again');
+  });
+
+  it('gives the lists and the key list an ETag; a key change on a stale key list is refused', async () => {
+    await createTestCluster(server, 'alpha');
+    for (const path of ['/clusters', '/labels/expiring', '/labels/awaiting-withdrawal', '/audit', '/audit/verify', '/keys']) {
+      const response = await call('GET', path, { as: 'viewer' });
+      const tag = response.headers.get('etag');
+      expect(tag, path).toMatch(/^"[^"]+"$/);
+      expect((await call('GET', path, { as: 'viewer', headers: { 'If-None-Match': tag! } })).status, path).toBe(304);
+    }
+    const seen = (await call('GET', '/keys', { as: 'admin' })).headers.get('etag')!;
+    await ok(await call('POST', '/keys/rotate', { as: 'admin', headers: { 'If-Match': seen } }));
+    await refused(call('POST', '/keys/rotate', { as: 'admin', body: { force: true }, headers: { 'If-Match': seen } }), 412, 'precondition_failed');
+    const current = (await call('GET', '/keys', { as: 'admin' })).headers.get('etag')!;
+    expect(await ok(await call('POST', '/keys/rotate', { as: 'admin', body: { force: true }, headers: { 'If-Match': current } }))).toMatchObject({ step: 'activated' });
+    await refused(call('POST', `/keys/${server.keyring.currentKid}/revoke`, { as: 'admin', headers: { 'If-Match': current } }), 412, 'precondition_failed');
+  });
+
   it('answers an unknown admin address with 404 for a token holder and 401 for anyone else', async () => {
     await refused(call('GET', '/nothing-here', { as: 'viewer' }), 404, 'not_found');
     await refused(server.app.request('/v1/admin/nothing-here'), 401, 'unauthorized');
