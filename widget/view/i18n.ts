@@ -48,20 +48,25 @@ export function languageOf(tag: string | null | undefined): string {
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** One formatter per language and kind for the page's life: each costs a lookup of locale data. */
+/**
+ * One formatter per language and kind for the page's life: each costs a lookup of locale data.
+ * The catalogue chooses each language's date (`widget.date`, options for `Intl`): a short month
+ * where it fits the badge, digits where the words would not.
+ */
 function format(locale: Locale, time: boolean): Intl.DateTimeFormat {
   const key = locale.t.intl + time;
   let made = formats.get(key);
   if (!made) {
-    made = new Intl.DateTimeFormat(locale.t.intl, time ? { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' } : { dateStyle: 'medium', timeZone: 'UTC' });
+    const date = locale.t.date as Intl.DateTimeFormatOptions;
+    made = new Intl.DateTimeFormat(locale.t.intl, time ? { ...date, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { ...date, timeZone: 'UTC' });
     formats.set(key, made);
   }
   return made;
 }
 
 /**
- * A contract date (`YYYY-MM-DD`) as the badge and its dialog write it: `Intl`'s medium date of
- * the language (`31 Mar 2026`, `31.03.2026`, `31 mars 2026`), day first in English too.
+ * A contract date (`YYYY-MM-DD`) as the badge and its dialog write it, the language's way
+ * (`31 Mar 2026`, `31.03.2026`, `31 mar 2026`), day first in English too.
  *
  * @example shortDate({ language: 'en', t: BUNDLED.en }, '2026-03-31') // '31 Mar 2026'
  */
