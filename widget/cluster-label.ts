@@ -7,7 +7,7 @@ import type { AttestationClaims } from './verify/claims.ts';
 import type { LabelState } from './verify/state.ts';
 import { dialogBody } from './view/dialog.ts';
 import { face, type Size } from './view/face.ts';
-import { BUNDLED, languageOf, type Locale } from './view/i18n.ts';
+import { BUNDLED, languageOf, shortDate, type Locale } from './view/i18n.ts';
 import { styles } from './view/styles.ts';
 
 export interface ClusterLabelStateDetail {
@@ -125,9 +125,13 @@ export class ClusterLabel extends LitElement {
   async #check(): Promise<void> {
     this.#stop();
     const run = this.#run;
-    const verdict = await sharedCheck(this.#env, this.cluster ?? '');
-    // The verdict shows in the badge's own words: a language on its way is waited for.
+    const checked = sharedCheck(this.#env, this.cluster ?? '');
+    // The verdict shows in the badge's own words: a language on its way is waited for. The
+    // first date format on a page takes Chromium up to a tenth of a second; it is made here,
+    // while the answers are on their way, not after they came.
     await this.#localeReady;
+    shortDate(this.#locale, '2000-01-01');
+    const verdict = await checked;
     if (run !== this.#run) return;
     this.#failures = verdict.state === 'unavailable' ? this.#failures + 1 : 0;
     this.verdict = verdict;
