@@ -1,6 +1,8 @@
 /// <reference types="vitest/config" />
 import { relative, resolve } from 'node:path';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import { BUNDLED, catalogueLanguages, readCatalogue, widgetMessages } from './locales/catalogue.ts';
 import { chromiumArgs, findChromium } from './tests/support/chromium.ts';
 
 const serverOutDir = 'dist/server';
@@ -45,10 +47,36 @@ function trustedTypesPolicyName(): Plugin {
   };
 }
 
+/**
+ * One file per language that is not in the bundle, beside the bundle: `locales/pl.json`, …, the
+ * widget's part of the message catalogue with English filled in wherever a language lacks a
+ * text. The issuer serves them under the widget's versioned path, immutable.
+ */
+function widgetLanguageFiles(): Plugin {
+  return {
+    name: 'widget-language-files',
+    apply: 'build',
+    applyToEnvironment: (environment) => environment.name === 'client',
+    generateBundle() {
+      for (const [lang, messages] of readCatalogue()) {
+        if ((BUNDLED as readonly string[]).includes(lang)) continue;
+        this.emitFile({ type: 'asset', fileName: `locales/${lang}.json`, source: JSON.stringify(widgetMessages(messages)) });
+      }
+    },
+  };
+}
+
+const version = (JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export default defineConfig(async (): Promise<UserConfig> => ({
-  plugins: [sourceImportMetaUrl(), trustedTypesPolicyName()],
+  plugins: [sourceImportMetaUrl(), trustedTypesPolicyName(), widgetLanguageFiles()],
   // The log's verifier key (and pinned witnesses' keys), comma-separated, fixed into the widget at build time (docs/security.md).
-  define: { __CLUSTER_LABEL_LOG_KEYS__: JSON.stringify((process.env.CLUSTER_LABEL_LOG_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)) },
+  // The widget's version and the catalogue's languages, for the language files the widget fetches.
+  define: {
+    __CLUSTER_LABEL_LOG_KEYS__: JSON.stringify((process.env.CLUSTER_LABEL_LOG_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)),
+    __CLUSTER_LABEL_VERSION__: JSON.stringify(version),
+    __CLUSTER_LABEL_LANGUAGES__: JSON.stringify(catalogueLanguages().join(' ')),
+  },
   // `npm run build` (`vite build`) builds both environments in one run.
   builder: {},
   environments: {

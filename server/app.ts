@@ -16,6 +16,7 @@ import { pageRoutes } from './routes/pages/index.tsx';
 import { publicRoutes } from './routes/public.ts';
 import { errorResponse } from './routes/error-response.tsx';
 import { logRoutes } from './routes/log.ts';
+import { widgetLocaleRoutes } from './routes/widget-locales.ts';
 import { securityHeaders, setHeaders } from './routes/security-headers.ts';
 import { databaseRefusal } from './registry/database.ts';
 import type { Services } from './services.ts';
@@ -72,6 +73,7 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
   // runs behind no middleware but the request log; every route after them gets them here.
   app.route('/', publicRoutes(services, widget));
   app.use(secure);
+  app.route('/', widgetLocaleRoutes(widget));
 
   app.get('/healthz', async (c) => {
     try {

@@ -138,6 +138,7 @@ export const ERRORS = {
   invalid_head: { status: 400, message: (d: { file: string; why: string }) => `${d.file} ${d.why}` },
   widget_not_built: { status: 503, message: 'The widget has not been built on this server: run npm run build.' },
   widget_version_not_found: { status: 404, message: (d: { version: string }) => `This server has widget version ${d.version} only.` },
+  widget_language_not_found: { status: 404, message: (d: { languages: string }) => `The widget has no such language file; it has ${d.languages}.` },
   backup_not_sqlite: { status: 400, message: 'This registry is on PostgreSQL: back it up with pg_dump.' },
   tile_not_found: { status: 404, message: (d: { why: string }) => `${d.why} (c2sp.org/tlog-tiles).` },
   invalid_state: { status: 400, message: (d: { file: string; why: string }) => `${d.file} is not a state saved by log watch: ${d.why}` },

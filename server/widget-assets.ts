@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface WidgetAssets {
@@ -10,6 +11,17 @@ export interface WidgetAssets {
   /** Subresource Integrity hash of the versioned file. */
   integrity: string | undefined;
   etag: string | undefined;
+  /** The badge's words for each language not in the bundle (`pl` → its JSON), built beside it. */
+  locales: ReadonlyMap<string, Uint8Array>;
+}
+
+/** The language files the build wrote into `locales/` beside the bundle. */
+function readLocales(folder: string): Map<string, Uint8Array> {
+  try {
+    return new Map(readdirSync(folder).filter((name) => name.endsWith('.json')).map((name) => [name.slice(0, -'.json'.length), readFileSync(join(folder, name))]));
+  } catch {
+    return new Map();
+  }
 }
 
 const root = new URL('..', import.meta.url);
@@ -22,7 +34,7 @@ export function loadWidgetAssets(file = fileURLToPath(new URL('dist/widget/clust
   try {
     code = readFileSync(file);
   } catch {
-    return { code: undefined, version, major, integrity: undefined, etag: undefined };
+    return { code: undefined, version, major, integrity: undefined, etag: undefined, locales: new Map() };
   }
   return {
     code,
@@ -30,5 +42,6 @@ export function loadWidgetAssets(file = fileURLToPath(new URL('dist/widget/clust
     major,
     integrity: `sha384-${createHash('sha384').update(code).digest('base64')}`,
     etag: `"${createHash('sha256').update(code).digest('base64url').slice(0, 27)}"`,
+    locales: readLocales(join(dirname(file), 'locales')),
   };
 }

@@ -7,7 +7,7 @@ import type { AttestationClaims } from './verify/claims.ts';
 import type { LabelState } from './verify/state.ts';
 import { dialogBody } from './view/dialog.ts';
 import { face, type Size } from './view/face.ts';
-import { resolveLocale } from './view/i18n.ts';
+import { BUNDLED, languageOf, shortDate, type Locale } from './view/i18n.ts';
 import { styles } from './view/styles.ts';
 
 export interface ClusterLabelStateDetail {
@@ -22,7 +22,7 @@ const FOCUSABLE = 'a[href], button, summary';
 /**
  * `<cluster-label cluster="ID">`: a Cluster Management Excellence badge checked in the
  * visitor's browser against the issuer it was loaded from. Attributes: `cluster` (required),
- * `lang` (`de` | `en`; default the nearest `lang` in the page), `theme` (`light` | `dark` |
+ * `lang` (one of the 24 official EU languages; default the nearest `lang` in the page, else English), `theme` (`light` | `dark` |
  * `auto`), `size` (`pill` | `card` | `seal`). The verdict is the read-only `state`
  * attribute and the `cluster-label-state` event.
  *
@@ -56,6 +56,10 @@ export class ClusterLabel extends LitElement {
   #announced: LabelState | undefined;
   #dialog: HTMLDialogElement | null = null;
   #opened = false;
+  /** The words the badge is drawn in, and the language last asked for (its file may be on its way). */
+  #locale: Locale = { language: 'en', t: BUNDLED.en };
+  #asked = 'en';
+  #localeReady: Promise<unknown> = Promise.resolve();
 
   get #env(): CheckEnv {
     return (this.constructor as typeof ClusterLabel).env;
@@ -73,6 +77,7 @@ export class ClusterLabel extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#chooseLocale();
     if (!this.isConnected || (this.hasUpdated && !changed.has('cluster'))) return;
     if (this.hasUpdated) this.verdict = undefined;
     this.#check();
@@ -88,6 +93,26 @@ export class ClusterLabel extends LitElement {
     );
   }
 
+  /**
+   * The badge's language, from its own `lang` or the nearest in the page. A language not in
+   * the bundle starts its request here, before the check that follows starts the token's.
+   */
+  #chooseLocale(): void {
+    const language = languageOf(this.closest<HTMLElement>('[lang]')?.lang);
+    if (language === this.#asked) return;
+    this.#asked = language;
+    const locale = this.#env.locale(language);
+    if (!(locale instanceof Promise)) {
+      this.#locale = locale;
+      return;
+    }
+    this.#localeReady = locale.then((loaded) => {
+      if (this.#asked !== language) return;
+      this.#locale = loaded;
+      this.requestUpdate();
+    });
+  }
+
   get #current(): Verdict {
     return this.verdict ?? { state: 'loading', claims: null, code: null, kid: null, checkedAt: 0 };
   }
@@ -100,7 +125,13 @@ export class ClusterLabel extends LitElement {
   async #check(): Promise<void> {
     this.#stop();
     const run = this.#run;
-    const verdict = await sharedCheck(this.#env, this.cluster ?? '');
+    const checked = sharedCheck(this.#env, this.cluster ?? '');
+    // The verdict shows in the badge's own words: a language on its way is waited for. The
+    // first date format on a page takes Chromium up to a tenth of a second; it is made here,
+    // while the answers are on their way, not after they came.
+    await this.#localeReady;
+    shortDate(this.#locale, '2000-01-01');
+    const verdict = await checked;
     if (run !== this.#run) return;
     this.#failures = verdict.state === 'unavailable' ? this.#failures + 1 : 0;
     this.verdict = verdict;
@@ -145,11 +176,11 @@ export class ClusterLabel extends LitElement {
   protected override render(): unknown {
     const verdict = this.#current;
     const env = this.#env;
-    const locale = resolveLocale(this.closest<HTMLElement>('[lang]')?.lang);
+    const locale = this.#locale;
     const size = SIZES.includes(this.size ?? '') ? (this.size as Size) : 'card';
     const host = new URL(env.issuer).host;
     // The badge's own language sets its direction; the host page's never reaches in.
-    return html`<div class="root" lang=${locale.language} dir=${locale.dir}><button class="badge s-${verdict.state}" part="badge" type="button" aria-haspopup="dialog" @click=${this.#open}>
+    return html`<div class="root" lang=${locale.language} dir="ltr"><button class="badge s-${verdict.state}" part="badge" type="button" aria-haspopup="dialog" @click=${this.#open}>
         ${face(verdict, size, locale, host)}
       </button>
       <dialog part="dialog" aria-labelledby="title" @click=${this.#onDialogClick} @keydown=${this.#onDialogKey} @close=${this.#onDialogClose}>

@@ -1,6 +1,7 @@
 import type { Fetch } from './fetch-issuer.ts';
 import { REQUEST_TIMEOUT } from './fetch-issuer.ts';
 import { keyCache, type KeyCache } from './key-cache.ts';
+import { localeLoader, type LocaleLoader } from './locales.ts';
 import { logKeys } from './log-keys.ts';
 
 /** Everything a badge needs from the outside world, gathered so tests can supply their own. */
@@ -16,6 +17,8 @@ export interface CheckEnv {
   readonly keys: KeyCache;
   /** The verifier keys a checkpoint must be signed by: the log's, then any pinned witness's. */
   readonly logKeys: () => Promise<readonly string[]>;
+  /** The badge's words in a language, from the bundle or from the issuer. */
+  readonly locale: LocaleLoader;
 }
 
 /**
@@ -29,9 +32,9 @@ export function topOrigin(): string {
 }
 
 /** The environment for one issuer; `define.ts` builds it from `import.meta.url`. */
-export function createEnv(issuer: string, parts: Partial<Omit<CheckEnv, 'issuer' | 'keys' | 'logKeys'>> = {}): CheckEnv {
+export function createEnv(issuer: string, parts: Partial<Omit<CheckEnv, 'issuer' | 'keys' | 'logKeys' | 'locale'>> = {}): CheckEnv {
   const fetch = parts.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const now = parts.now ?? Date.now;
   const timeout = parts.timeout ?? REQUEST_TIMEOUT;
-  return { issuer, fetch, now, timeout, pageOrigin: parts.pageOrigin ?? topOrigin, keys: keyCache(issuer, fetch, timeout, now), logKeys: logKeys(issuer, fetch, timeout) };
+  return { issuer, fetch, now, timeout, pageOrigin: parts.pageOrigin ?? topOrigin, keys: keyCache(issuer, fetch, timeout, now), logKeys: logKeys(issuer, fetch, timeout), locale: localeLoader(issuer, fetch, timeout) };
 }

@@ -1,7 +1,9 @@
 import type { LabelClaim } from '../domain/claims.ts';
 import type { Level, TokenStatus } from '../domain/types.ts';
+import { catalogueOf, fill, type Lang } from '../languages.ts';
 
-export type BadgeLang = 'en' | 'de';
+/** A language of the catalogue (`locales/`). */
+export type BadgeLang = Lang;
 
 export interface BadgeInput {
   programmeName: string;
@@ -12,27 +14,6 @@ export interface BadgeInput {
   label: LabelClaim | null;
   lang: BadgeLang;
 }
-
-const WORDS = {
-  en: {
-    levels: { bronze: 'BRONZE', silver: 'SILVER', gold: 'GOLD' },
-    valid: (date: string) => `valid until ${date}`,
-    expired: (date: string) => `expired ${date}`,
-    revoked: (date: string) => `revoked ${date}`,
-    none: 'no label',
-    unregistered: 'not registered',
-    verify: 'Verify at',
-  },
-  de: {
-    levels: { bronze: 'BRONZE', silver: 'SILBER', gold: 'GOLD' },
-    valid: (date: string) => `gültig bis ${date}`,
-    expired: (date: string) => `abgelaufen ${date}`,
-    revoked: (date: string) => `widerrufen ${date}`,
-    none: 'kein Label',
-    unregistered: 'nicht registriert',
-    verify: 'Prüfen unter',
-  },
-} satisfies Record<BadgeLang, { levels: Record<Level, string> } & Record<string, unknown>>;
 
 // Metal tones live in the seal only; every text sits on a light or dark field with at least 4.5:1.
 const SEAL: Record<Level, string> = { bronze: '#8a572a', silver: '#636b75', gold: '#8a6d0b' };
@@ -63,25 +44,30 @@ function textWidth(text: string): number {
   let width = 0;
   for (const ch of text) {
     if (ch === ' ') width += 3.9;
-    else if (/[A-Z0-9]/.test(ch)) width += 7.6;
+    // Capitals of any script (Greek and Cyrillic too) are as wide as Latin ones.
+    else if (/[0-9]/.test(ch) || ch !== ch.toLowerCase()) width += 7.6;
     else if (/[-.:·]/.test(ch)) width += 4.4;
     else width += 6.4;
   }
   return Math.ceil(width);
 }
 
-/** The words of the status part: the level, if any, and what holds of it. */
+/**
+ * The words of the status part: the level, if any, in capitals as the language writes them,
+ * and what holds of it. Dates stay ISO (`2027-03-31`): every language reads them alike, and
+ * they keep the image short.
+ */
 export function badgeWords(label: LabelClaim | null, lang: BadgeLang): { level: string | undefined; state: string } {
-  const words = WORDS[lang];
+  const { badge: words, levels, intl } = catalogueOf(lang);
   if (!label) return { level: undefined, state: words.unregistered };
-  const level = label.level && words.levels[label.level];
+  const level = label.level && levels[label.level].toLocaleUpperCase(intl);
   switch (label.status) {
     case 'valid':
-      return { level, state: words.valid(label.validUntil!) };
+      return { level, state: fill(words.valid, { date: label.validUntil! }) };
     case 'expired':
-      return { level, state: words.expired(label.validUntil!) };
+      return { level, state: fill(words.expired, { date: label.validUntil! }) };
     case 'revoked':
-      return { level, state: words.revoked(label.revokedAt!.slice(0, 10)) };
+      return { level, state: fill(words.revoked, { date: label.revokedAt!.slice(0, 10) }) };
     case 'none':
       return { level: undefined, state: words.none };
   }
@@ -90,7 +76,7 @@ export function badgeWords(label: LabelClaim | null, lang: BadgeLang): { level: 
 /** The text alternative: everything the image says, and where to check it. */
 export function badgeTitle(input: BadgeInput): string {
   const { level, state } = badgeWords(input.label, input.lang);
-  return `${input.programmeName} — ${input.clusterName}: ${level ? `${level}, ` : ''}${state}. ${WORDS[input.lang].verify} ${input.pageUrl}`;
+  return `${input.programmeName} — ${input.clusterName}: ${level ? `${level}, ` : ''}${state}. ${fill(catalogueOf(input.lang).badge.verify, { address: input.pageUrl })}`;
 }
 
 /**

@@ -5,7 +5,8 @@ import { fail } from '../errors.ts';
 import { labelClaim } from '../domain/claims.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
-import { drawBadge, type BadgeLang } from './draw.ts';
+import { LANGUAGES, languageOf } from '../languages.ts';
+import { drawBadge } from './draw.ts';
 import { PngRenderer } from './png.ts';
 
 /** How long a cache may keep the image: five minutes for a valid label, but never past its end; a minute otherwise. */
@@ -28,8 +29,10 @@ export function badgeRoutes(services: Services) {
   const { programmeName, publicUrl } = services.config;
   const answer = (format: Format) => async (c: Context) => {
     const id = c.req.param('id') ?? '';
-    const lang = c.req.query('lang') ?? 'en';
-    if (lang !== 'en' && lang !== 'de') throw fail('invalid_query', { parameter: 'lang', rule: 'must be en or de' });
+    const asked = c.req.query('lang') ?? 'en';
+    // A regional tag draws its language (`pt-BR` → `pt`).
+    const lang = languageOf(asked);
+    if (!lang) throw fail('invalid_query', { parameter: 'lang', rule: `must be one of ${LANGUAGES.join(', ')}` });
     const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
     const now = services.now();
     const label = cluster ? labelClaim(await services.registry.getCurrentLabel(id), now) : null;
@@ -38,7 +41,7 @@ export function badgeRoutes(services: Services) {
       clusterName: cluster?.name ?? id,
       pageUrl: cluster ? `${publicUrl}/clusters/${id}` : `${publicUrl}/clusters`,
       label,
-      lang: lang satisfies BadgeLang,
+      lang,
     });
     c.status(cluster ? 200 : 404);
     c.header('Cache-Control', `public, max-age=${label ? badgeMaxAge(label, now) : 60}`);

@@ -1,4 +1,5 @@
 import type { Level } from '../domain/types.ts';
+import { catalogueOf, fill } from '../languages.ts';
 import type { ReminderEvent } from './plan.ts';
 
 /** What every reminder says, in the webhook body and behind the e-mail text alike. */
@@ -17,38 +18,25 @@ export type Language = 'de' | 'en';
 const GERMAN = new Set(['DE', 'AT', 'CH', 'LI']);
 export const languageFor = (country: string): Language => (GERMAN.has(country) ? 'de' : 'en');
 
-const LEVEL_NAMES: Record<Language, Record<Level, string>> = {
-  de: { bronze: 'Bronze', silver: 'Silber', gold: 'Gold' },
-  en: { bronze: 'Bronze', silver: 'Silver', gold: 'Gold' },
-};
+const dateFormats = { de: new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeZone: 'UTC' }), en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }) };
+const formatDate = (iso: string, language: Language) => dateFormats[language].format(new Date(`${iso}T00:00:00Z`));
 
-const germanDate = (iso: string) => iso.split('-').reverse().join('.');
-
-/** The e-mail to a cluster's contact for one reminder. */
+/**
+ * The e-mail to a cluster's contact for one reminder, in the words of the message catalogue
+ * (`locales/de.json`, `locales/en.json`: `mail`, with the level names the pages and images use).
+ */
 export function reminderEmail(payload: ReminderPayload, options: { language: Language; programmeName: string; issuer: string }): { subject: string; text: string } {
-  const { language, programmeName } = options;
-  const level = LEVEL_NAMES[language][payload.label.level];
-  const name = payload.cluster.name;
-  const page = `${options.issuer}/clusters/${payload.cluster.id}`;
+  const { language } = options;
+  const { mail, levels } = catalogueOf(language);
+  if (!mail) throw new Error(`The catalogue has no e-mail texts in ${language}`);
   const event = payload.type.slice('label.'.length) as ReminderEvent;
-  if (language === 'de') {
-    const end = germanDate(payload.label.validUntil);
-    const grace = germanDate(payload.label.renewableUntil);
-    const texts: Record<ReminderEvent, [string, string]> = {
-      expiring: [`${programmeName} ${level} für ${name} endet am ${end}`, `das ${programmeName} ${level} Ihres Clusters ${name} ist bis ${end} gültig. Eine Re-Zertifizierung ist schon jetzt möglich; sie verlängert das Label ab dem bisherigen Ende.`],
-      expired: [`${programmeName} ${level} für ${name} ist abgelaufen`, `das ${programmeName} ${level} Ihres Clusters ${name} ist am ${end} abgelaufen. Bis ${grace} kann es noch erneuert werden; danach wird es formal entzogen.`],
-      grace_ended: [`${programmeName} ${level} für ${name} kann nicht mehr erneuert werden`, `das ${programmeName} ${level} Ihres Clusters ${name} ist am ${end} abgelaufen, und die Frist zur Erneuerung endete am ${grace}. Für ein neues Label ist ein neues Benchmarking nötig.`],
-    };
-    const lines = texts[event];
-    return { subject: lines[0], text: `Guten Tag,\n\n${lines[1]}\n\nDer aktuelle Stand ist jederzeit hier einsehbar:\n${page}\n\nMit freundlichen Grüßen\nIhr Label-Büro\n` };
-  }
-  const end = payload.label.validUntil;
-  const grace = payload.label.renewableUntil;
-  const texts: Record<ReminderEvent, [string, string]> = {
-    expiring: [`${programmeName} ${level} of ${name} ends on ${end}`, `the ${programmeName} ${level} of your cluster ${name} is valid until ${end}. You can apply for re-certification now; it extends the label from its current end.`],
-    expired: [`${programmeName} ${level} of ${name} has expired`, `the ${programmeName} ${level} of your cluster ${name} expired on ${end}. It can still be renewed until ${grace}; after that it is formally withdrawn.`],
-    grace_ended: [`${programmeName} ${level} of ${name} can no longer be renewed`, `the ${programmeName} ${level} of your cluster ${name} expired on ${end}, and the time to renew it ended on ${grace}. A new label needs a new benchmarking.`],
+  const values = {
+    programme: options.programmeName,
+    level: levels[payload.label.level],
+    name: payload.cluster.name,
+    end: formatDate(payload.label.validUntil, language),
+    grace: formatDate(payload.label.renewableUntil, language),
   };
-  const lines = texts[event];
-  return { subject: lines[0], text: `Hello,\n\n${lines[1]}\n\nThe current status is always shown here:\n${page}\n\nKind regards\nThe label office\n` };
+  const page = `${options.issuer}/clusters/${payload.cluster.id}`;
+  return { subject: fill(mail.subject[event], values), text: fill(mail.text, { body: fill(mail.body[event], values), page }) };
 }

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { isClusterId } from '../domain/clusters.ts';
 import { fail } from '../errors.ts';
+import { LANGUAGES } from '../languages.ts';
 import type { Services } from '../services.ts';
 
+/** Each option's values, its default first. */
 const OPTIONS = {
   size: ['card', 'pill', 'seal'],
   theme: ['auto', 'light', 'dark'],
-  lang: ['en', 'de'],
+  lang: ['en', ...LANGUAGES.filter((lang) => lang !== 'en')],
 } as const;
 
 type Option = keyof typeof OPTIONS;

@@ -102,6 +102,33 @@ describe('the widget on the demo site, against the real issuer', () => {
     await context.close();
   });
 
+  it('speaks Polish after one immutable request to the issuer, under the page’s strict CSP; English needs none', async () => {
+    const { page, context, problems, requests } = await visit(`${site}/`);
+    await settled(page);
+    const languageFiles = () => requests.filter((r) => r.url.includes('/locales/'));
+    expect(languageFiles()).toEqual([]);
+    const polish = await page.evaluate(() => {
+      const first = document.querySelector('cluster-label')!;
+      const second = first.cloneNode(true) as Element;
+      first.after(second);
+      for (const badge of [first, second]) badge.setAttribute('lang', 'pl');
+      return true;
+    });
+    expect(polish).toBe(true);
+    await page.waitForFunction(() => [...document.querySelectorAll('cluster-label')].slice(0, 2).every((e) => e.shadowRoot?.querySelector('.root')?.getAttribute('lang') === 'pl'));
+    expect(await page.locator('cluster-label').first().locator('.level').textContent()).toBe('Srebro');
+    expect(await page.locator('cluster-label').first().getAttribute('state')).toBe('valid');
+    const [file, ...more] = languageFiles();
+    expect(more).toEqual([]);
+    expect(file!.url).toBe(`${issuer}/widget/${server.widget.version}/locales/pl.json`);
+    expect(file!.referer ?? '').toBe('');
+    expect(file!.cookie ?? '').not.toContain('secret');
+    const answer = await page.request.get(file!.url);
+    expect(answer.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('opens the dialog on click; its link leads to the issuer’s page for the cluster', async () => {
     const { page, context } = await visit(`${site}/`);
     await settled(page);

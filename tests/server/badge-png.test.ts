@@ -23,4 +23,17 @@ describe('PNG rendering', () => {
     const renderer = new PngRenderer();
     expect(renderer.render(image('Gold')).equals(renderer.render(image('')))).toBe(false);
   });
+
+  it('has the glyphs of every script the badge speaks: Greek and Cyrillic letters are drawn, not boxes', () => {
+    const renderer = new PngRenderer();
+    // A missing glyph draws the same box for every letter, so two different words of one length
+    // would look alike; drawn glyphs differ.
+    for (const [one, other] of [
+      ['ΧΡΥΣΟ', 'ΑΡΓΥΡ'],
+      ['ЗЛАТО', 'БРОНЗ'],
+      ['ŽĮĖŲŠ', 'ĄČĘŪŽ'],
+    ] as const) {
+      expect(renderer.render(image(one)).equals(renderer.render(image(other))), `${one} / ${other}`).toBe(false);
+    }
+  });
 });

@@ -42,7 +42,7 @@ describe('GET /embed/{id}: the badge as a frame', () => {
   it('answers bad options and unknown clusters with an HTML error page, framed nowhere', async () => {
     for (const [path, status] of [
       ['/embed/framed?size=huge', 400],
-      ['/embed/framed?lang=fr', 400],
+      ['/embed/framed?lang=ja', 400],
       ['/embed/framed?theme=%22%3E%3Cscript%3E', 400],
       ['/embed/nobody', 404],
       ['/embed/..%2Fadmin', 404],

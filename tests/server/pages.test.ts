@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { catalogueOf, fill, LANGUAGES, plural } from '../../server/languages.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
 const HOSTILE_NAME = '<script>alert("x")</script> & =HYPERLINK("https://evil.example","win")';
@@ -151,7 +152,7 @@ describeEachDialect('register pages', (dialect) => {
   });
 
   it('speaks German from Accept-Language, and the switch remembers a choice in a cookie', async () => {
-    const german = await get('/clusters/nordlicht', { 'Accept-Language': 'fr-FR, de;q=0.8, en;q=0.5' });
+    const german = await get('/clusters/nordlicht', { 'Accept-Language': 'ja-JP, de;q=0.8, en;q=0.5' });
     const html = await german.text();
     expect(html).toContain('<html lang="de">');
     expect(text(html)).toContain('gültig bis 31. März 2028');
@@ -171,6 +172,42 @@ describeEachDialect('register pages', (dialect) => {
 
     const remembered = await get('/clusters?q=cluster', { 'Accept-Language': 'de', Cookie: 'lang=en' });
     expect(await remembered.text()).toContain('<html lang="en">');
+  });
+
+  it('renders the register, the verification page, the webmaster page and the 404 in every language, the document’s lang set', async () => {
+    for (const lang of LANGUAGES) {
+      const { pages: t, levels, intl } = catalogueOf(lang);
+      const cookie = { Cookie: `lang=${lang}` };
+      const register = await (await get('/clusters', cookie)).text();
+      expect(register, lang).toContain(`<html lang="${lang}">`);
+      expect(text(register), lang).toContain(t.registerTitle);
+      expect(text(register), lang).toContain(plural(intl, t.found, 4, new Intl.NumberFormat(intl).format(4)));
+      const cluster = await (await get('/clusters/nordlicht', cookie)).text();
+      expect(cluster, lang).toContain(`<html lang="${lang}">`);
+      expect(text(cluster), lang).toContain(text(fill(t.statement.valid, { name: 'Nordlicht Photonics Cluster', label: 'Cluster Management Excellence Label SILVER – Dedicated to Cluster Excellence', until: new Intl.DateTimeFormat(intl, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date('2028-03-31T00:00:00Z')) })));
+      expect(text(cluster), lang).toContain(levels.bronze);
+      // Every language is offered in its own name, and marked as such.
+      expect(cluster, lang).toContain(`<a href="/clusters/nordlicht?lang=el" lang="el" hreflang="el"`);
+      const website = await (await get('/clusters/nordlicht/website', cookie)).text();
+      expect(website, lang).toContain(`badge.svg?lang=${lang}"`);
+      expect(text(website), lang).toContain(t.helpTitle);
+      const missing = await get('/clusters/no-such-cluster', cookie);
+      expect(missing.status).toBe(404);
+      expect(text(await missing.text()), lang).toContain(t.notFoundTitle);
+    }
+  });
+
+  it('chooses the language by ?lang=, then the cookie, then Accept-Language; a regional tag by its language', async () => {
+    const chosen = async (path: string, headers: Record<string, string>) => /<html lang="(\w+)">/.exec(await (await get(path, headers)).text())?.[1];
+    expect(await chosen('/clusters', { 'Accept-Language': 'pt-BR,pt;q=0.9,en;q=0.8' })).toBe('pt');
+    expect(await chosen('/clusters', { 'Accept-Language': 'ja, fi;q=0.5' })).toBe('fi');
+    expect(await chosen('/clusters', { 'Accept-Language': 'ja' })).toBe('en');
+    expect(await chosen('/clusters', { 'Accept-Language': 'fi', Cookie: 'lang=el' })).toBe('el');
+    const switched = await get('/clusters?lang=sv-FI', { 'Accept-Language': 'fi', Cookie: 'lang=el' });
+    expect(switched.headers.get('Set-Cookie')).toMatch(/^lang=sv;/);
+    const unknown = await get('/clusters?lang=xx', { Cookie: 'lang=el' });
+    expect(unknown.status).toBe(303);
+    expect(unknown.headers.get('Set-Cookie')).toBeNull();
   });
 
   it('shows hostile names as text', async () => {

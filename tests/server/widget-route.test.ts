@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCatalogue, widgetMessages } from '../../locales/catalogue.ts';
 import { requireBuilt } from '../support/built.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -35,5 +36,31 @@ describe('widget delivery', () => {
     const response = await server.app.request('/widget/0.0.1/cluster-label.js');
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('widget_version_not_found');
+  });
+
+  it('serves each language not in the bundle beside the versioned bundle: immutable, readable by any site', async () => {
+    const { version } = (await (await server.app.request('/v1/widget')).json()) as { version: string };
+    const catalogue = readCatalogue();
+    for (const [lang, messages] of catalogue) {
+      const response = await server.app.request(`/widget/${version}/locales/${lang}.json`);
+      if (lang === 'en' || lang === 'de') {
+        // In the bundle: no file to ask for.
+        expect(response.status, lang).toBe(404);
+        continue;
+      }
+      expect(response.status, lang).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await response.json(), lang).toEqual(widgetMessages(messages));
+    }
+    for (const path of [`/widget/0.0.1/locales/pl.json`, `/widget/${version}/locales/xx.json`, `/widget/${version}/locales/pl.js`, `/widget/${version}/locales/..%2Fcluster-label.js`]) {
+      const response = await server.app.request(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('access-control-allow-origin'), path).toBe('*');
+      expect(((await response.json()) as { error: { code: string } }).error.code, path).toMatch(/^widget_(version|language)_not_found$/);
+    }
   });
 });

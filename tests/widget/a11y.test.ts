@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cdp, userEvent } from 'vitest/browser';
 import type { ClusterLabel } from '../../widget/cluster-label.ts';
 import type { LabelState } from '../../widget/verify/state.ts';
-import { resolveLocale } from '../../widget/view/i18n.ts';
+import { BUNDLED } from '../../widget/view/i18n.ts';
 import { CLUSTER_FOR, issuerWithEveryState, STATES } from './every-state.ts';
 import { defineFor, type FakeIssuer, mount, shadow } from './fake-issuer.ts';
 
@@ -92,7 +92,7 @@ describe('keyboard and focus', () => {
 
 describe('names and content', () => {
   test('the badge is a button named by what it shows, and announces a dialog', async () => {
-    const t = resolveLocale('en').t;
+    const t = BUNDLED.en;
     const element = await badge('valid');
     const name = button(element).textContent!.replace(/\s+/g, ' ');
     expect(name).toContain(t.levels.silver);
@@ -103,7 +103,7 @@ describe('names and content', () => {
   });
 
   test.each(SETTLED)('%s: the dialog says what it means, names the issuer and links to its page', async (state) => {
-    const t = resolveLocale('en').t;
+    const t = BUNDLED.en;
     const element = await badge(state);
     const body = openDialog(element);
     expect(body.textContent).toContain(t.meaning[state]);
@@ -152,7 +152,7 @@ describe('a hostile cluster name, signed into a genuine token', () => {
 
     openDialog(plain).close();
     const opened = openDialog(element);
-    const t = resolveLocale('en').t;
+    const t = BUNDLED.en;
     const row = [...opened.querySelectorAll('dt')].find((dt) => dt.textContent === t.cluster)!.nextElementSibling!;
     expect(row.textContent).toBe(name);
     expect(row.childElementCount).toBe(0);

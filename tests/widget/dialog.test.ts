@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cdp } from 'vitest/browser';
 import type { ClusterLabel } from '../../widget/cluster-label.ts';
 import type { LabelState } from '../../widget/verify/state.ts';
-import { FULL_NAMES, resolveLocale } from '../../widget/view/i18n.ts';
+import { BUNDLED, FULL_NAMES } from '../../widget/view/i18n.ts';
 import { CLUSTER_FOR, issuerWithEveryState, STATES } from './every-state.ts';
 import { defineFor, type FakeIssuer, mount, shadow } from './fake-issuer.ts';
 
@@ -88,7 +88,7 @@ describe('a calm dialog', () => {
   });
 
   test('German reads naturally', () => {
-    const { meaning } = resolveLocale('de').t;
+    const { meaning } = BUNDLED.de;
     expect(Object.values(meaning).join(' ')).not.toMatch(/hält es|Abzeichen/);
   });
 });

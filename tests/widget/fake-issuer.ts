@@ -1,9 +1,12 @@
+/// <reference types="vite/client" />
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { ClusterLabel } from '../../widget/cluster-label.ts';
 import { createEnv, type CheckEnv } from '../../widget/env.ts';
 import type { Fetch } from '../../widget/fetch-issuer.ts';
 import type { AttestationClaims } from '../../widget/verify/claims.ts';
 import { makeTestLog, type TestLog } from '../support/log-claim.ts';
+import type { Catalogue } from '../../locales/catalogue.ts';
+import { BUNDLED } from '../../widget/view/i18n.ts';
 
 /** A signing key as the issuer holds it, with its public JWK as the JWKS publishes it. */
 export interface TestKey {
@@ -36,6 +39,12 @@ export async function signEs256(key: TestKey, header: Record<string, unknown>, p
   return `${input}.${b64u(new Uint8Array(signature))}`;
 }
 
+declare const __CLUSTER_LABEL_VERSION__: string;
+
+/** The message catalogue's files, read as the build reads them. */
+export const CATALOGUE = import.meta.glob<Catalogue>('../../locales/*.json', { eager: true, import: 'default' });
+const BUNDLED_LANGUAGES = Object.keys(BUNDLED);
+
 type ClaimsPatch = Partial<Omit<AttestationClaims, 'label' | 'cluster'>> & {
   label?: Partial<AttestationClaims['label']> & Record<string, unknown>;
   cluster?: Partial<AttestationClaims['cluster']>;
@@ -61,6 +70,13 @@ export class FakeIssuer {
   attestation: Route;
   jwksRoute: Route;
   readonly tokens = new Map<string, string>();
+  /** The language files, as the issuer serves them beside its widget. */
+  localeRoute: Route = (url) => {
+    const match = new RegExp(`^${this.origin}/widget/${__CLUSTER_LABEL_VERSION__}/locales/([a-z]+)\\.json$`).exec(url);
+    const entry = match && CATALOGUE[`../../locales/${match[1]}.json`];
+    if (!entry || BUNDLED_LANGUAGES.includes(match[1]!)) return new Response('not found', { status: 404 });
+    return Response.json({ intl: entry.intl, levels: entry.levels, ...entry.widget }, { headers: { 'cache-control': 'public, max-age=31536000, immutable' } });
+  };
 
   private constructor(origin: string, key: TestKey, log: TestLog) {
     this.origin = origin;
@@ -119,6 +135,7 @@ export class FakeIssuer {
     const path = url.slice(this.origin.length);
     if (path === '/.well-known/jwks.json') return this.jwksRoute(url, init);
     if (/^\/v1\/clusters\/[^/]+\/attestation$/.test(path)) return this.attestation(url, init);
+    if (path.startsWith('/widget/')) return this.localeRoute(url, init);
     if (path === '/v1/log') return Response.json({ origin: this.log.origin, verifierKey: this.log.vkey, witnesses: [] });
     return new Response('not found', { status: 404 });
   };

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Verdict } from '../check.ts';
 import { markText, shownLevel } from './face.ts';
-import { FULL_NAMES, shortDate, shortTime, type Locale, type Result, type Step } from './i18n.ts';
+import { fill, FULL_NAMES, shortDate, shortTime, type Locale, type Result, type Step } from './i18n.ts';
 import { icon } from './icons.ts';
 import { seal } from './seal.ts';
 import { STEPS, stepResults } from './steps.ts';
@@ -30,11 +30,11 @@ export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: Dia
   const date = (d: string | undefined) => (d ? shortDate(locale, d) : '');
   const results = stepResults(verdict);
   const details: Readonly<Record<Step, string>> = {
-    signature: verdict.kid ? t.keyId(verdict.kid) : '',
+    signature: verdict.kid ? fill(t.keyId, { kid: verdict.kid }) : '',
     issuer: host,
     cluster,
-    validity: verdict.claims ? t.tokenUntil(shortTime(locale, verdict.claims.exp * 1000)) : '',
-    freshness: verdict.state === 'loading' ? '' : t.checkedAt(shortTime(locale, verdict.checkedAt)),
+    validity: verdict.claims ? fill(t.tokenUntil, { time: shortTime(locale, verdict.claims.exp * 1000) }) : '',
+    freshness: verdict.state === 'loading' ? '' : fill(t.checkedAt, { time: shortTime(locale, verdict.checkedAt) }),
     website: pageOrigin,
   };
   const row = (term: string, value: string | undefined) => (value ? html`<dt>${term}</dt><dd>${value}</dd>` : nothing);
@@ -54,7 +54,7 @@ export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: Dia
         </dl>`
       : nothing}
     ${verdict.log
-      ? html`<p><a href="${issuer}/v1/log" target="_blank" rel="noopener noreferrer">${t.inLog(verdict.log.index + 1, verdict.log.size)}</a></p>`
+      ? html`<p><a href="${issuer}/v1/log" target="_blank" rel="noopener noreferrer">${fill(t.inLog, { n: (verdict.log.index + 1).toLocaleString(t.intl), m: verdict.log.size.toLocaleString(t.intl) })}</a></p>`
       : nothing}
     <details>
       <summary>${t.checks}</summary>
@@ -69,7 +69,7 @@ export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: Dia
       </ul>
     </details>
     <div class="actions">
-      <a part="link" href="${issuer}/clusters/${encodeURIComponent(cluster)}" target="_blank" rel="noopener noreferrer">${t.confirm(host)}</a>
+      <a part="link" href="${issuer}/clusters/${encodeURIComponent(cluster)}" target="_blank" rel="noopener noreferrer">${fill(t.confirm, { host })}</a>
       <button class="close" type="button" autofocus>${t.close}</button>
     </div>`;
 }

@@ -1,7 +1,7 @@
 import { html, type TemplateResult } from 'lit';
 import type { Verdict } from '../check.ts';
 import type { Level } from '../verify/claims.ts';
-import { shortDate, type Locale } from './i18n.ts';
+import { fill, shortDate, type Locale } from './i18n.ts';
 import { icon } from './icons.ts';
 import { seal } from './seal.ts';
 
@@ -17,7 +17,7 @@ export function shownLevel(verdict: Verdict): Level | null {
 export function markText(verdict: Verdict, locale: Locale): string {
   const label = verdict.claims?.label;
   const date = verdict.state === 'revoked' ? label?.revokedAt?.slice(0, 10) : label?.validUntil;
-  return locale.t.mark[verdict.state](date ? shortDate(locale, date) : '');
+  return fill(locale.t.mark[verdict.state], { date: date ? shortDate(locale, date) : '' });
 }
 
 /**
@@ -31,12 +31,13 @@ export function face(verdict: Verdict, size: Size, locale: Locale, issuerHost: s
   const picture = seal(verdict.state, level);
   // Without a level the pill's mark alone carries the state's sign: one warning sign, not two.
   if (size === 'pill') return level ? html`${picture}<span class="level">${levelName}</span>${mark}` : mark;
-  const printed = html`<span class="printed">${locale.t.checkAt(issuerHost)}</span>`;
+  const checkAt = fill(locale.t.checkAt, { host: issuerHost });
+  const printed = html`<span class="printed">${checkAt}</span>`;
   if (size === 'seal') return html`${picture}<span class="level">${levelName}</span>${mark}${printed}`;
   return html`${picture}<span class="lines"
-    ><span class="programme ${level ? 'on-screen' : ''}">${locale.t.programme}</span>${level ? printed : ''}
+    ><span class="programme ${level ? 'on-screen' : ''}">Cluster Management Excellence</span>${level ? printed : ''}
     ${level
       ? html`<span class="level">${levelName}</span>${mark}`
-      : html`${mark}<span class="programme">${verdict.state === 'loading' ? '' : locale.t.checkAt(issuerHost)}</span>`}</span
+      : html`${mark}<span class="programme">${verdict.state === 'loading' ? '' : checkAt}</span>`}</span
   >`;
 }

@@ -1,36 +1,23 @@
+import { intl as deIntl, levels as deLevels, widget as deWidget } from '../../locales/de.json';
+import { intl as enIntl, levels as enLevels, widget as enWidget } from '../../locales/en.json';
 import type { Level } from '../verify/claims.ts';
-import type { LabelState } from '../verify/state.ts';
 
-type Text = (value: string) => string;
+/**
+ * The words of one language, as the message catalogue (`locales/<lang>.json`) holds them for
+ * the widget: plain strings, `{name}` where a value goes ({@link fill}).
+ */
+export type Strings = typeof enWidget & { readonly intl: string; readonly levels: Readonly<Record<Level, string>> };
 
-export interface Strings {
-  readonly programme: string;
-  readonly levels: Readonly<Record<Level, string>>;
-  /** The badge's short line for each state; `value` is a date or the issuer's host. */
-  readonly mark: Readonly<Record<LabelState, Text>>;
-  /** What a state means for the visitor, one plain sentence or two. */
-  readonly meaning: Readonly<Record<LabelState, string>>;
-  readonly checkAt: Text;
-  readonly checkedWith: string;
-  readonly cluster: string;
-  readonly label: string;
-  readonly awarded: string;
-  readonly validUntil: string;
-  readonly revokedAt: string;
-  readonly reason: string;
-  readonly checks: string;
-  readonly steps: Readonly<Record<Step, string>>;
-  readonly keyId: Text;
-  readonly tokenUntil: Text;
-  readonly checkedAt: Text;
-  readonly inLog: (entry: number, of: number) => string;
-  readonly results: Readonly<Record<Result, string>>;
-  readonly confirm: Text;
-  readonly close: string;
-}
+export type Step = keyof Strings['steps'];
+export type Result = keyof Strings['results'];
 
-export type Step = 'signature' | 'issuer' | 'cluster' | 'validity' | 'freshness' | 'website';
-export type Result = 'passed' | 'failed' | 'skipped';
+export { fill } from '../../locales/fill.ts';
+
+/** English and German travel in the bundle; every other language is one request to the issuer. */
+export const BUNDLED: Readonly<Record<'en' | 'de', Strings>> = {
+  en: { intl: enIntl, levels: enLevels, ...enWidget },
+  de: { intl: deIntl, levels: deLevels, ...deWidget },
+};
 
 /** The label's full names are the programme's own and stay in English in every language. */
 export const FULL_NAMES: Readonly<Record<Level, string>> = {
@@ -39,146 +26,51 @@ export const FULL_NAMES: Readonly<Record<Level, string>> = {
   gold: 'Cluster Management Excellence Label GOLD – Proven for Cluster Excellence',
 };
 
-const en: Strings = {
-  programme: 'Cluster Management Excellence',
-  levels: { bronze: 'Bronze', silver: 'Silver', gold: 'Gold' },
-  mark: {
-    loading: () => 'Checking…',
-    valid: (d) => `Valid until ${d}`,
-    expired: (d) => `Expired ${d}`,
-    revoked: () => 'Revoked',
-    invalid: () => 'Could not be verified',
-    mismatch: () => 'Not this site',
-    unavailable: () => 'Check could not run',
-    unknown: () => 'No label found',
-  },
-  meaning: {
-    loading: 'The check is still running.',
-    valid: 'Your browser has just checked this label with the issuer: the cluster holds it.',
-    expired: 'This label has expired. The cluster does not hold it unless it is renewed.',
-    revoked: 'The issuer has revoked this label. The cluster no longer holds it.',
-    invalid: 'The statement behind this badge failed the checks. Do not rely on it; look the cluster up on the issuer’s page.',
-    mismatch: 'This badge was issued for another website. What it would show does not apply to this page.',
-    unavailable: 'Your browser could not reach the issuer, so nothing was checked. This says nothing about the label; the issuer’s page can tell you.',
-    unknown: 'The issuer has no label for this cluster.',
-  },
-  checkAt: (host) => `Check at ${host}`,
-  checkedWith: 'Checked with the issuer',
-  cluster: 'Cluster',
-  label: 'Label',
-  awarded: 'Awarded',
-  validUntil: 'Valid until',
-  revokedAt: 'Revoked on',
-  reason: 'Reason',
-  checks: 'Technical details: what your browser checked',
-  steps: {
-    signature: 'Signature',
-    issuer: 'Issuer',
-    cluster: 'Cluster',
-    validity: 'Validity',
-    freshness: 'Freshness',
-    website: 'Website',
-  },
-  keyId: (kid) => `key ${kid}`,
-  tokenUntil: (t) => `statement valid until ${t}`,
-  checkedAt: (t) => `checked at ${t}`,
-  inLog: (n, m) => `recorded in the public log, entry ${n} of ${m}`,
-  results: { passed: 'passed', failed: 'failed', skipped: 'not checked' },
-  confirm: (host) => `Confirm on ${host}`,
-  close: 'Close',
-};
-
-const de: Strings = {
-  programme: 'Cluster Management Excellence',
-  levels: { bronze: 'Bronze', silver: 'Silber', gold: 'Gold' },
-  mark: {
-    loading: () => 'Wird geprüft …',
-    valid: (d) => `Gültig bis ${d}`,
-    expired: (d) => `Abgelaufen am ${d}`,
-    revoked: () => 'Entzogen',
-    invalid: () => 'Nicht verifizierbar',
-    mismatch: () => 'Nicht diese Website',
-    unavailable: () => 'Prüfung nicht möglich',
-    unknown: () => 'Kein Label gefunden',
-  },
-  meaning: {
-    loading: 'Die Prüfung läuft noch.',
-    valid: 'Ihr Browser hat dieses Label soeben beim Aussteller geprüft: Es ist gültig und gehört diesem Cluster.',
-    expired: 'Dieses Label ist abgelaufen. Es gilt erst wieder, wenn der Cluster es erneuern lässt.',
-    revoked: 'Der Aussteller hat dieses Label entzogen. Es gilt nicht mehr.',
-    invalid: 'Dieses Siegel ließ sich nicht bestätigen. Verlassen Sie sich nicht darauf, sondern sehen Sie auf der Seite des Ausstellers nach.',
-    mismatch: 'Dieses Siegel wurde für eine andere Website ausgestellt und gilt nicht für diese Seite.',
-    unavailable: 'Ihr Browser hat den Aussteller nicht erreicht, deshalb konnte nichts geprüft werden. Über das Label sagt das nichts aus; die Seite des Ausstellers gibt Auskunft.',
-    unknown: 'Der Aussteller führt für diesen Cluster kein Label.',
-  },
-  checkAt: (host) => `Prüfen bei ${host}`,
-  checkedWith: 'Geprüft beim Aussteller',
-  cluster: 'Cluster',
-  label: 'Label',
-  awarded: 'Verliehen am',
-  validUntil: 'Gültig bis',
-  revokedAt: 'Entzogen am',
-  reason: 'Begründung',
-  checks: 'Technische Details: was Ihr Browser geprüft hat',
-  steps: {
-    signature: 'Signatur',
-    issuer: 'Aussteller',
-    cluster: 'Cluster',
-    validity: 'Gültigkeit',
-    freshness: 'Aktualität',
-    website: 'Website',
-  },
-  keyId: (kid) => `Schlüssel ${kid}`,
-  tokenUntil: (t) => `Aussage gültig bis ${t}`,
-  checkedAt: (t) => `geprüft am ${t}`,
-  inLog: (n, m) => `im öffentlichen Protokoll verzeichnet, Eintrag ${n} von ${m}`,
-  results: { passed: 'bestanden', failed: 'nicht bestanden', skipped: 'nicht geprüft' },
-  confirm: (host) => `Auf ${host} bestätigen`,
-  close: 'Schließen',
-};
-
 export interface Locale {
-  /** `de` or `en`: the language of the words and of the badge's dates. */
-  readonly language: 'de' | 'en';
-  /** The writing direction of `language`, whatever the host page's. */
-  readonly dir: 'ltr' | 'rtl';
+  /** The language of the words, the dates and the numbers; the badge's `lang`. */
+  readonly language: string;
   readonly t: Strings;
 }
 
+/** The catalogue's languages, space-separated, fixed when the bundle was built. */
+declare const __CLUSTER_LABEL_LANGUAGES__: string;
+
 /**
- * Chooses German or English from a language tag (the element's `lang`, else the nearest
- * one in the page); anything else is English.
+ * The language for a tag (the element's `lang`, else the nearest one in the page): its first
+ * subtag when the issuer has that language (`pt-BR` → `pt`), else English.
  *
- * @example resolveLocale('de-CH').t.close // 'Schließen'
+ * @example languageOf('de-CH') // 'de'
  */
-export function resolveLocale(lang: string | null | undefined): Locale {
-  const primary = (lang ?? '').trim().split('-')[0]?.toLowerCase();
-  const language = primary === 'de' ? 'de' : 'en';
-  return { language, dir: 'ltr', t: language === 'de' ? de : en };
+export function languageOf(tag: string | null | undefined): string {
+  const primary = (tag ?? '').trim().split('-')[0]!.toLowerCase();
+  return __CLUSTER_LABEL_LANGUAGES__.split(' ').includes(primary) ? primary : 'en';
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const formats = new Map<string, Intl.DateTimeFormat>();
 
 /**
- * A contract date (`YYYY-MM-DD`) as the badge and its dialog write it, one format per
- * language: `31.03.2026` in German, `31 Mar 2026` in English, day first, which no reader of
- * either takes for another day. Written without `Intl`: its first use on a page costs tens of
- * milliseconds in Chromium, and its regional formats would differ from the badge's.
+ * One formatter per language and kind for the page's life: each costs a lookup of locale data.
+ * The catalogue chooses each language's date (`widget.date`, options for `Intl`): a short month
+ * where it fits the badge, digits where the words would not.
+ */
+function format(locale: Locale, time: boolean): Intl.DateTimeFormat {
+  const key = locale.t.intl + time;
+  let made = formats.get(key);
+  if (!made) {
+    const date = locale.t.date as Intl.DateTimeFormatOptions;
+    made = new Intl.DateTimeFormat(locale.t.intl, time ? { ...date, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { ...date, timeZone: 'UTC' });
+    formats.set(key, made);
+  }
+  return made;
+}
+
+/**
+ * A contract date (`YYYY-MM-DD`) as the badge and its dialog write it, the language's way
+ * (`31 Mar 2026`, `31.03.2026`, `31 mar 2026`), day first in English too.
  *
- * @example shortDate(resolveLocale('en-US'), '2026-03-31') // '31 Mar 2026'
+ * @example shortDate({ language: 'en', t: BUNDLED.en }, '2026-03-31') // '31 Mar 2026'
  */
-export function shortDate(locale: Locale, isoDate: string): string {
-  const [year, month, day] = isoDate.split('-');
-  return locale.language === 'de' ? `${day}.${month}.${year}` : `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
-}
+export const shortDate = (locale: Locale, isoDate: string): string => format(locale, false).format(new Date(`${isoDate}T00:00Z`));
 
-/**
- * A moment in the visitor's own time zone, in the badge's date format and a 24-hour clock:
- * `31 Mar 2026, 14:05` / `31.03.2026, 14:05`.
- */
-export function shortTime(locale: Locale, ms: number): string {
-  const moment = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const day = `${moment.getFullYear()}-${two(moment.getMonth() + 1)}-${two(moment.getDate())}`;
-  return `${shortDate(locale, day)}, ${two(moment.getHours())}:${two(moment.getMinutes())}`;
-}
+/** A moment in the visitor's own time zone, with a 24-hour clock: `31 Mar 2026, 14:05` / `31.03.2026, 14:05`. */
+export const shortTime = (locale: Locale, ms: number): string => format(locale, true).format(ms);

@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import { utcDate } from '../../domain/dates.ts';
 import { effectiveStatus, tokenStatus } from '../../domain/labels.ts';
 import type { Cluster, Label } from '../../domain/types.ts';
-import { countryName, formatDate, fullLabelName, messages } from './i18n.ts';
+import { countryName, fill, formatDate, fullLabelName, messagesOf } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
 import { qrSvg } from './qr.ts';
 
@@ -10,7 +10,7 @@ import { qrSvg } from './qr.ts';
 export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels: Label[]; now: Date }) {
   const { page, cluster, labels, now } = props;
   const { lang } = page;
-  const t = messages[lang];
+  const t = messagesOf(lang);
   const date = (iso: string) => <time datetime={iso.slice(0, 10)}>{formatDate(iso, lang)}</time>;
   const current = labels.at(-1);
   const status = tokenStatus(current, now);
@@ -18,10 +18,10 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
   const address = `${page.publicUrl}/clusters/${cluster.id}`;
 
   let statement: string;
-  if (!current) statement = t.statement.none(cluster.name);
-  else if (status === 'valid') statement = t.statement.valid(cluster.name, fullLabelName(page.programmeName, current.level), formatDate(current.validUntil, lang));
-  else if (status === 'revoked') statement = t.statement.revoked(cluster.name, levelName!, formatDate(current.revokedAt!, lang));
-  else statement = t.statement.expired(cluster.name, levelName!, formatDate(current.validUntil, lang));
+  if (!current) statement = fill(t.statement.none, { name: cluster.name });
+  else if (status === 'valid') statement = fill(t.statement.valid, { name: cluster.name, label: fullLabelName(page.programmeName, current.level), until: formatDate(current.validUntil, lang) });
+  else if (status === 'revoked') statement = fill(t.statement.revoked, { name: cluster.name, level: levelName!, on: formatDate(current.revokedAt!, lang) });
+  else statement = fill(t.statement.expired, { name: cluster.name, level: levelName!, until: formatDate(current.validUntil, lang) });
 
   return (
     <Layout page={page} title={cluster.name}>
@@ -39,7 +39,7 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
             </p>
           </>
         )}
-        <p class="asof">{t.asOf(formatDate(utcDate(now), lang))}</p>
+        <p class="asof">{fill(t.asOf, { date: formatDate(utcDate(now), lang) })}</p>
       </section>
 
       <h2>{t.about}</h2>
@@ -148,11 +148,11 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
       )}
 
       <h2>{t.whoTitle}</h2>
-      <p>{t.whoIssuer(page.issuerName)}</p>
-      <p>{t.whoCheck(address)}</p>
+      <p>{fill(t.whoIssuer, { issuer: page.issuerName })}</p>
+      <p>{fill(t.whoCheck, { address })}</p>
 
       <figure class="qr-code">
-        {raw(qrSvg(address, t.qrLabel(address)))}
+        {raw(qrSvg(address, fill(t.qrLabel, { address })))}
         <figcaption>{address}</figcaption>
       </figure>
 

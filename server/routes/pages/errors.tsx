@@ -1,13 +1,13 @@
-import { messages } from './i18n.ts';
+import { fill, messagesOf } from './i18n.ts';
 import { Layout, type PageContext } from './layout.tsx';
 
 /** A real 404 page for an id the register does not know. */
 export function ClusterNotFoundPage(props: { page: PageContext; id: string }) {
-  const t = messages[props.page.lang];
+  const t = messagesOf(props.page.lang);
   return (
     <Layout page={props.page} title={t.notFoundTitle}>
       <h1>{t.notFoundTitle}</h1>
-      <p>{t.notFound(props.id)}</p>
+      <p>{fill(t.notFound, { id: props.id })}</p>
       <p>{t.notFoundBadge}</p>
       <p>
         <a href="/clusters">{t.searchRegister}</a>
@@ -18,7 +18,7 @@ export function ClusterNotFoundPage(props: { page: PageContext; id: string }) {
 
 /** Any other error on a page (a bad filter in the address, say), in the same frame. */
 export function ErrorPage(props: { page: PageContext; status: number; message: string }) {
-  const t = messages[props.page.lang];
+  const t = messagesOf(props.page.lang);
   return (
     <Layout page={props.page} title={`${props.status} — ${t.errorTitle}`}>
       <h1>{t.errorTitle}</h1>

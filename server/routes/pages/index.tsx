@@ -15,7 +15,7 @@ import type { Services } from '../../services.ts';
 import { ClusterPage } from './cluster.tsx';
 import { WebsitePage } from './website.tsx';
 import { ClusterNotFoundPage } from './errors.tsx';
-import { chooseLanguage, isLang, LANGUAGES, type Lang } from './i18n.ts';
+import { chooseLanguage, LANGUAGES, languageOf, type Lang } from './i18n.ts';
 import type { PageContext } from './layout.tsx';
 import { PAGE_SIZE, RegisterPage } from './register.tsx';
 
@@ -67,7 +67,7 @@ export function pageContext(c: Context, config: Pick<Config, 'programmeName' | '
   return { lang, programmeName: config.programmeName, issuerName: config.issuerName, publicUrl: config.publicUrl, switchTo, css };
 }
 
-/** The register and the verification pages, server-rendered, in English and German. */
+/** The register and the verification pages, server-rendered, in every language of the catalogue. */
 export function pageRoutes(services: Services) {
   const app = new Hono();
   const { programmeName, publicUrl } = services.config;
@@ -137,9 +137,11 @@ function rememberLanguage(publicUrl: string): MiddlewareHandler {
   const secure = publicUrl.startsWith('https:');
   return async function rememberLanguage(c, next) {
     const url = new URL(c.req.url);
-    const lang = url.searchParams.get('lang');
-    if (lang === null) return next();
-    if (isLang(lang)) setCookie(c, LANG_COOKIE, lang, { path: '/', maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true, secure });
+    const asked = url.searchParams.get('lang');
+    if (asked === null) return next();
+    // A regional tag chooses its language (`pt-BR` → `pt`); one the catalogue lacks changes nothing.
+    const lang = languageOf(asked);
+    if (lang) setCookie(c, LANG_COOKIE, lang, { path: '/', maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true, secure });
     url.searchParams.delete('lang');
     return c.redirect(`${url.pathname}${url.search}`, 303);
   };

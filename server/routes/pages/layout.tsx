@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { LANGUAGES, messages, type Lang } from './i18n.ts';
+import { catalogueOf, fill, LANGUAGES, messagesOf, type Lang } from './i18n.ts';
 
 /** What every page needs to know about the visitor and the issuer. */
 export interface PageContext {
@@ -14,12 +14,10 @@ export interface PageContext {
   css: string;
 }
 
-const LANGUAGE_NAMES: Record<Lang, string> = { en: 'English', de: 'Deutsch' };
-
 /** The frame of every public page: landmarks, the language switch, no script. */
 export function Layout(props: { page: PageContext; title: string; children?: Child }) {
   const { page } = props;
-  const t = messages[page.lang];
+  const t = messagesOf(page.lang);
   return (
     <>
       {raw('<!doctype html>')}
@@ -43,7 +41,7 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
                 {LANGUAGES.map((lang) => (
                   <li>
                     <a href={page.switchTo[lang]} lang={lang} hreflang={lang} aria-current={lang === page.lang ? 'true' : undefined}>
-                      {LANGUAGE_NAMES[lang]}
+                      {catalogueOf(lang).name}
                     </a>
                   </li>
                 ))}
@@ -52,7 +50,7 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
           </header>
           <main id="content">{props.children}</main>
           <footer class="foot">
-            <p>{t.footerIssuer(page.issuerName)}</p>
+            <p>{fill(t.footerIssuer, { issuer: page.issuerName })}</p>
             <p class="data">
               {t.openData} <a href="/v1/clusters">JSON</a> · <a href="/v1/clusters.csv">CSV</a>
             </p>

@@ -1,6 +1,6 @@
 import { LEVELS } from '../../domain/types.ts';
 import { SORTS, STATUSES, type SearchQuery, type SearchResult } from '../../registry/search.ts';
-import { countryName, formatDate, formatNumber, messages } from './i18n.ts';
+import { countryName, fill, formatDate, formatNumber, intlLocale, messagesOf, plural } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
 
 /** Rows on a page of the register unless the address asks for another number. */
@@ -25,14 +25,14 @@ const withParams = (path: string, params: URLSearchParams) => (params.size ? `${
 export function RegisterPage(props: { page: PageContext; query: SearchQuery; result: SearchResult; countries: string[] }) {
   const { page, query, result } = props;
   const { lang } = page;
-  const t = messages[lang];
+  const t = messagesOf(lang);
   const pages = Math.max(1, Math.ceil(result.total / query.pageSize));
-  const countries = props.countries.map((code) => ({ code, name: countryName(code, lang) })).sort((a, b) => a.name.localeCompare(b.name, lang));
+  const countries = props.countries.map((code) => ({ code, name: countryName(code, lang) })).sort((a, b) => a.name.localeCompare(b.name, intlLocale(lang)));
   const filters = registerParams(query);
   return (
     <Layout page={page} title={t.registerTitle}>
       <h1>{t.registerTitle}</h1>
-      <p class="lede">{t.registerIntro(page.programmeName, page.issuerName)}</p>
+      <p class="lede">{fill(t.registerIntro, { programme: page.programmeName, issuer: page.issuerName })}</p>
 
       <form class="filters" method="get" action="/clusters" role="search">
         <fieldset>
@@ -95,8 +95,8 @@ export function RegisterPage(props: { page: PageContext; query: SearchQuery; res
 
       <div class="summary">
         <p>
-          <strong>{t.found(formatNumber(result.total, lang))}</strong>
-          {result.total > 0 && ` · ${t.pageOf(formatNumber(query.page, lang), formatNumber(pages, lang))}`}
+          <strong>{plural(intlLocale(lang), t.found, result.total, formatNumber(result.total, lang))}</strong>
+          {result.total > 0 && ` · ${fill(t.pageOf, { page: formatNumber(query.page, lang), pages: formatNumber(pages, lang) })}`}
         </p>
         <p class="data">
           {t.download} <a href={withParams('/v1/clusters.csv', filters)}>CSV</a> · <a href={withParams('/v1/clusters', filters)}>JSON</a>

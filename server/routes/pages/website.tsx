@@ -1,6 +1,6 @@
 import type { Cluster } from '../../domain/types.ts';
 import { iframeSnippet } from '../embed.ts';
-import { messages } from './i18n.ts';
+import { messagesOf } from './i18n.ts';
 import { Layout, type PageContext } from './layout.tsx';
 
 /**
@@ -28,7 +28,7 @@ export function imageSnippet(publicUrl: string, id: string, programmeName: strin
 export function WebsitePage(props: { page: PageContext; cluster: Cluster; badgeTitle: string }) {
   const { page, cluster } = props;
   const { lang } = page;
-  const t = messages[lang];
+  const t = messagesOf(lang);
   return (
     <Layout page={page} title={t.embedTitle}>
       <p>
