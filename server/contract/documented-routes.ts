@@ -2,6 +2,7 @@ import type { Role } from '../auth/roles.ts';
 import type { ErrorCode } from '../errors.ts';
 import { LEVELS } from '../domain/types.ts';
 import { SLUG } from '../domain/clusters.ts';
+import { LANGUAGES } from '../languages.ts';
 
 /*
  * The routes other modules own and validate (the public routes, the register pages, the
@@ -47,7 +48,7 @@ const registerFilters = [
   { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['valid', 'expired', 'revoked', 'none'] } },
   { name: 'sort', in: 'query', required: false, schema: { type: 'string', enum: ['name', '-name', 'country', 'valid-until', '-valid-until'], default: 'name' } },
 ];
-const languageSwitch = { name: 'lang', in: 'query', required: false, description: 'Remembers the language in a cookie and redirects to the address without it.', schema: { type: 'string', enum: ['en', 'de'] } };
+const languageSwitch = { name: 'lang', in: 'query', required: false, description: 'Remembers the language in a cookie and redirects to the address without it.', schema: { type: 'string', enum: [...LANGUAGES] } };
 const languageSwitched = redirect('The language is remembered; to the same address without `lang`.');
 
 /**
@@ -159,7 +160,7 @@ export const PUBLIC_PATHS = {
     get: {
       tags: ['public'],
       summary: 'The cluster’s label status as an image, for places without JavaScript',
-      parameters: [clusterId, { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['en', 'de'], default: 'en' } }],
+      parameters: [clusterId, { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: [...LANGUAGES], default: 'en' } }],
       responses: {
         '200': { description: 'An SVG image.', content: { 'image/svg+xml': { schema: text } } },
         ...publicQueryFailure,
@@ -171,7 +172,7 @@ export const PUBLIC_PATHS = {
     get: {
       tags: ['public'],
       summary: 'The same image as PNG at twice the size, for mail clients that block SVG',
-      parameters: [clusterId, { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['en', 'de'], default: 'en' } }],
+      parameters: [clusterId, { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: [...LANGUAGES], default: 'en' } }],
       responses: {
         '200': { description: 'A PNG image.', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
         ...publicQueryFailure,
@@ -277,6 +278,23 @@ export const PUBLIC_PATHS = {
       },
     },
   },
+  '/widget/{version}/locales/{file}': {
+    get: {
+      tags: ['public'],
+      summary: 'The widget’s words in one language it does not carry, immutable',
+      description: 'The badge fetches it beside the token for a language other than English and German (`pl.json`).',
+      parameters: [
+        { name: 'version', in: 'path', required: true, schema: text },
+        { name: 'file', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z]{2}\\.json$' } },
+      ],
+      responses: {
+        '200': ok('The language’s words for the badge and its dialog.', { type: 'object' }),
+        '304': { description: 'Not modified.' },
+        '404': publicFailure('This server does not have that version or that language.', 'widget_version_not_found', 'widget_language_not_found'),
+        '503': publicFailure('The widget has not been built on this server.', 'widget_not_built'),
+      },
+    },
+  },
   '/': {
     get: { tags: ['register'], summary: 'The issuer’s home: the register', responses: { '302': redirect('To /clusters.') } },
   },
@@ -312,7 +330,7 @@ export const PUBLIC_PATHS = {
         clusterId,
         { name: 'size', in: 'query', required: false, schema: { type: 'string', enum: ['card', 'pill', 'seal'], default: 'card' } },
         { name: 'theme', in: 'query', required: false, schema: { type: 'string', enum: ['auto', 'light', 'dark'], default: 'auto' } },
-        { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['en', 'de'], default: 'en' } },
+        { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: [...LANGUAGES], default: 'en' } },
       ],
       responses: { '200': html('The badge page.'), '400': html('An option has a value it cannot take.'), '404': html('No cluster has this id.') },
     },
