@@ -113,11 +113,10 @@ export function clusterRoutes(deps: ConsoleDeps) {
   app.get('/clusters', ...guard('viewer'), async (c) => {
     const query = parseListParams(new URL(c.req.url).searchParams);
     const now = deps.services.now();
-    const [list, count, countries] = await Promise.all([
-      listClusters(database.db, database.dialect, query, now),
-      countClusters(database.db, database.dialect, query, now),
-      registeredCountries(database.db),
-    ]);
+    // The count first: it is cheap (capped), and tells the list how to read its page.
+    const count = await countClusters(database.db, database.dialect, query, now);
+    const list = await listClusters(database.db, database.dialect, query, now, undefined, count);
+    const countries = await registeredCountries(database.db);
     return c.html(<ClusterListPage page={pageOf(c, deps)} query={query} list={list} count={count} countries={countries} now={now} />);
   });
 

@@ -138,6 +138,9 @@ type Condition = (eb: ExpressionBuilder<Schema, 'clusters'>) => Expression<SqlBo
  */
 interface Stretch {
   where?: Condition;
+  /** Only clusters with a label (true), only those without (false). */
+  labelled?: boolean;
+  level?: Level;
   columns: Column[];
   direction: 'asc' | 'desc';
 }
@@ -153,18 +156,27 @@ function stretches(sort: ListSort): Stretch[] {
       return [{ columns: ['country', 'name', 'id'], direction: 'asc' }];
     case 'level':
       return [
-        ...[...LEVELS].reverse().map((level): Stretch => ({ where: (eb) => eb('clusters.label_level', '=', level), columns: byName, direction: 'asc' })),
-        { where: (eb) => eb('clusters.label_level', 'is', null), columns: byName, direction: 'asc' },
+        ...[...LEVELS].reverse().map((level): Stretch => ({ where: (eb) => eb('clusters.label_level', '=', level), labelled: true, level, columns: byName, direction: 'asc' })),
+        { where: (eb) => eb('clusters.label_level', 'is', null), labelled: false, columns: byName, direction: 'asc' },
       ];
     case 'valid-until':
     case '-valid-until':
       return [
-        { where: (eb) => eb('clusters.label_valid_until', 'is not', null), columns: ['label_valid_until', 'name', 'id'], direction: sort === 'valid-until' ? 'asc' : 'desc' },
-        { where: (eb) => eb('clusters.label_valid_until', 'is', null), columns: byName, direction: 'asc' },
+        { where: (eb) => eb('clusters.label_valid_until', 'is not', null), labelled: true, columns: ['label_valid_until', 'name', 'id'], direction: sort === 'valid-until' ? 'asc' : 'desc' },
+        { where: (eb) => eb('clusters.label_valid_until', 'is', null), labelled: false, columns: byName, direction: 'asc' },
       ];
     case 'changed':
       return [{ columns: ['changed_at', 'id'], direction: 'desc' }];
   }
+}
+
+/** Whether a stretch can hold a match at all: a walk never reads a stretch the filters rule out. */
+function fits(stretch: Stretch, filters: ListFilters): boolean {
+  const unlabelled = filters.status === 'none' || filters.queue === 'unlabelled';
+  const labelled = filters.level !== undefined || (filters.status !== undefined && !unlabelled) || (filters.queue !== undefined && !unlabelled);
+  if (stretch.labelled === true && unlabelled) return false;
+  if (stretch.labelled === false && labelled) return false;
+  return !(stretch.level && filters.level && stretch.level !== filters.level);
 }
 
 /** The dates a queue or status is judged by, from today. */
@@ -180,15 +192,29 @@ export function queueDates(now: Date) {
 
 type From = SelectQueryBuilder<Schema, 'clusters', {}>;
 
-/** The clusters matching `filters` (no order). */
-export function filtered(db: Db, dialect: Dialect, filters: ListFilters, now: Date): From {
+/**
+ * The clusters matching `filters` (no order), for a count or for one stretch of an
+ * order. SQLite plans without statistics, and may read a weak index: so the most
+ * selective filter leads (the name, else the country), then, for a page, the order's
+ * own index, read from its start or the cursor until the page is full, and for a
+ * count the label's index; a unary + keeps the other columns from being used as
+ * index constraints.
+ */
+export function filtered(db: Db, dialect: Dialect, filters: ListFilters, now: Date, use: 'count' | Stretch = 'count'): From {
   const { today, in30, in90, graceFrom } = queueDates(now);
+  const lead = filters.q ? 'text' : filters.country ? 'country' : use === 'count' ? 'label' : 'order';
+  const orderLeads = typeof use === 'object' ? use.columns[0] : undefined;
+  type Ref = `clusters.${'country' | 'label_level' | 'label_status' | 'label_valid_until'}`;
+  const ref = (column: Ref, group: 'country' | 'label') => {
+    const plain = group === lead || (lead === 'order' && column === `clusters.${orderLeads}`);
+    return dialect === 'sqlite' && !plain ? sql<string>`+${sql.ref(column)}` : sql.ref<string>(column);
+  };
+  const status = ref('clusters.label_status', 'label');
+  const end = ref('clusters.label_valid_until', 'label');
   let q: From = db.selectFrom('clusters');
   if (filters.q) q = q.where((eb) => textMatches(eb, dialect, filters.q!));
-  if (filters.country) q = q.where('clusters.country', '=', filters.country);
-  if (filters.level) q = q.where('clusters.label_level', '=', filters.level);
-  const status = 'clusters.label_status' as const;
-  const end = 'clusters.label_valid_until' as const;
+  if (filters.country) q = q.where(ref('clusters.country', 'country'), '=', filters.country);
+  if (filters.level) q = q.where(ref('clusters.label_level', 'label'), '=', filters.level);
   switch (filters.status) {
     case 'valid':
       q = q.where(status, '=', 'valid').where(end, '>=', today);
@@ -230,9 +256,12 @@ export function filtered(db: Db, dialect: Dialect, filters: ListFilters, now: Da
 function textMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect, text: string): Expression<SqlBool> {
   const escape = (word: string) => word.replace(/[\\%_]/g, (ch) => `\\${ch}`);
   const words = [...new Set(text.normalize('NFC').split(/\s+/).filter(Boolean))].slice(0, 10);
-  const idStart = eb('clusters.id', 'like', `${escape(text.toLowerCase())}%`);
+  // An id is a lowercase slug: text that could start one also matches ids by their start.
+  const prefix = text.toLowerCase();
+  const idLike = /^[a-z0-9-]+$/.test(prefix);
   if (dialect === 'postgres') {
-    return eb.or([eb.and(words.map((word) => eb('clusters.name', 'ilike', `%${escape(word)}%`))), idStart]);
+    const name = eb.and(words.map((word) => eb('clusters.name', 'ilike', `%${escape(word)}%`)));
+    return idLike ? eb.or([name, eb('clusters.id', 'like', `${escape(prefix)}%`)]) : name;
   }
   // FTS5 trigrams (migration 004) for words of three characters or more; shorter ones match a word's start.
   const long = words.filter((word) => [...word].length >= 3);
@@ -244,7 +273,8 @@ function textMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect
     const match = long.map((word) => `"${word.replaceAll('"', '""')}"`).join(' ');
     conditions.unshift(sql<SqlBool>`clusters.search_id in (select rowid from clusters_fts where clusters_fts match ${match})`);
   }
-  return eb.or([eb.and(conditions), sql<SqlBool>`clusters.id like ${`${escape(text.toLowerCase())}%`} escape '\\'`]);
+  // The id's start as a range of its key ('~' sorts after every slug character), so each side of the OR reads its own index.
+  return idLike ? eb.or([eb.and(conditions), eb.and([eb('clusters.id', '>=', prefix), eb('clusters.id', '<', `${prefix}~`)])]) : eb.and(conditions);
 }
 
 const ROW = ['clusters.id', 'clusters.name', 'clusters.country', 'clusters.label_level', 'clusters.label_status', 'clusters.label_valid_until', 'clusters.changed_at'] as const;
@@ -255,19 +285,25 @@ function ordered(q: From, stretch: Stretch) {
   return out;
 }
 
+/** Up to this many matches a page is sorted from the filters' index; more, and it walks the order's index. */
+const SORT_AT_MOST = 2000;
+
 /**
  * One page of the list. It walks its order's
  * stretches from the cursor (or the start) until it is full.
  *
  * @example await listClusters(db, 'sqlite', { queue: 'ending-30', sort: 'valid-until' }, new Date())
  */
-export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, now: Date, pageSize = PAGE_SIZE): Promise<ListPage> {
+export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, now: Date, pageSize = PAGE_SIZE, matches?: ListCount): Promise<ListPage> {
+  // Few matches (the count says so): read them by the filters and sort; many: walk the order.
+  const fewMatches = matches !== undefined && !matches.more && matches.total <= SORT_AT_MOST;
   const all = stretches(query.sort);
   const wanted = pageSize + 1;
   const found: Array<{ row: ListRow; stretch: number }> = [];
   for (let index = query.after?.stretch ?? 0; index < all.length && found.length < wanted; index++) {
     const stretch = all[index]!;
-    let q = filtered(db, dialect, query, now);
+    if (!fits(stretch, query)) continue;
+    let q = filtered(db, dialect, query, now, fewMatches ? 'count' : stretch);
     if (stretch.where) q = q.where(stretch.where);
     if (query.after && index === query.after.stretch) {
       const key = query.after.key;
