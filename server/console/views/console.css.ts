@@ -10,7 +10,9 @@ const REGISTER_CSS = readFileSync(new URL('../../assets/register.css', import.me
 const CONSOLE_ONLY = `
 .bar { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; align-items: baseline; max-width: 80rem; margin: 0 auto; padding: 0.75rem 1rem; border-bottom: 1px solid var(--line); }
 .bar nav ul, .bar .langs ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; list-style: none; }
-.bar nav { flex: 1; }
+.bar .langs { margin-left: auto; }
+/* The areas on a line of their own, under the brand, languages and account: all seven fit at 1280 px. */
+.bar nav:not(.langs) { order: 1; flex-basis: 100%; }
 .bar nav [aria-current] { font-weight: 700; color: var(--ink); }
 .signout { display: flex; gap: 0.5rem; align-items: baseline; color: var(--muted); font-size: 0.9rem; }
 main { max-width: 80rem; }
