@@ -9,9 +9,9 @@ import { registeredCountries } from '../registry/search.ts';
 import { actorNames, actorOf, noticeOf, pageOf, type ConsoleContext, type ConsoleDeps, type ConsoleEnv } from './context.ts';
 import { clusterValues, decodeSeen, encodeSeen, failure, formOf, isStale, sitesOf } from './forms.ts';
 import { guard } from './guard.ts';
-import { countClusters, listClusters, parseListParams } from './list.ts';
+import { countClusters, listClusters, parseListParams, yieldToOthers } from './list.ts';
 import { ClusterFormPage, ClusterListPage, ClusterPage, ConflictPage, snippet, type ClusterDetail } from './views/clusters.tsx';
-import { date, levelName, type Notice } from './views/layout.tsx';
+import { country, date, levelName, type Notice } from './views/layout.tsx';
 
 /** What a cluster page's forms were drawn from: its fields and its current label, as text. */
 export function seenOf(cluster: Cluster, label: Label | undefined, now: Date): Record<string, string> {
@@ -77,7 +77,7 @@ export async function renderConflict(c: ConsoleContext, deps: ConsoleDeps, id: s
   const { csrf: _, version: __, seen: ___, confirm: ____, ...sent } = form;
   const shown = (values: Record<string, string>) => ({
     ...values,
-    country: values.country ? `${values.country}` : '',
+    country: values.country ? country(page, values.country) : '',
     level: values.level ? levelName(page, values.level as 'bronze') : '',
     status: values.status ? t.listStatuses[values.status as 'valid'] ?? values.status : '',
     awarded: date(page, values.awarded),
@@ -100,7 +100,7 @@ export async function renderConflict(c: ConsoleContext, deps: ConsoleDeps, id: s
   ];
   const retry = kind === 'edit' ? { values: { ...clusterValues(detail.cluster), ...sent }, version: detail.version, seen: encodeSeen(now) } : undefined;
   return c.html(
-    <ConflictPage page={page} cluster={detail.cluster} fields={kind === 'edit' ? clusterFields : labelFields} seen={shown(seen)} now={shown(now)} sent={kind === 'edit' ? sent : shown(sent)} retry={retry} />,
+    <ConflictPage page={page} cluster={detail.cluster} fields={kind === 'edit' ? clusterFields : labelFields} seen={shown(seen)} now={shown(now)} sent={shown(sent)} retry={retry} />,
     409,
   );
 }
@@ -116,6 +116,7 @@ export function clusterRoutes(deps: ConsoleDeps) {
     // The count first: it is cheap (capped), and tells the list how to read its page.
     const count = await countClusters(database.db, database.dialect, query, now);
     const list = await listClusters(database.db, database.dialect, query, now, undefined, count);
+    await yieldToOthers();
     const countries = await registeredCountries(database.db);
     return c.html(<ClusterListPage page={pageOf(c, deps)} query={query} list={list} count={count} countries={countries} now={now} />);
   });

@@ -22,8 +22,8 @@ function parseReference(raw: string | undefined): string {
 interface Step<I> {
   /** Reads the form; throws the catalogue's refusal. */
   parse: (form: Record<string, string>) => I;
-  /** The label as it will be, judged by the domain's own rules (which refuse what cannot be done). */
-  plan: (current: Label | undefined, input: I, now: Date) => LabelView;
+  /** The label as it will be, judged by the domain's own rules (which refuse what cannot be done); none: no second look. */
+  plan?: (current: Label | undefined, input: I, now: Date) => LabelView;
   act: (id: string, input: I, actor: string, ifMatch: string | undefined) => Promise<unknown>;
 }
 
@@ -46,7 +46,7 @@ export function labelRoutes(deps: ConsoleDeps) {
       const ifMatch = form.version || undefined;
       try {
         const input = step.parse(form);
-        if (action !== 'award' && form.confirm !== 'yes') {
+        if (step.plan && action !== 'award' && form.confirm !== 'yes') {
           // A form drawn before a change is not given a second look on the new state.
           if (ifMatch && ifMatch !== detail.version) throw fail('precondition_failed');
           const current = detail.labels.at(-1);
@@ -66,9 +66,6 @@ export function labelRoutes(deps: ConsoleDeps) {
 
   route('award', 'awarded', {
     parse: parseAwardInput,
-    plan: () => {
-      throw new Error('an award has no second look');
-    },
     act: (id, input, actor, ifMatch) => registry.award(id, input, actor, ifMatch),
   });
   route('renew', 'renewed', {

@@ -69,6 +69,14 @@ export interface ListCount {
   more: boolean;
 }
 
+/**
+ * Lets the server answer whatever else is waiting before the next read. SQLite reads
+ * run on this thread, and awaiting one completes without giving network events a
+ * turn: a page of several reads would hold every other request until its last. One
+ * turn of the event loop between reads keeps the issuer answering meanwhile.
+ */
+export const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Counting stops here: an exact count of a broad text search would read every match. */
 export const COUNT_LIMIT = 10_000;
 
@@ -303,6 +311,7 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, n
   for (let index = query.after?.stretch ?? 0; index < all.length && found.length < wanted; index++) {
     const stretch = all[index]!;
     if (!fits(stretch, query)) continue;
+    await yieldToOthers();
     let q = filtered(db, dialect, query, now, fewMatches ? 'count' : stretch);
     if (stretch.where) q = q.where(stretch.where);
     if (query.after && index === query.after.stretch) {
@@ -320,6 +329,7 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, n
 
 /** How many clusters match, exactly up to {@link COUNT_LIMIT}. */
 export async function countClusters(db: Db, dialect: Dialect, filters: ListFilters, now: Date): Promise<ListCount> {
+  await yieldToOthers();
   const matches = filtered(db, dialect, filters, now).select('clusters.id').limit(COUNT_LIMIT + 1);
   const { n } = await db.selectFrom(matches.as('m')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   const total = Number(n);

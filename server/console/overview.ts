@@ -2,7 +2,7 @@ import type { AuditEntry } from '../audit/log.ts';
 import { LEVELS, type Level } from '../domain/types.ts';
 import type { Db, Dialect } from '../registry/database.ts';
 import type { Registry } from '../registry/registry.ts';
-import { countClusters, listClusters, queueDates, QUEUES, type ListRow, type ListSort, type Queue } from './list.ts';
+import { countClusters, listClusters, queueDates, QUEUES, yieldToOthers, type ListRow, type ListSort, type Queue } from './list.ts';
 
 /** How many of each queue the dashboard shows; the rest is one link away. */
 export const QUEUE_PREVIEW = 10;
@@ -56,11 +56,13 @@ async function queueOverview(db: Db, dialect: Dialect, queue: Queue, now: Date):
  * Clusters by level and stored status, then the valid rows past their end moved to
  * expired: each number one range of the label mirror's index (level, status, end),
  * counted one after the other, so that no single read holds SQLite for long (one
- * grouped scan of 100,000 rows took 50 ms; the largest range here takes a few).
+ * grouped scan of 100,000 rows took 50 ms; the largest range here takes a few), with
+ * a turn of the event loop between them.
  */
 async function labelCounts(db: Db, now: Date): Promise<Pick<Overview, 'clusters' | 'counts' | 'unlabelled'>> {
   const { today } = queueDates(now);
   const count = async (level: Level | null, status: 'valid' | 'expired' | 'withdrawn' | 'revoked' | null, endBefore?: string) => {
+    await yieldToOthers();
     let q = db.selectFrom('clusters').select((eb) => eb.fn.countAll<number | string>().as('n'));
     q = level === null ? q.where('label_level', 'is', null) : q.where('label_level', '=', level);
     if (status !== null) q = q.where('label_status', '=', status);
