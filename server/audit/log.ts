@@ -84,17 +84,25 @@ function toEntry(row: Row): AuditEntry {
 
 export interface AuditQuery {
   subject?: string | undefined;
+  actor?: string | undefined;
   action?: string | undefined;
+  /** Entries at or after this instant or date (ISO 8601, compared as text: a date means its start). */
+  from?: string | undefined;
+  /** Entries before this instant or date (a date means its start: pass the next day for "through"). */
+  until?: string | undefined;
   /** Entries with a sequence number below this one (for paging backwards). */
   before?: number | undefined;
   limit?: number | undefined;
 }
 
-/** Newest first. */
+/** Newest first; each filter narrows, and a page continues below the last `seq` shown (`before`). */
 export async function listAudit(db: Db, query: AuditQuery = {}): Promise<AuditEntry[]> {
   let q = db.selectFrom('audit_log').selectAll();
   if (query.subject) q = q.where('subject', '=', query.subject);
+  if (query.actor) q = q.where('actor', '=', query.actor);
   if (query.action) q = q.where('action', '=', query.action);
+  if (query.from) q = q.where('at', '>=', query.from);
+  if (query.until) q = q.where('at', '<', query.until);
   if (query.before !== undefined) q = q.where('seq', '<', query.before);
   const rows = await q.orderBy('seq', 'desc').limit(Math.min(query.limit ?? 50, 500)).execute();
   return rows.map(toEntry);

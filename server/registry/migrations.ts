@@ -284,6 +284,48 @@ const steps: Record<string, Step> = {
       .addColumn('retired_at', 'text')
       .execute();
   },
+  /**
+   * The console's list of clusters at any size (docs/console.md). Each cluster keeps the
+   * instant of its last change, its own or its current label's, so "last changed first"
+   * is one index walk: the label mirror (004) now copies the label's `changed_at`, and a
+   * change to the cluster's own row copies its `updated_at`. The level order and the
+   * audit log's filters by actor and action get their own indexes.
+   */
+  '009_console_list': async (db, dialect) => {
+    await db.schema.alterTable('clusters').addColumn('changed_at', 'text').execute();
+    await sql`update clusters set changed_at = updated_at`.execute(db);
+    await sql`update clusters set changed_at = (select changed_at from labels where labels.id = clusters.current_label_id)
+      where current_label_id is not null and (select changed_at from labels where labels.id = clusters.current_label_id) > updated_at`.execute(db);
+
+    const mirrorInsert = sql`update clusters set current_label_id = new.id, label_level = new.level, label_status = new.status, label_valid_until = new.valid_until, changed_at = new.changed_at
+      where id = new.cluster_id and (current_label_id is null or current_label_id < new.id)`;
+    const mirrorUpdate = sql`update clusters set label_level = new.level, label_status = new.status, label_valid_until = new.valid_until, changed_at = new.changed_at
+      where id = new.cluster_id and current_label_id = new.id`;
+    if (dialect === 'sqlite') {
+      await sql`drop trigger labels_mirror_insert`.execute(db);
+      await sql`drop trigger labels_mirror_update`.execute(db);
+      await sql`create trigger labels_mirror_insert after insert on labels begin ${mirrorInsert}; end`.execute(db);
+      await sql`create trigger labels_mirror_update after update of level, status, valid_until on labels begin ${mirrorUpdate}; end`.execute(db);
+      await sql`create trigger clusters_changed_insert after insert on clusters begin update clusters set changed_at = new.updated_at where id = new.id; end`.execute(db);
+      await sql`create trigger clusters_changed_update after update of updated_at on clusters begin update clusters set changed_at = new.updated_at where id = new.id; end`.execute(db);
+    } else {
+      await sql`create or replace function labels_mirror() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' then ${mirrorInsert}; else ${mirrorUpdate}; end if;
+          return null;
+        end $$`.execute(db);
+      await sql`create function clusters_changed() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' or new.updated_at is distinct from old.updated_at then new.changed_at := new.updated_at; end if;
+          return new;
+        end $$`.execute(db);
+      await sql`create trigger clusters_changed before insert or update of updated_at on clusters for each row execute function clusters_changed()`.execute(db);
+    }
+    await db.schema.createIndex('clusters_by_changed').on('clusters').columns(['changed_at', 'id']).execute();
+    await db.schema.createIndex('clusters_by_level_name').on('clusters').columns(['label_level', 'name', 'id']).execute();
+    await db.schema.createIndex('audit_by_actor').on('audit_log').columns(['actor', 'seq']).execute();
+    await db.schema.createIndex('audit_by_action').on('audit_log').columns(['action', 'seq']).execute();
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -246,12 +246,14 @@ export class Registry {
     });
   }
 
-  withdraw(clusterId: string, actor: string, ifMatch?: string): Promise<Label> {
+  /** Withdraws an expired label; `reference`, the office's file number for the decision, is kept in the audit entry. */
+  withdraw(clusterId: string, actor: string, ifMatch?: string, input: { reference?: string | undefined } = {}): Promise<Label> {
+    const extra = input.reference ? { reference: input.reference } : undefined;
     return this.#labelWrite(actor, clusterId, ifMatch, 'label.withdraw', async (trx, current, now) => {
       const held = checkWithdrawable(current, now);
       await setStatus(trx, held.id, 'withdrawn', now);
       return (await this.getCurrentLabel(clusterId, trx))!;
-    });
+    }, extra);
   }
 
   /**
@@ -283,12 +285,14 @@ export class Registry {
     ifMatch: string | undefined,
     action: string,
     work: (trx: Trx, current: Label | undefined, now: Date) => Promise<Label>,
+    /** What the audit entry records beside the label (such as a withdrawal's reference). */
+    extra?: Record<string, string>,
   ): Promise<Label> {
     return this.#write(actor, clusterId, ifMatch, async (trx, now) => {
       if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw fail('cluster_not_found');
       const current = await this.getCurrentLabel(clusterId, trx);
       const label = await work(trx, current, now);
-      return { result: label, action, before: current && snapshotLabel(current), after: snapshotLabel(label) };
+      return { result: label, action, before: current && snapshotLabel(current), after: { ...snapshotLabel(label), ...extra } };
     });
   }
 

@@ -24,6 +24,8 @@ export interface Schema {
     label_level: Mirrored<Level | null>;
     label_status: Mirrored<LabelStatus | null>;
     label_valid_until: Mirrored<string | null>;
+    /** The last change to the cluster or its current label, mirrored by triggers for the console's list (migration 009). */
+    changed_at: Mirrored<string | null>;
     /** SQLite only: the cluster's row in `clusters_fts`. */
     search_id: Mirrored<number | null>;
   };

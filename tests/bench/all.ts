@@ -26,6 +26,7 @@ const runs: string[][] = [
   ['startup.ts', ...(q ? ['--runs', '2'] : [])],
   ['search.ts', '--dialect', 'sqlite', ...scale],
   ['search.ts', '--dialect', 'postgres', ...scale],
+  ['console.ts', ...(q ? ['--clusters', '20000', '--rounds', '3'] : [])],
   ['load.ts', ...(q ? ['--seconds', '5'] : [])],
 ];
 

@@ -47,8 +47,8 @@ describeEachDialect('hostile console input', (dialect) => {
     { path: '/admin/clusters', valid: { id: 'gamma', name: 'Gamma', organisation: 'Gamma e.V.', country: 'de', portfolio: 'Photonics', sites: 'https://www.gamma.example', contactEmail: 'office@gamma.example' } },
     { path: '/admin/clusters/alpha', valid: { name: 'Alpha renamed', organisation: 'Alpha e.V.', country: 'AT', portfolio: 'Food', sites: 'https://www.alpha.example', contactEmail: 'office@alpha.example' } },
     { path: '/admin/clusters/beta/award', valid: { level: 'gold', awarded: '2026-06-01', validUntil: '2028-06-30', assessmentRef: 'A-1' } },
-    { path: '/admin/clusters/alpha/upgrade', valid: { level: 'gold', awarded: '2026-06-01', validUntil: '2028-06-30', assessmentRef: 'A-2' } },
-    { path: '/admin/clusters/alpha/renew', valid: { validUntil: '2030-03-31', assessmentRef: 'A-3' } },
+    { path: '/admin/clusters/alpha/upgrade', valid: { level: 'gold', awarded: '2026-06-01', validUntil: '2028-06-30', assessmentRef: 'A-2', confirm: 'yes' } },
+    { path: '/admin/clusters/alpha/renew', valid: { validUntil: '2030-03-31', assessmentRef: 'A-3', confirm: 'yes' } },
     { path: '/admin/clusters/alpha/revoke', valid: { reason: 'The evidence was incomplete.', note: 'Internal.', confirm: 'yes' } },
     { path: '/admin/users', valid: { email: 'new@office.test', role: 'viewer', password: 'correct horse battery staple' } },
     { path: '/admin/tokens', valid: { name: 'nightly-export', role: 'viewer' } },
@@ -73,8 +73,9 @@ describeEachDialect('hostile console input', (dialect) => {
   };
   // A token name is a slug too; the cluster forms' names are text (tested with Unicode below).
   const TOKEN_NAMES = ['Not Valid', 'x'.repeat(65), '{}', '../x', 'ci deploy', ''];
-  // Revoking a label without `confirm=yes` asks first (tested below); the key revocation has no such step.
-  const wrongFor = (path: string, field: string) => (path === '/admin/tokens' && field === 'name' ? TOKEN_NAMES : path.endsWith('/alpha/revoke') && field === 'confirm' ? [] : (WRONG[field] ?? []));
+  // A label action without `confirm=yes` takes a second look first (tested below); the key revocation has no such step.
+  const secondLook = (path: string) => /\/alpha\/(revoke|renew|upgrade)$/.test(path);
+  const wrongFor = (path: string, field: string) => (path === '/admin/tokens' && field === 'name' ? TOKEN_NAMES : secondLook(path) && field === 'confirm' ? [] : (WRONG[field] ?? []));
 
   /** A form posted as a browser would, from raw urlencoded text (so duplicated and malformed fields can be sent). */
   const postRaw = (path: string, body: string | FormData, csrf = admin.csrf) => {
@@ -111,13 +112,15 @@ describeEachDialect('hostile console input', (dialect) => {
         for (const value of wrongFor(path, field)) await refused(path, encode({ ...valid, [field]: value }), `${field}=${JSON.stringify(value)}`);
       }
     }
-    // Anything but `yes` in a label revocation's `confirm` only asks again.
-    for (const confirm of WRONG.confirm!) {
-      const before = await server.registry.auditHead();
-      const response = await postRaw('/admin/clusters/alpha/revoke', encode({ reason: 'The evidence was incomplete.', confirm }));
-      expect(response.status).toBe(200);
-      expect(await response.text()).toContain('name="confirm" value="yes"');
-      expect(await server.registry.auditHead()).toEqual(before);
+    // Anything but `yes` in a label action's `confirm` only asks again.
+    for (const { path, valid } of forms().filter((form) => secondLook(form.path))) {
+      for (const confirm of WRONG.confirm!) {
+        const before = await server.registry.auditHead();
+        const response = await postRaw(path, encode({ ...valid, confirm }));
+        expect(response.status, path).toBe(200);
+        expect(await response.text()).toContain('name="confirm" value="yes"');
+        expect(await server.registry.auditHead()).toEqual(before);
+      }
     }
   });
 

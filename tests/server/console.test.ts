@@ -161,11 +161,21 @@ describeEachDialect('console actions', (dialect) => {
     expect(html).toContain('holds a valid bronze label');
     expect(html).toContain('value="2029-01-31"');
 
-    await follow(await officer.post('/admin/clusters/nordlicht/upgrade', { level: 'silver', assessmentRef: 'S-1' }), officer);
+    // Upgrade and renew take a second look first: the label now and after, and one button.
+    const upgradeLook = await officer.post('/admin/clusters/nordlicht/upgrade', { level: 'silver', assessmentRef: 'S-1' });
+    expect(upgradeLook.status).toBe(200);
+    expect(await upgradeLook.text()).toMatch(/Bronze[\s\S]*Silver[\s\S]*31 March 2028[\s\S]*30 June 2028[\s\S]*S-1[\s\S]*Yes, upgrade the label/);
+    expect((await server.registry.getLabels('nordlicht')).map((l) => l.status)).toEqual(['valid']);
+    await follow(await officer.post('/admin/clusters/nordlicht/upgrade', { level: 'silver', assessmentRef: 'S-1', confirm: 'yes' }), officer);
     expect((await server.registry.getLabels('nordlicht')).map((l) => l.status)).toEqual(['superseded', 'valid']);
 
-    await follow(await officer.post('/admin/clusters/nordlicht/renew', {}), officer);
-    expect(await server.registry.getCurrentLabel('nordlicht')).toMatchObject({ level: 'silver', validUntil: '2030-06-30' });
+    const renewLook = await officer.post('/admin/clusters/nordlicht/renew', { assessmentRef: 'R-1' });
+    expect(await renewLook.text()).toMatch(/30 June 2028[\s\S]*30 June 2030[\s\S]*Yes, renew the label/);
+    expect(await server.registry.getCurrentLabel('nordlicht')).toMatchObject({ validUntil: '2028-06-30' });
+    await follow(await officer.post('/admin/clusters/nordlicht/renew', { assessmentRef: 'R-1', confirm: 'yes' }), officer);
+    expect(await server.registry.getCurrentLabel('nordlicht')).toMatchObject({ level: 'silver', validUntil: '2030-06-30', assessmentRef: 'R-1' });
+    // The history shows the renewal with its previous end.
+    expect(await (await officer.get('/admin/clusters/nordlicht')).text()).toContain('renewed: 30 June 2028 → 30 June 2030');
   });
 
   it('revokes only after the confirmation step, with public reason and internal note', async () => {
@@ -185,12 +195,20 @@ describeEachDialect('console actions', (dialect) => {
     await createTestCluster(server, 'meseta');
     await server.registry.award('meseta', { level: 'bronze', awarded: '2023-01-10' }, 'test');
     const dashboard = await (await officer.get('/admin')).text();
-    expect(dashboard).toMatch(/Past the grace year[\s\S]*Cluster meseta/);
+    expect(dashboard).toMatch(/Grace year over, awaiting withdrawal[\s\S]*Cluster meseta/);
 
-    expect((await officer.post('/admin/clusters/meseta/withdraw')).status).toBe(200);
+    // A withdrawal takes a reference, like a revocation its reason.
+    const unreferenced = await officer.post('/admin/clusters/meseta/withdraw');
+    expect(unreferenced.status).toBe(400);
+    expect(await unreferenced.text()).toContain('The field &quot;reference&quot; is required.');
+    const look = await officer.post('/admin/clusters/meseta/withdraw', { reference: 'W-7' });
+    expect(look.status).toBe(200);
+    expect(await look.text()).toMatch(/Expired[\s\S]*Withdrawn[\s\S]*31 January 2025[\s\S]*W-7[\s\S]*Yes, withdraw the label/);
     expect(await server.registry.getCurrentLabel('meseta')).toMatchObject({ status: 'valid' });
-    await follow(await officer.post('/admin/clusters/meseta/withdraw', { confirm: 'yes' }), officer);
+    await follow(await officer.post('/admin/clusters/meseta/withdraw', { reference: 'W-7', confirm: 'yes' }), officer);
     expect(await server.registry.getCurrentLabel('meseta')).toMatchObject({ status: 'withdrawn' });
+    const [entry] = await server.registry.audit({ subject: 'meseta', action: 'label.withdraw', limit: 1 });
+    expect(entry!.after).toMatchObject({ status: 'withdrawn', reference: 'W-7' });
   });
 
   it('finds clusters by name and shows the history', async () => {
@@ -200,16 +218,20 @@ describeEachDialect('console actions', (dialect) => {
     const none = await (await officer.get('/admin/clusters?q=%25')).text();
     expect(none).toContain('No cluster matches.');
     const detail = await (await officer.get('/admin/clusters/nordlicht')).text();
-    expect(detail).toMatch(/revoked[\s\S]*superseded/);
-    expect(detail).toContain('internal: Case 42');
+    expect(detail).toMatch(/Revoked[\s\S]*Replaced by a higher level/);
+    expect(detail).toContain('Internal note: Case 42');
   });
 
   it('shows the audit log with its verification status and filters', async () => {
-    const html = await (await officer.get('/admin/audit?action=label.revoke')).text();
+    const html = await (await officer.get('/admin/audit?action=label.revoke&verify=1')).text();
     expect(html).toContain('The chain verifies');
+    // What changed, field by field.
+    expect(html).toContain('<del>valid</del> → <ins>revoked</ins>');
     expect(html).toContain('officer@office.test');
     expect(html).toContain('label.revoke');
-    expect(html).not.toContain('label.award');
+    // Only revocations are listed (every action stays a choice of the filter).
+    expect(html).toContain('<code>label.revoke</code>');
+    expect(html).not.toContain('<code>label.award</code>');
   });
 
   it('lets an admin manage accounts, tokens and keys', async () => {

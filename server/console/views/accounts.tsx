@@ -1,26 +1,28 @@
 import type { PublicKeyInfo } from '../../keys/keyring.ts';
 import type { User } from '../accounts.ts';
 import { ROLES } from '../../auth/roles.ts';
-import { Field, Layout, PostForm, Select, type Notice, type PageContext } from './layout.tsx';
+import { date, Field, instant, Layout, PostForm, Select, type Notice, type PageContext } from './layout.tsx';
 
 export function UsersPage(props: { page: PageContext; users: User[]; values: Record<string, string>; notice?: Notice | undefined }) {
+  const { page } = props;
+  const { t } = page;
   return (
-    <Layout page={props.page} title="Accounts" notice={props.notice}>
+    <Layout page={page} title={t.accounts} notice={props.notice}>
       <table>
         <thead>
-          <tr><th>E-mail</th><th>Role</th><th>Created</th><th>State</th><th></th></tr>
+          <tr><th>{t.email}</th><th>{t.role}</th><th>{t.created}</th><th>{t.state}</th><th></th></tr>
         </thead>
         <tbody>
           {props.users.map((user) => (
             <tr>
               <td>{user.email}</td>
-              <td>{user.role}</td>
-              <td>{user.createdAt.slice(0, 10)}</td>
-              <td>{user.disabledAt ? `disabled ${user.disabledAt.slice(0, 10)}` : 'active'}</td>
+              <td>{t.roles[user.role]}</td>
+              <td>{date(page, user.createdAt)}</td>
+              <td>{user.disabledAt ? t.disabledOn(date(page, user.disabledAt)) : t.active}</td>
               <td>
-                {!user.disabledAt && user.id !== props.page.user?.id && (
-                  <PostForm page={props.page} action={`/admin/users/${user.id}/disable`} class="inline">
-                    <button type="submit" class="danger">Disable</button>
+                {!user.disabledAt && user.id !== page.user?.id && (
+                  <PostForm page={page} action={`/admin/users/${user.id}/disable`} class="inline">
+                    <button type="submit" class="danger">{t.disable}</button>
                   </PostForm>
                 )}
               </td>
@@ -28,42 +30,49 @@ export function UsersPage(props: { page: PageContext; users: User[]; values: Rec
           ))}
         </tbody>
       </table>
-      <h2>Create an account</h2>
-      <PostForm page={props.page} action="/admin/users" class="stack">
-        <Field label="E-mail" name="email" type="email" value={props.values.email} required />
-        <Select label="Role" name="role" options={ROLES} value={props.values.role ?? 'viewer'} />
-        <Field label="Initial password" name="password" type="password" required autocomplete="new-password" hint="At least 12 characters; hand it over in person or by phone." />
-        <button type="submit">Create</button>
+      <h2>{t.createAccount}</h2>
+      <PostForm page={page} action="/admin/users" class="stack">
+        <Field label={t.email} name="email" type="email" value={props.values.email} required />
+        <Select label={t.role} name="role" options={ROLES.map((r) => [r, t.roles[r]] as const)} value={props.values.role ?? 'viewer'} />
+        <Field label={t.initialPassword} name="password" type="password" required autocomplete="new-password" hint={t.initialPasswordHint} />
+        <button type="submit">{t.create}</button>
       </PostForm>
     </Layout>
   );
 }
 
 export function KeysPage(props: { page: PageContext; keys: PublicKeyInfo[]; notice?: Notice | undefined }) {
+  const { page } = props;
+  const { t } = page;
   const hasNext = props.keys.some((k) => k.state === 'next');
   return (
-    <Layout page={props.page} title="Signing keys" notice={props.notice}>
+    <Layout page={page} title={t.keys} notice={props.notice}>
       <table>
         <thead>
-          <tr><th>Key id</th><th>State</th><th>Created</th><th>Signing since</th><th>Retired / revoked</th><th></th></tr>
+          <tr>
+            {t.keyColumns.map((column) => (
+              <th>{column}</th>
+            ))}
+            <th></th>
+          </tr>
         </thead>
         <tbody>
           {props.keys.map((key) => (
             <tr>
               <td><code>{key.kid}</code></td>
               <td>{key.state}</td>
-              <td>{key.createdAt.slice(0, 16)}</td>
-              <td>{key.activatedAt?.slice(0, 16) ?? ''}</td>
-              <td>{(key.revokedAt ?? key.retiredAt)?.slice(0, 16) ?? ''}</td>
+              <td>{instant(key.createdAt)}</td>
+              <td>{key.activatedAt ? instant(key.activatedAt) : ''}</td>
+              <td>{key.revokedAt ?? key.retiredAt ? instant((key.revokedAt ?? key.retiredAt)!) : ''}</td>
               <td>
                 {key.state !== 'revoked' && (
-                  <PostForm page={props.page} action={`/admin/keys/${key.kid}/revoke`} class="inline">
+                  <PostForm page={page} action={`/admin/keys/${key.kid}/revoke`} class="inline">
                     <label>
                       <span>
-                        <input type="checkbox" name="confirm" value="yes" required /> compromised
+                        <input type="checkbox" name="confirm" value="yes" required /> {t.compromised}
                       </span>
                     </label>
-                    <button type="submit" class="danger">Revoke now</button>
+                    <button type="submit" class="danger">{t.revokeKey}</button>
                   </PostForm>
                 )}
               </td>
@@ -71,14 +80,10 @@ export function KeysPage(props: { page: PageContext; keys: PublicKeyInfo[]; noti
           ))}
         </tbody>
       </table>
-      <h2>Rotation</h2>
-      <p>
-        {hasNext
-          ? 'A next key is published. Once every cached key set has it (about six minutes after publishing), activate it: it starts signing and the current key retires.'
-          : 'Rotation has two steps: publish a next key now, activate it a few minutes later.'}
-      </p>
-      <PostForm page={props.page} action="/admin/keys/rotate" class="stack">
-        <button type="submit">{hasNext ? 'Activate the next key' : 'Publish a next key'}</button>
+      <h2>{t.rotation}</h2>
+      <p>{hasNext ? t.rotationNext : t.rotationSteps}</p>
+      <PostForm page={page} action="/admin/keys/rotate" class="stack">
+        <button type="submit">{hasNext ? t.activateNext : t.publishNext}</button>
       </PostForm>
     </Layout>
   );

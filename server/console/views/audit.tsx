@@ -1,42 +1,96 @@
 import type { AuditEntry, ChainReport } from '../../audit/log.ts';
 import { AuditTable } from './dashboard.tsx';
-import { Layout, type PageContext } from './layout.tsx';
+import { Layout, number, type PageContext } from './layout.tsx';
 
+export interface AuditFilters {
+  subject: string;
+  actor: string;
+  action: string;
+  from: string;
+  until: string;
+}
+
+/** The audit log: filters, a page of entries with what each changed, and the chain's check on request. */
 export function AuditPage(props: {
   page: PageContext;
   entries: AuditEntry[];
-  filters: { subject: string; action: string };
-  chain: ChainReport;
+  filters: AuditFilters;
+  actions: string[];
+  chain: ChainReport | undefined;
   head: { seq: number; hash: string } | undefined;
+  before: number | undefined;
   nextBefore: number | undefined;
   actorName: (actor: string) => string;
 }) {
-  const { chain } = props;
-  const query = new URLSearchParams({ subject: props.filters.subject, action: props.filters.action });
+  const { page, chain } = props;
+  const { t } = page;
+  const query = new URLSearchParams(Object.entries(props.filters).filter(([, v]) => v) as Array<[string, string]>);
   return (
-    <Layout page={props.page} title="Audit log">
-      <p class={`notice ${chain.ok ? 'success' : 'error'}`} role={chain.ok ? 'status' : 'alert'}>
-        {chain.ok
-          ? `The chain verifies: ${chain.entries} entries, each hash linked and signed${props.head ? `; head #${props.head.seq} ${props.head.hash.slice(0, 16)}…` : ''}.`
-          : `The chain is broken at entry #${chain.brokenAt!.seq}: ${chain.brokenAt!.reason}.`}
-      </p>
-      <form method="get" action="/admin/audit" class="stack">
-        <label>
-          <span>Subject (cluster id, user:…, key:…)</span>
-          <input name="subject" value={props.filters.subject} />
-        </label>
-        <label>
-          <span>Action (e.g. label.revoke)</span>
-          <input name="action" value={props.filters.action} />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
-      <AuditTable entries={props.entries} actorName={props.actorName} />
-      {props.nextBefore !== undefined && (
+    <Layout page={page} title={t.auditLog}>
+      {chain ? (
+        <p class={`notice ${chain.ok ? 'success' : 'error'}`} role={chain.ok ? 'status' : 'alert'}>
+          {chain.ok
+            ? t.chainOk(number(page, chain.entries), props.head ? `; #${props.head.seq} ${props.head.hash.slice(0, 16)}…` : '')
+            : t.chainBroken(chain.brokenAt!.seq, chain.brokenAt!.reason)}
+        </p>
+      ) : (
         <p>
-          <a href={`/admin/audit?${query}&before=${props.nextBefore}`}>Older entries</a>
+          {props.head && `${t.chainHead(props.head.seq, props.head.hash.slice(0, 16))} `}
+          <a href={`/admin/audit?${new URLSearchParams([...query, ['verify', '1']])}`}>{t.verifyChain}</a>
         </p>
       )}
+      <form method="get" action="/admin/audit" class="filters">
+        <div class="fields">
+          <label>
+            {t.subject}
+            <input name="subject" value={props.filters.subject} />
+          </label>
+          <label>
+            {t.actor}
+            <input name="actor" value={props.filters.actor} />
+          </label>
+          <label>
+            {t.action}
+            <select name="action">
+              <option value="">{t.anyAction}</option>
+              {props.actions.map((action) => (
+                <option value={action} selected={action === props.filters.action}>
+                  {action}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t.from}
+            <input type="date" name="from" value={props.filters.from} />
+          </label>
+          <label>
+            {t.until}
+            <input type="date" name="until" value={props.filters.until} />
+          </label>
+        </div>
+        <div class="actions">
+          <button type="submit">{t.filter}</button>
+          <a href="/admin/audit">{t.clear}</a>
+        </div>
+      </form>
+      <AuditTable page={page} entries={props.entries} actorName={props.actorName} />
+      <nav class="pager" aria-label={t.olderEntries}>
+        <ul>
+          {props.before !== undefined && (
+            <li>
+              <a href={`/admin/audit?${query}`}>{t.newestEntries}</a>
+            </li>
+          )}
+          {props.nextBefore !== undefined && (
+            <li>
+              <a href={`/admin/audit?${new URLSearchParams([...query, ['before', String(props.nextBefore)]])}`} rel="next">
+                {t.olderEntries}
+              </a>
+            </li>
+          )}
+        </ul>
+      </nav>
     </Layout>
   );
 }

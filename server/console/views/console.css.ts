@@ -1,33 +1,44 @@
-/** The console's one stylesheet: plain, legible, printable; served from /admin so the CSP can stay `style-src 'self'`. */
-export const CONSOLE_CSS = `
-:root { color-scheme: light dark; --fg: #1b1f24; --bg: #fff; --muted: #57606a; --line: #d0d7de; --ok: #1a7f37; --err: #b42318; --accent: #0b5cad; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9da7b3; --line: #30363d; --ok: #3fb950; --err: #ff7b72; --accent: #58a6ff; } }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
-a { color: var(--accent); }
-.bar { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .6rem 1.2rem; border-bottom: 1px solid var(--line); }
-.bar nav { display: flex; flex-wrap: wrap; gap: .8rem; flex: 1; }
-.brand { font-weight: 600; text-decoration: none; color: inherit; }
-.signout { display: flex; gap: .5rem; align-items: center; color: var(--muted); }
-main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
-h1 { font-size: 1.5rem; }
-h2 { font-size: 1.15rem; margin-top: 2rem; }
-.notice { padding: .6rem .9rem; border: 1px solid; border-radius: 4px; font-weight: 500; }
-.notice.success { border-color: var(--ok); color: var(--ok); }
-.notice.error { border-color: var(--err); color: var(--err); }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
-th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { font-weight: 600; }
-form.stack { display: grid; gap: .7rem; max-width: 34rem; margin: .5rem 0 1.5rem; padding: 1rem; border: 1px solid var(--line); border-radius: 6px; }
+import { readFileSync } from 'node:fs';
+
+/**
+ * The console's one stylesheet: the public register's own (type scale, tables, status
+ * signs, buttons), then what only the console has (its bar, forms, notices, cards).
+ * Served from /admin so the CSP can stay `style-src 'self'`.
+ */
+const REGISTER_CSS = readFileSync(new URL('../../assets/register.css', import.meta.url), 'utf8');
+
+const CONSOLE_ONLY = `
+.bar { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; align-items: baseline; max-width: 80rem; margin: 0 auto; padding: 0.75rem 1rem; border-bottom: 1px solid var(--line); }
+.bar nav ul, .bar .langs ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; list-style: none; }
+.bar .langs { margin-left: auto; }
+/* The areas on a line of their own, under the brand, languages and account: all seven fit at 1280 px. */
+.bar nav:not(.langs) { order: 1; flex-basis: 100%; }
+.bar nav [aria-current] { font-weight: 700; color: var(--ink); }
+.signout { display: flex; gap: 0.5rem; align-items: baseline; color: var(--muted); font-size: 0.9rem; }
+main { max-width: 80rem; }
+.notice { padding: 0.6rem 0.9rem; border: 1px solid; border-radius: 0.25rem; font-weight: 600; }
+.notice.success { border-color: var(--valid); color: var(--valid); }
+.notice.error { border-color: var(--revoked); color: var(--revoked); }
+form.stack { display: grid; gap: 0.75rem; max-width: 36rem; margin: 0.5rem 0 1.5rem; padding: 1rem; border: 1px solid var(--line); border-radius: 0.5rem; }
+form.stack label { display: grid; gap: 0.2rem; font-weight: 600; }
+form.stack small { color: var(--muted); font-weight: 400; }
+form.stack input, form.stack select, form.stack textarea { font: inherit; padding: 0.4rem; border: 1px solid #767676; border-radius: 0.25rem; background: var(--paper); color: var(--ink); }
 form.inline { display: inline; }
-label { display: grid; gap: .2rem; }
-label span { font-weight: 500; }
-small { color: var(--muted); }
-input, select, textarea, button { font: inherit; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 4px; color: inherit; background: var(--bg); }
-button { cursor: pointer; border-color: var(--accent); color: var(--accent); font-weight: 600; }
-button.danger { border-color: var(--err); color: var(--err); }
-pre { white-space: pre-wrap; word-break: break-all; padding: .7rem; border: 1px solid var(--line); border-radius: 4px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .8rem; }
-.cards > div { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .9rem; }
-.big { font-size: 1.6rem; font-weight: 600; }
+button.secondary { background: var(--paper); color: var(--link); border: 1px solid var(--link); }
+button.danger { background: var(--revoked); }
+button.link { background: none; color: var(--link); padding: 0; font-weight: 400; text-decoration: underline; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0.75rem; margin: 1rem 0; }
+.cards > a { display: block; border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.6rem 0.9rem; text-decoration: none; color: var(--ink); }
+.cards .big { display: block; font-size: 1.6rem; font-weight: 700; }
+.queues { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 0 1.5rem; }
+.queues table { font-size: 0.9rem; }
+.queues th, .queues td { padding: 0.25rem 0.4rem; }
+.compact th, .compact td { padding: 0.3rem 0.4rem; font-size: 0.9rem; }
+.changes { margin: 0; padding: 0; list-style: none; font-size: 0.9rem; }
+.changes del { color: var(--revoked); }
+.changes ins { color: var(--valid); text-decoration: none; }
+.compare td.differs { font-weight: 700; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
 `;
+
+export const CONSOLE_CSS = `${REGISTER_CSS}\n/* The console's own. */\n${CONSOLE_ONLY}`;

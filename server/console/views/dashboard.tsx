@@ -1,31 +1,39 @@
 import type { AuditEntry } from '../../audit/log.ts';
-import type { LabelRow, Overview } from '../overview.ts';
-import { Layout, type Notice, type PageContext } from './layout.tsx';
+import { effectiveStatus } from '../../domain/labels.ts';
+import { LEVELS } from '../../domain/types.ts';
+import { describeChange } from '../changes.ts';
+import { listParams, type ListRow } from '../list.ts';
+import { QUEUE_SORT, type Overview } from '../overview.ts';
+import { country, date, instant, Layout, levelName, number, StatusText, type Notice, type PageContext } from './layout.tsx';
 
-const STATUSES = ['valid', 'expired', 'revoked', 'withdrawn'] as const;
-const LEVELS = ['bronze', 'silver', 'gold'] as const;
+const STATUSES = ['valid', 'expired', 'withdrawn', 'revoked'] as const;
 
-function LabelTable(props: { rows: Array<LabelRow & { extra?: string }>; extraHeading?: string; empty: string }) {
-  if (props.rows.length === 0) return <p>{props.empty}</p>;
+/** A short table of clusters: name, level and status, end date. */
+export function ClusterRows(props: { page: PageContext; rows: ListRow[]; now: Date }) {
+  const { page } = props;
+  const { t } = page;
   return (
-    <table>
+    <table class="compact">
       <thead>
         <tr>
-          <th>Cluster</th>
-          <th>Level</th>
-          <th>Valid until</th>
-          {props.extraHeading && <th>{props.extraHeading}</th>}
+          <th>{t.cluster}</th>
+          <th>{t.country}</th>
+          <th>{t.label}</th>
+          <th>{t.validUntil}</th>
         </tr>
       </thead>
       <tbody>
         {props.rows.map((row) => (
           <tr>
             <td>
-              <a href={`/admin/clusters/${row.cluster.id}`}>{row.cluster.name}</a>
+              <a href={`/admin/clusters/${row.id}`}>{row.name}</a>
             </td>
-            <td>{row.label.level}</td>
-            <td>{row.label.validUntil}</td>
-            {props.extraHeading && <td>{row.extra}</td>}
+            <td>{country(page, row.country)}</td>
+            <td>
+              {row.level ? `${levelName(page, row.level)} · ` : ''}
+              <StatusText page={page} status={row.status ? effectiveStatus({ status: row.status, validUntil: row.validUntil ?? '' }, props.now) : 'none'} />
+            </td>
+            <td>{date(page, row.validUntil)}</td>
           </tr>
         ))}
       </tbody>
@@ -33,26 +41,44 @@ function LabelTable(props: { rows: Array<LabelRow & { extra?: string }>; extraHe
   );
 }
 
-export function AuditTable(props: { entries: AuditEntry[]; actorName: (actor: string) => string }) {
+/** Audit entries with who, what and what changed. */
+export function AuditTable(props: { page: PageContext; entries: AuditEntry[]; actorName: (actor: string) => string }) {
+  const { t } = props.page;
+  if (props.entries.length === 0) return <p>{t.noEntries}</p>;
   return (
-    <table>
+    <table class="compact">
       <thead>
         <tr>
-          <th>#</th>
-          <th>When (UTC)</th>
-          <th>Who</th>
-          <th>What</th>
-          <th>Subject</th>
+          <th class="num">#</th>
+          <th>{t.when} (UTC)</th>
+          <th>{t.who}</th>
+          <th>{t.action}</th>
+          <th>{t.subject}</th>
+          <th>{t.change}</th>
         </tr>
       </thead>
       <tbody>
         {props.entries.map((entry) => (
           <tr>
-            <td>{entry.seq}</td>
-            <td>{entry.at.replace('T', ' ').slice(0, 19)}</td>
+            <td class="num">{entry.seq}</td>
+            <td>{instant(entry.at)}</td>
             <td>{props.actorName(entry.actor)}</td>
-            <td>{entry.action}</td>
+            <td>
+              <code>{entry.action}</code>
+            </td>
             <td>{/^[a-z0-9-]+$/.test(entry.subject) ? <a href={`/admin/clusters/${entry.subject}`}>{entry.subject}</a> : entry.subject}</td>
+            <td>
+              <ul class="changes">
+                {describeChange(entry).map((change) => (
+                  <li>
+                    {change.field}:{' '}
+                    {change.before !== undefined && <del>{change.before}</del>}
+                    {change.before !== undefined && change.after !== undefined && ' → '}
+                    {change.after !== undefined && <ins>{change.after}</ins>}
+                  </li>
+                ))}
+              </ul>
+            </td>
           </tr>
         ))}
       </tbody>
@@ -60,62 +86,73 @@ export function AuditTable(props: { entries: AuditEntry[]; actorName: (actor: st
   );
 }
 
-export function DashboardPage(props: { page: PageContext; overview: Overview; actorName: (actor: string) => string; notice?: Notice | undefined }) {
-  const { overview } = props;
-  const count = (level: string, status: string) => overview.counts[level]?.[status] ?? 0;
+/** One screen: the counts, each work queue's next ten with a link to all of it, the latest changes. */
+export function DashboardPage(props: { page: PageContext; overview: Overview; now: Date; actorName: (actor: string) => string; notice?: Notice | undefined }) {
+  const { overview, page } = props;
+  const { t } = page;
+  const listOf = (params: Record<string, string>) => `/admin/clusters?${new URLSearchParams(params)}`;
   return (
-    <Layout page={props.page} title="Dashboard" notice={props.notice}>
+    <Layout page={page} title={t.dashboard} notice={props.notice}>
       <div class="cards">
-        <div>
-          <div class="big">{overview.clusters}</div> clusters registered
-        </div>
-        <div>
-          <div class="big">{overview.expiring30.length}</div> labels end within 30 days
-        </div>
-        <div>
-          <div class="big">{overview.inGrace.length}</div> expired, in their grace year
-        </div>
-        <div>
-          <div class="big">{overview.awaitingWithdrawal.length}</div> waiting to be withdrawn
-        </div>
+        <a href="/admin/clusters">
+          <span class="big">{number(page, overview.clusters)}</span> {t.clustersRegistered}
+        </a>
+        {overview.queues.map((queue) => (
+          <a href={`/admin/clusters?${listParams({ queue: queue.queue, sort: QUEUE_SORT[queue.queue] })}`}>
+            <span class="big">
+              {queue.more ? '> ' : ''}
+              {number(page, queue.total)}
+            </span>{' '}
+            {t.queues[queue.queue]}
+          </a>
+        ))}
       </div>
-      <h2>Clusters by level and status of their current label</h2>
-      <table>
+      <h2>{t.byLevel}</h2>
+      <table class="compact">
         <thead>
           <tr>
-            <th>Level</th>
+            <th>{t.level}</th>
             {STATUSES.map((status) => (
-              <th>{status}</th>
+              <th class="num">{t.listStatuses[status]}</th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {LEVELS.map((level) => (
+          {[...LEVELS].reverse().map((level) => (
             <tr>
-              <th>{level}</th>
+              <th>{levelName(page, level)}</th>
               {STATUSES.map((status) => (
-                <td>{count(level, status)}</td>
+                <td class="num">
+                  <a href={listOf({ level, status })}>{number(page, overview.counts[level][status])}</a>
+                </td>
               ))}
             </tr>
           ))}
           <tr>
-            <th>no label</th>
-            <td colspan={STATUSES.length}>{count('none', 'none')}</td>
+            <th>{t.noLabel}</th>
+            <td class="num" colspan={STATUSES.length}>
+              <a href={listOf({ status: 'none' })}>{number(page, overview.unlabelled)}</a>
+            </td>
           </tr>
         </tbody>
       </table>
-      <h2>Ending within 30 days</h2>
-      <LabelTable rows={overview.expiring30} empty="No label ends within 30 days." />
-      <h2>Ending within 90 days</h2>
-      <LabelTable rows={overview.expiring90} empty="No label ends within 90 days." />
-      <h2>Expired, still renewable (grace year)</h2>
-      <LabelTable rows={overview.inGrace.map((r) => ({ ...r, extra: r.graceEnds }))} extraHeading="Renewable until" empty="No label is in its grace year." />
-      <h2>Past the grace year, waiting for withdrawal</h2>
-      <LabelTable rows={overview.awaitingWithdrawal.map((r) => ({ ...r, extra: r.graceEnded }))} extraHeading="Grace year ended" empty="No label is waiting to be withdrawn." />
-      <h2>Recent changes</h2>
-      <AuditTable entries={overview.recent} actorName={props.actorName} />
+      <div class="queues">
+        {overview.queues.map((queue) => (
+          <section>
+            <h2>{t.queues[queue.queue]}</h2>
+            {queue.next.length === 0 ? <p>{t.queueEmpty}</p> : <ClusterRows page={page} rows={queue.next} now={props.now} />}
+            {queue.next.length > 0 && (
+              <p>
+                <a href={`/admin/clusters?${listParams({ queue: queue.queue, sort: QUEUE_SORT[queue.queue] })}`}>{t.showAll(`${queue.more ? '> ' : ''}${number(page, queue.total)}`)}</a>
+              </p>
+            )}
+          </section>
+        ))}
+      </div>
+      <h2>{t.recentChanges}</h2>
+      <AuditTable page={page} entries={overview.recent} actorName={props.actorName} />
       <p>
-        <a href="/admin/audit">The whole audit log</a>
+        <a href="/admin/audit">{t.wholeAudit}</a>
       </p>
     </Layout>
   );

@@ -1,20 +1,17 @@
 import type { Delivery } from '../../reminders/outbox.ts';
-import { Layout, type PageContext } from './layout.tsx';
+import { instant, Layout, type PageContext } from './layout.tsx';
 
-export function DeliveryTable(props: { deliveries: Delivery[]; showCluster?: boolean }) {
-  if (props.deliveries.length === 0) return <p>No reminders yet.</p>;
+export function DeliveryTable(props: { page: PageContext; deliveries: Delivery[]; showCluster?: boolean }) {
+  const { t } = props.page;
+  if (props.deliveries.length === 0) return <p>{t.noReminders}</p>;
   return (
-    <table>
+    <table class="compact">
       <thead>
         <tr>
-          {props.showCluster && <th>Cluster</th>}
-          <th>Event</th>
-          <th>Channel</th>
-          <th>Status</th>
-          <th>Attempts</th>
-          <th>Queued (UTC)</th>
-          <th>Sent / next try (UTC)</th>
-          <th>Last error</th>
+          {props.showCluster && <th>{t.cluster}</th>}
+          {t.reminderColumns.map((column) => (
+            <th>{column}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -26,11 +23,11 @@ export function DeliveryTable(props: { deliveries: Delivery[]; showCluster?: boo
               </td>
             )}
             <td>{d.event}</td>
-            <td>{d.channel === 'webhook' ? `webhook ${d.target}` : 'e-mail to the contact'}</td>
+            <td>{d.channel === 'webhook' ? `webhook ${d.target}` : t.emailToContact}</td>
             <td>{d.status}</td>
             <td>{d.attempts}</td>
-            <td>{d.createdAt.replace('T', ' ').slice(0, 16)}</td>
-            <td>{(d.sentAt ?? (d.status === 'pending' ? d.nextAttemptAt : '')).replace('T', ' ').slice(0, 16)}</td>
+            <td>{instant(d.createdAt)}</td>
+            <td>{d.sentAt ? instant(d.sentAt) : d.status === 'pending' ? instant(d.nextAttemptAt) : ''}</td>
             <td>{d.lastError ?? ''}</td>
           </tr>
         ))}
@@ -40,13 +37,12 @@ export function DeliveryTable(props: { deliveries: Delivery[]; showCluster?: boo
 }
 
 export function RemindersPage(props: { page: PageContext; deliveries: Delivery[]; counts: Record<string, number>; channels: string[] | undefined }) {
+  const { t } = props.page;
   return (
-    <Layout page={props.page} title="Reminders">
-      {props.channels && <p>{props.channels.length ? `Sending to: ${props.channels.join('; ')}.` : 'No SMTP server and no webhook are configured: no reminders are sent.'}</p>}
-      <p>
-        Pending {props.counts.pending ?? 0} · sent {props.counts.sent ?? 0} · failed {props.counts.failed ?? 0}
-      </p>
-      <DeliveryTable deliveries={props.deliveries} showCluster />
+    <Layout page={props.page} title={t.remindersTitle}>
+      {props.channels && <p>{props.channels.length ? t.sendingTo(props.channels.join('; ')) : t.notSending}</p>}
+      <p>{t.reminderCounts(props.counts.pending ?? 0, props.counts.sent ?? 0, props.counts.failed ?? 0)}</p>
+      <DeliveryTable page={props.page} deliveries={props.deliveries} showCluster />
     </Layout>
   );
 }

@@ -1,0 +1,346 @@
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { addYears, utcDate } from '../domain/dates.ts';
+import { isClusterId } from '../domain/clusters.ts';
+import { isLevel, LEVELS, type LabelStatus, type Level } from '../domain/types.ts';
+import { fail } from '../errors.ts';
+import type { Db, Dialect } from '../registry/database.ts';
+import type { Schema } from '../registry/schema.ts';
+
+/**
+ * The console's list of clusters: filters, sorts and keyset pages over the current
+ * label mirrored on `clusters` (`label_*`, `changed_at`; migrations 004 and 009), so
+ * that a page costs index steps whatever the register's size. Never a join over all
+ * labels.
+ */
+
+export const LIST_SORTS = ['name', '-name', 'country', 'level', 'valid-until', '-valid-until', 'changed'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
+
+/** The office's work queues: what needs doing, each a filter of the list and a box on the dashboard. */
+export const QUEUES = ['ending-30', 'ending-90', 'grace', 'withdrawal', 'revoked', 'unlabelled'] as const;
+export type Queue = (typeof QUEUES)[number];
+
+/** The current label's status as the office sees it: `expired` includes a `valid` row past its end. */
+export const LIST_STATUSES = ['valid', 'expired', 'withdrawn', 'revoked', 'none'] as const;
+export type ListStatus = (typeof LIST_STATUSES)[number];
+
+export const PAGE_SIZE = 50;
+
+export interface ListFilters {
+  q?: string | undefined;
+  /** ISO 3166 alpha-2. */
+  country?: string | undefined;
+  level?: Level | undefined;
+  status?: ListStatus | undefined;
+  queue?: Queue | undefined;
+}
+
+export interface ListQuery extends ListFilters {
+  sort: ListSort;
+  after?: Cursor | undefined;
+}
+
+/** A place in an order: the stretch of the order (see {@link stretches}) and the sort key of the last row shown. */
+export interface Cursor {
+  sort: ListSort;
+  stretch: number;
+  key: string[];
+}
+
+export interface ListRow {
+  id: string;
+  name: string;
+  country: string;
+  level: Level | null;
+  status: LabelStatus | null;
+  validUntil: string | null;
+  changedAt: string | null;
+}
+
+export interface ListPage {
+  rows: ListRow[];
+  /** Where the next page starts; absent on the last page. */
+  next?: Cursor | undefined;
+}
+
+export interface ListCount {
+  /** All matches, exactly up to {@link COUNT_LIMIT}; `more` when there are more than that. */
+  total: number;
+  more: boolean;
+}
+
+/**
+ * Lets the server answer whatever else is waiting before the next read. SQLite reads
+ * run on this thread, and awaiting one completes without giving network events a
+ * turn: a page of several reads would hold every other request until its last. One
+ * turn of the event loop between reads keeps the issuer answering meanwhile.
+ */
+export const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Counting stops here: an exact count of a broad text search would read every match. */
+export const COUNT_LIMIT = 10_000;
+
+/** The query of a list address; throws `invalid_query` naming the parameter. Empty parameters are absent. */
+export function parseListParams(params: URLSearchParams): ListQuery {
+  const value = (name: string) => params.get(name)?.trim() || undefined;
+  const bad = (name: string, rule: string) => fail('invalid_query', { parameter: name, rule: `must be ${rule}` });
+  const q = value('q');
+  if (q !== undefined && (q.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(q))) throw bad('q', 'at most 200 characters of text');
+  const country = value('country')?.toUpperCase();
+  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw bad('country', 'a two-letter country code such as DE');
+  const level = value('level');
+  if (level !== undefined && !isLevel(level)) throw bad('level', LEVELS.join(', '));
+  const status = value('status');
+  if (status !== undefined && !(LIST_STATUSES as readonly string[]).includes(status)) throw bad('status', LIST_STATUSES.join(', '));
+  const queue = value('queue');
+  if (queue !== undefined && !(QUEUES as readonly string[]).includes(queue)) throw bad('queue', QUEUES.join(', '));
+  const sort = value('sort') ?? 'name';
+  if (!(LIST_SORTS as readonly string[]).includes(sort)) throw bad('sort', LIST_SORTS.join(', '));
+  const query: ListQuery = { q, country, level: level as Level | undefined, status: status as ListStatus | undefined, queue: queue as Queue | undefined, sort: sort as ListSort };
+  const after = value('after');
+  if (after !== undefined) query.after = decodeCursor(after, query.sort);
+  return query;
+}
+
+/** The address parameters of a query, in a fixed order and without empty ones: the shareable form of a filter state. */
+export function listParams(query: ListFilters & { sort?: ListSort | undefined; after?: Cursor | undefined }): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const name of ['q', 'country', 'level', 'status', 'queue'] as const) {
+    const v = query[name];
+    if (v) params.set(name, v);
+  }
+  if (query.sort && query.sort !== 'name') params.set('sort', query.sort);
+  if (query.after) params.set('after', encodeCursor(query.after));
+  return params;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.stretch, ...cursor.key])).toString('base64url');
+}
+
+function decodeCursor(raw: string, sort: ListSort): Cursor {
+  const refused = () => fail('invalid_query', { parameter: 'after', rule: 'the cursor of a "next" link, with the same sort' });
+  if (raw.length > 2000 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw refused();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw refused();
+  }
+  if (!Array.isArray(decoded) || decoded[0] !== sort || typeof decoded[1] !== 'number') throw refused();
+  const stretch = stretches(sort)[decoded[1]];
+  const key: unknown[] = decoded.slice(2);
+  if (!stretch || key.length !== stretch.columns.length || !key.every((part) => typeof part === 'string' && part.length <= 200)) throw refused();
+  if (!isClusterId(key.at(-1))) throw refused();
+  return { sort, stretch: decoded[1], key: key as string[] };
+}
+
+type Column = 'name' | 'id' | 'country' | 'label_valid_until' | 'changed_at';
+type Condition = (eb: ExpressionBuilder<Schema, 'clusters'>) => Expression<SqlBool>;
+
+/**
+ * An order as consecutive stretches, each one index range read in its own column
+ * order: the `level` order is the gold clusters by name, then silver, bronze, and
+ * those without a label; the end-date orders put clusters without a label last.
+ * A cursor names its stretch, so paging on is a range seek in one index.
+ */
+interface Stretch {
+  where?: Condition;
+  /** Only clusters with a label (true), only those without (false). */
+  labelled?: boolean;
+  level?: Level;
+  columns: Column[];
+  direction: 'asc' | 'desc';
+}
+
+function stretches(sort: ListSort): Stretch[] {
+  const byName: Column[] = ['name', 'id'];
+  switch (sort) {
+    case 'name':
+      return [{ columns: byName, direction: 'asc' }];
+    case '-name':
+      return [{ columns: byName, direction: 'desc' }];
+    case 'country':
+      return [{ columns: ['country', 'name', 'id'], direction: 'asc' }];
+    case 'level':
+      return [
+        ...[...LEVELS].reverse().map((level): Stretch => ({ where: (eb) => eb('clusters.label_level', '=', level), labelled: true, level, columns: byName, direction: 'asc' })),
+        { where: (eb) => eb('clusters.label_level', 'is', null), labelled: false, columns: byName, direction: 'asc' },
+      ];
+    case 'valid-until':
+    case '-valid-until':
+      return [
+        { where: (eb) => eb('clusters.label_valid_until', 'is not', null), labelled: true, columns: ['label_valid_until', 'name', 'id'], direction: sort === 'valid-until' ? 'asc' : 'desc' },
+        { where: (eb) => eb('clusters.label_valid_until', 'is', null), labelled: false, columns: byName, direction: 'asc' },
+      ];
+    case 'changed':
+      return [{ columns: ['changed_at', 'id'], direction: 'desc' }];
+  }
+}
+
+/** Whether a stretch can hold a match at all: a walk never reads a stretch the filters rule out. */
+function fits(stretch: Stretch, filters: ListFilters): boolean {
+  const unlabelled = filters.status === 'none' || filters.queue === 'unlabelled';
+  const labelled = filters.level !== undefined || (filters.status !== undefined && !unlabelled) || (filters.queue !== undefined && !unlabelled);
+  if (stretch.labelled === true && unlabelled) return false;
+  if (stretch.labelled === false && labelled) return false;
+  return !(stretch.level && filters.level && stretch.level !== filters.level);
+}
+
+/** The dates a queue or status is judged by, from today. */
+export function queueDates(now: Date) {
+  const today = utcDate(now);
+  const plus = (days: number) => utcDate(new Date(Date.parse(today) + days * 86_400_000));
+  // The grace year ends `graceEnds(label) = addYears(validUntil, 1)`: the earliest end date still
+  // in its grace year is the first whose year-later day is today or later (29 February moves it).
+  let graceFrom = addYears(today, -1);
+  while (addYears(graceFrom, 1) < today) graceFrom = plus(Math.round((Date.parse(graceFrom) - Date.parse(today)) / 86_400_000) + 1);
+  return { today, in30: plus(30), in90: plus(90), graceFrom };
+}
+
+type From = SelectQueryBuilder<Schema, 'clusters', {}>;
+
+/**
+ * The clusters matching `filters` (no order), for a count or for one stretch of an
+ * order. SQLite plans without statistics, and may read a weak index: so the most
+ * selective filter leads (the name, else the country), then, for a page, the order's
+ * own index, read from its start or the cursor until the page is full, and for a
+ * count the label's index; a unary + keeps the other columns from being used as
+ * index constraints.
+ */
+export function filtered(db: Db, dialect: Dialect, filters: ListFilters, now: Date, use: 'count' | Stretch = 'count'): From {
+  const { today, in30, in90, graceFrom } = queueDates(now);
+  const lead = filters.q ? 'text' : filters.country ? 'country' : use === 'count' ? 'label' : 'order';
+  const orderLeads = typeof use === 'object' ? use.columns[0] : undefined;
+  type Ref = `clusters.${'country' | 'label_level' | 'label_status' | 'label_valid_until'}`;
+  const ref = (column: Ref, group: 'country' | 'label') => {
+    const plain = group === lead || (lead === 'order' && column === `clusters.${orderLeads}`);
+    return dialect === 'sqlite' && !plain ? sql<string>`+${sql.ref(column)}` : sql.ref<string>(column);
+  };
+  const status = ref('clusters.label_status', 'label');
+  const end = ref('clusters.label_valid_until', 'label');
+  let q: From = db.selectFrom('clusters');
+  if (filters.q) q = q.where((eb) => textMatches(eb, dialect, filters.q!));
+  if (filters.country) q = q.where(ref('clusters.country', 'country'), '=', filters.country);
+  if (filters.level) q = q.where(ref('clusters.label_level', 'label'), '=', filters.level);
+  switch (filters.status) {
+    case 'valid':
+      q = q.where(status, '=', 'valid').where(end, '>=', today);
+      break;
+    case 'expired':
+      q = q.where((eb) => eb.or([eb(status, '=', 'expired'), eb.and([eb(status, '=', 'valid'), eb(end, '<', today)])]));
+      break;
+    case 'withdrawn':
+    case 'revoked':
+      q = q.where(status, '=', filters.status);
+      break;
+    case 'none':
+      q = q.where(status, 'is', null);
+      break;
+  }
+  switch (filters.queue) {
+    case 'ending-30':
+    case 'ending-90':
+      q = q.where(status, '=', 'valid').where(end, '>=', today).where(end, '<=', filters.queue === 'ending-30' ? in30 : in90);
+      break;
+    // Expired (by its end or by the sweep) and still renewable, or past that and waiting to be withdrawn.
+    case 'grace':
+      q = q.where(status, 'in', ['valid', 'expired']).where(end, '<', today).where(end, '>=', graceFrom);
+      break;
+    case 'withdrawal':
+      q = q.where(status, 'in', ['valid', 'expired']).where(end, '<', graceFrom);
+      break;
+    case 'revoked':
+      q = q.where(status, '=', 'revoked');
+      break;
+    case 'unlabelled':
+      q = q.where(status, 'is', null);
+      break;
+  }
+  return q;
+}
+
+/** Name words (all of them, case-insensitively) or the start of the id. */
+function textMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect, text: string): Expression<SqlBool> {
+  const escape = (word: string) => word.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  const words = [...new Set(text.normalize('NFC').split(/\s+/).filter(Boolean))].slice(0, 10);
+  // An id is a lowercase slug: text that could start one also matches ids by their start.
+  const prefix = text.toLowerCase();
+  const idLike = /^[a-z0-9-]+$/.test(prefix);
+  if (dialect === 'postgres') {
+    const name = eb.and(words.map((word) => eb('clusters.name', 'ilike', `%${escape(word)}%`)));
+    return idLike ? eb.or([name, eb('clusters.id', 'like', `${escape(prefix)}%`)]) : name;
+  }
+  // FTS5 trigrams (migration 004) for words of three characters or more; shorter ones match a word's start.
+  const long = words.filter((word) => [...word].length >= 3);
+  const short = words.filter((word) => [...word].length < 3);
+  const conditions: Expression<SqlBool>[] = short.map((word) =>
+    eb.or([sql<SqlBool>`clusters.name like ${`${escape(word)}%`} escape '\\'`, sql<SqlBool>`clusters.name like ${`% ${escape(word)}%`} escape '\\'`]),
+  );
+  if (long.length > 0) {
+    const match = long.map((word) => `"${word.replaceAll('"', '""')}"`).join(' ');
+    conditions.unshift(sql<SqlBool>`clusters.search_id in (select rowid from clusters_fts where clusters_fts match ${match})`);
+  }
+  // The id's start as a range of its key ('~' sorts after every slug character), so each side of the OR reads its own index.
+  return idLike ? eb.or([eb.and(conditions), eb.and([eb('clusters.id', '>=', prefix), eb('clusters.id', '<', `${prefix}~`)])]) : eb.and(conditions);
+}
+
+const ROW = ['clusters.id', 'clusters.name', 'clusters.country', 'clusters.label_level', 'clusters.label_status', 'clusters.label_valid_until', 'clusters.changed_at'] as const;
+
+function ordered(q: From, stretch: Stretch) {
+  let out = q;
+  for (const column of stretch.columns) out = out.orderBy(`clusters.${column}`, stretch.direction);
+  return out;
+}
+
+/** Up to this many matches a page is sorted from the filters' index; more, and it walks the order's index. */
+const SORT_AT_MOST = 2000;
+
+/**
+ * One page of the list. It walks its order's
+ * stretches from the cursor (or the start) until it is full.
+ *
+ * @example await listClusters(db, 'sqlite', { queue: 'ending-30', sort: 'valid-until' }, new Date())
+ */
+export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, now: Date, pageSize = PAGE_SIZE, matches?: ListCount): Promise<ListPage> {
+  // Few matches (the count says so): read them by the filters and sort; many: walk the order.
+  const fewMatches = matches !== undefined && !matches.more && matches.total <= SORT_AT_MOST;
+  const all = stretches(query.sort);
+  const wanted = pageSize + 1;
+  const found: Array<{ row: ListRow; stretch: number }> = [];
+  for (let index = query.after?.stretch ?? 0; index < all.length && found.length < wanted; index++) {
+    const stretch = all[index]!;
+    if (!fits(stretch, query)) continue;
+    await yieldToOthers();
+    let q = filtered(db, dialect, query, now, fewMatches ? 'count' : stretch);
+    if (stretch.where) q = q.where(stretch.where);
+    if (query.after && index === query.after.stretch) {
+      const key = query.after.key;
+      q = q.where((eb) => eb(eb.refTuple(...(stretch.columns.map((c) => `clusters.${c}`) as [`clusters.${Column}`, `clusters.${Column}`])), stretch.direction === 'asc' ? '>' : '<', eb.tuple(...(key as [string, string]))));
+    }
+    const rows = await ordered(q, stretch).select(ROW).limit(wanted - found.length).execute();
+    for (const row of rows) found.push({ row: toRow(row), stretch: index });
+  }
+  const shown = found.slice(0, pageSize);
+  const last = shown.at(-1);
+  const next = found.length > pageSize && last ? { sort: query.sort, stretch: last.stretch, key: keyOf(last.row, all[last.stretch]!) } : undefined;
+  return { rows: shown.map((f) => f.row), next };
+}
+
+/** How many clusters match, exactly up to {@link COUNT_LIMIT}. */
+export async function countClusters(db: Db, dialect: Dialect, filters: ListFilters, now: Date): Promise<ListCount> {
+  await yieldToOthers();
+  const matches = filtered(db, dialect, filters, now).select('clusters.id').limit(COUNT_LIMIT + 1);
+  const { n } = await db.selectFrom(matches.as('m')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  const total = Number(n);
+  return total > COUNT_LIMIT ? { total: COUNT_LIMIT, more: true } : { total, more: false };
+}
+
+function keyOf(row: ListRow, stretch: Stretch): string[] {
+  const value: Record<Column, string | null> = { name: row.name, id: row.id, country: row.country, label_valid_until: row.validUntil, changed_at: row.changedAt };
+  return stretch.columns.map((column) => value[column] ?? '');
+}
+
+function toRow(row: { id: string; name: string; country: string; label_level: Level | null; label_status: LabelStatus | null; label_valid_until: string | null; changed_at: string | null }): ListRow {
+  return { id: row.id, name: row.name, country: row.country, level: row.label_level, status: row.label_status, validUntil: row.label_valid_until, changedAt: row.changed_at };
+}
