@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { ApiTokens, type Principal } from '../auth/index.ts';
 import { Outbox } from '../reminders/outbox.ts';
 import type { Services } from '../services.ts';
-import type { Lang } from '../routes/pages/i18n.ts';
+import type { Lang } from './i18n.ts';
 import { Accounts, userActor } from './accounts.ts';
 import { consoleMessages } from './i18n.ts';
 import { Sessions, type Session } from './sessions.ts';

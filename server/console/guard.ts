@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requireRole, type Role } from '../auth/index.ts';
 import { fail } from '../errors.ts';
 import { chooseLanguage, isLang } from '../routes/pages/i18n.ts';
+import { consoleLanguage } from './i18n.ts';
 import { userActor } from './accounts.ts';
 import type { ConsoleDeps, ConsoleEnv } from './context.ts';
 import { formOf } from './forms.ts';
@@ -21,7 +22,7 @@ export function loadSession(deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv> {
   return async function consoleSession(c, next) {
     const asked = c.req.query('lang');
     if (isLang(asked)) setCookie(c, LANG_COOKIE, asked, { path: '/', maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true, secure: deps.cookies.options.secure });
-    c.set('lang', isLang(asked) ? asked : chooseLanguage(getCookie(c, LANG_COOKIE), c.req.header('Accept-Language')));
+    c.set('lang', consoleLanguage(isLang(asked) ? asked : chooseLanguage(getCookie(c, LANG_COOKIE), c.req.header('Accept-Language'))));
     const session = await deps.sessions.find(getCookie(c, deps.cookies.session));
     c.set('session', session);
     c.set('principal', session && { actor: userActor(session.user), role: session.user.role });

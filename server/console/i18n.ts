@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles.ts';
-import { messages as pageMessages, type Lang } from '../routes/pages/i18n.ts';
+import { messagesOf } from '../routes/pages/i18n.ts';
 import type { ListSort, ListStatus, Queue } from './list.ts';
 
 /**
@@ -423,7 +423,12 @@ const de: ConsoleMessages = {
   backToDashboard: 'Zurück zur Übersicht',
 };
 
+/** The console speaks English and German; any other language of the register reads English here. */
+export const CONSOLE_LANGUAGES = ['en', 'de'] as const;
+export type Lang = (typeof CONSOLE_LANGUAGES)[number];
+export const consoleLanguage = (lang: string | undefined): Lang => (lang === 'de' ? 'de' : 'en');
+
 export const consoleMessages: Record<Lang, ConsoleMessages> = { en, de };
 
 /** The register's names of levels and label statuses, in the page's language. */
-export const registerWords = (lang: Lang) => pageMessages[lang];
+export const registerWords = (lang: Lang) => messagesOf(lang);

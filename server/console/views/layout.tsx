@@ -3,7 +3,8 @@ import { raw } from 'hono/html';
 import type { User } from '../accounts.ts';
 import { roleAllows, type Role } from '../../auth/roles.ts';
 import type { LabelStatus, Level } from '../../domain/types.ts';
-import { countryName, formatDate, formatNumber, LANGUAGES, type Lang } from '../../routes/pages/i18n.ts';
+import { countryName, formatDate, formatNumber } from '../../routes/pages/i18n.ts';
+import { CONSOLE_LANGUAGES, type Lang } from '../i18n.ts';
 import { registerWords, type ConsoleMessages } from '../i18n.ts';
 
 export interface PageContext {
@@ -75,7 +76,7 @@ export function Layout(props: { page: PageContext; title: string; notice?: Notic
             )}
             <nav class="langs" aria-label={t.languageNav}>
               <ul>
-                {LANGUAGES.map((l) => (
+                {CONSOLE_LANGUAGES.map((l) => (
                   <li>
                     <a href={withLang(props.page.here, l)} lang={l} hreflang={l} aria-current={l === lang ? 'true' : undefined}>
                       {LANGUAGE_NAMES[l]}
