@@ -181,7 +181,7 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
       await throttle.recordFailure(email, address);
       return renderSignIn(c, 401, email, { kind: 'error', text: 'The e-mail address or the password is wrong, or the account is disabled.' });
     }
-    await throttle.clearAccount(email);
+    await throttle.succeeded(email, address);
     // A new id at every sign-in: whatever session id the browser had before is dropped, never promoted.
     await sessions.destroy(getCookie(c, sessionCookie));
     const session = await sessions.create(user.id);
