@@ -14,6 +14,7 @@ import { fail, LabelError, statusOf } from '../errors.ts';
 import { Outbox } from '../reminders/outbox.ts';
 import type { Services } from '../services.ts';
 import { Accounts, userActor } from './accounts.ts';
+import { importExportRoutes, isImportUpload } from './import-export.tsx';
 import { clustersWithCurrentLabel, loadOverview } from './overview.ts';
 import { Sessions, type Session } from './sessions.ts';
 import { SignInThrottle, type ThrottleLimits } from './throttle.ts';
@@ -95,14 +96,14 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
     if (c.req.url.includes('%00')) throw fail('invalid_address');
     await next();
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: () => {
-        throw fail('payload_too_large', { what: 'form', kib: MAX_FORM_BYTES / 1024 });
-      },
-    }),
-  );
+  const formLimit = bodyLimit({
+    maxSize: MAX_FORM_BYTES,
+    onError: () => {
+      throw fail('payload_too_large', { what: 'form', kib: MAX_FORM_BYTES / 1024 });
+    },
+  });
+  // The register upload streams its body under a limit of its own (import-export.tsx).
+  app.use((c, next) => (isImportUpload(c) ? next() : formLimit(c, next)));
   app.use(async (c, next) => {
     const session = await sessions.find(getCookie(c, sessionCookie));
     c.set('session', session);
@@ -414,6 +415,18 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
       const { status, notice } = failure(error);
       return renderKeys(c, status, notice);
     }
+  });
+
+  importExportRoutes(app, {
+    services,
+    signedIn,
+    csrf,
+    checkPost: (c, token) => {
+      checkOrigin(c, config.publicUrl);
+      if (!sameSecret(token, c.get('session')?.csrfToken)) throw fail('csrf_token_invalid');
+    },
+    pageOf,
+    actorOf,
   });
 
   return app;

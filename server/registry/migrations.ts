@@ -284,6 +284,24 @@ const steps: Record<string, Step> = {
       .addColumn('retired_at', 'text')
       .execute();
   },
+  /**
+   * Register files uploaded in the console, kept (for a day) between the dry run and
+   * the confirmation, so that any instance can show and confirm what another checked.
+   */
+  '009_console_imports': async (db) => {
+    await db.schema
+      .createTable('console_imports')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('file_name', 'text', (c) => c.notNull())
+      .addColumn('options', 'text', (c) => c.notNull())
+      .addColumn('csv', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('report', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

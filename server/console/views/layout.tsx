@@ -19,13 +19,14 @@ const NAV: Array<{ href: string; label: string; role: Role }> = [
   { href: '/admin/clusters', label: 'Clusters', role: 'viewer' },
   { href: '/admin/audit', label: 'Audit log', role: 'viewer' },
   { href: '/admin/reminders', label: 'Reminders', role: 'viewer' },
+  { href: '/admin/import', label: 'Import / export', role: 'viewer' },
   { href: '/admin/users', label: 'Accounts', role: 'admin' },
   { href: '/admin/tokens', label: 'API tokens', role: 'admin' },
   { href: '/admin/keys', label: 'Keys', role: 'admin' },
 ];
 
 /** The console's page frame: no script, one stylesheet, the notice first so a screen reader hears it. */
-export function Layout(props: { page: PageContext; title: string; notice?: Notice | undefined; children?: Child }) {
+export function Layout(props: { page: PageContext; title: string; notice?: Notice | undefined; refresh?: number | undefined; children?: Child }) {
   const { user, csrfToken, programmeName } = props.page;
   return (
     <>
@@ -35,6 +36,8 @@ export function Layout(props: { page: PageContext; title: string; notice?: Notic
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex" />
+          {/* A page that follows a job reloads itself: progress without script. */}
+          {props.refresh && <meta http-equiv="refresh" content={String(props.refresh)} />}
           <title>{`${props.title} — ${programmeName} console`}</title>
           <link rel="stylesheet" href="/admin/console.css" />
         </head>
