@@ -26,8 +26,10 @@ export interface ImportExportDeps {
   signedIn: MiddlewareHandler;
   /** The CSRF check of a urlencoded form (it reads the body). */
   csrf: MiddlewareHandler;
-  /** The same-origin and CSRF-token check, for a body the route reads itself; throws. */
-  checkPost(c: Context, token: string | undefined): void;
+  /** The same-origin check of a POST, for a body the route reads itself; throws. */
+  checkOrigin(c: Context): void;
+  /** The session's CSRF token check, for a body the route reads itself; throws. */
+  checkToken(c: Context, token: string | undefined): void;
   pageOf(c: Context): PageContext;
   actorOf(c: Context): string;
   logger?: Logger;
@@ -245,12 +247,15 @@ const MAX_FIELD_BYTES = 1024;
  * line, or not UTF-8, is refused as soon as that shows, without reading it whole.
  */
 async function readUpload(c: Context, deps: ImportExportDeps): Promise<{ fileName: string; csv: string; options: { country?: string; level?: string } }> {
+  deps.checkOrigin(c);
   const declared = Number(c.req.header('Content-Length'));
   if (declared > MAX_IMPORT_BYTES) throw fail('import_too_large', { mib: MAX_IMPORT_BYTES / 1024 / 1024 });
   const boundary = boundaryOf(c.req.header('Content-Type'));
   const stream = c.req.raw.body;
   if (!boundary || !stream) {
-    deps.checkPost(c, undefined);
+    // A form without a file (sent without its enctype): its token is checked all the same, then it is refused.
+    const text = stream ? await readSmall(stream, MAX_FIELD_BYTES * 4) : undefined;
+    deps.checkToken(c, text === undefined ? undefined : (new URLSearchParams(text).get('csrf') ?? undefined));
     throw fail('import_file_missing');
   }
   const reader = new MultipartReader(stream, boundary, MAX_IMPORT_BYTES, () => fail('import_too_large', { mib: MAX_IMPORT_BYTES / 1024 / 1024 }));
@@ -259,7 +264,7 @@ async function readUpload(c: Context, deps: ImportExportDeps): Promise<{ fileNam
   let file: { fileName: string; csv: string } | undefined;
   try {
     for (let part = await reader.next(); part; part = await reader.next()) {
-      if (!checked && part.name !== 'csrf') deps.checkPost(c, undefined);
+      if (!checked && part.name !== 'csrf') deps.checkToken(c, undefined);
       if (part.filename === undefined) {
         const bytes: Uint8Array[] = [];
         let size = 0;
@@ -270,7 +275,7 @@ async function readUpload(c: Context, deps: ImportExportDeps): Promise<{ fileNam
         if (part.name in fields) throw fail('duplicate_field', { field: part.name });
         fields[part.name] = Buffer.concat(bytes).toString('utf8');
         if (part.name === 'csrf') {
-          deps.checkPost(c, fields.csrf);
+          deps.checkToken(c, fields.csrf);
           checked = true;
         }
         continue;
@@ -282,12 +287,29 @@ async function readUpload(c: Context, deps: ImportExportDeps): Promise<{ fileNam
     if (error instanceof MultipartError) throw fail('malformed_form');
     throw error;
   }
+  if (!checked) deps.checkToken(c, undefined);
   if (!file || file.csv.trim() === '') throw fail('import_file_missing');
   const country = fields.country?.trim().toUpperCase() || undefined;
   const level = fields.level?.trim() || undefined;
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw fail('invalid_field', { field: 'country', rule: 'must be a two-letter code such as DE' });
   if (level !== undefined && !isLevel(level)) throw fail('invalid_field', { field: 'level', rule: 'must be bronze, silver or gold' });
   return { fileName: file.fileName, csv: file.csv, options: { ...(country ? { country } : {}), ...(level ? { level } : {}) } };
+}
+
+/** A body of at most `max` bytes as text; undefined when it is longer (and then it is not read on). */
+async function readSmall(stream: ReadableStream<Uint8Array>, max: number): Promise<string | undefined> {
+  const reader = stream.getReader();
+  const pieces: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(pieces).toString('utf8');
+    if ((size += value.length) > max) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    pieces.push(value);
+  }
 }
 
 /** The file's text, checked by the CSV reader's limits as it arrives. */

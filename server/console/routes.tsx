@@ -421,8 +421,8 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
     services,
     signedIn,
     csrf,
-    checkPost: (c, token) => {
-      checkOrigin(c, config.publicUrl);
+    checkOrigin: (c) => checkOrigin(c, config.publicUrl),
+    checkToken: (c, token) => {
       if (!sameSecret(token, c.get('session')?.csrfToken)) throw fail('csrf_token_invalid');
     },
     pageOf,

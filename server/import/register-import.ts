@@ -344,7 +344,8 @@ export async function importRegister(
 ): Promise<ImportReport> {
   const { rows, errors, ignoredColumns, sha256 } = await readRegister(source, options);
   const report: ImportReport = { sha256, rows: rows.length + errors.length, created: [], updated: [], labelled: [], unchanged: 0, ignoredColumns, errors, planDigest: '', applied: false };
-  if (errors.length > 0) return report;
+  // A dry run shows what the good lines would do beside the refused ones; an import writes none of them.
+  if (errors.length > 0 && !options.dryRun) return report;
 
   const seen = await auditSeq(database.db);
   let plan = await planImport(database.db, rows, options);
