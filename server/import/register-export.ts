@@ -1,6 +1,7 @@
 import type { Database } from '../registry/database.ts';
 import { eachCluster, type RegisterEntry, type SearchFilters } from '../registry/search.ts';
 import { writeCsv } from './csv.ts';
+import { yieldToEventLoop } from './register-import.ts';
 
 export const EXPORT_HEADER = ['Id', 'Name', 'Organisation', 'Country', 'Comparative portfolio', 'www', 'Level', 'Label valid until', 'Status'];
 
@@ -28,7 +29,11 @@ const exportRow = ({ cluster, label }: RegisterEntry) => [
  */
 export async function* exportRegisterCsv(database: Database, filters: SearchFilters = {}, now = new Date(), batchSize = 1000): AsyncGenerator<{ csv: string; rows: number }> {
   yield { csv: writeCsv([EXPORT_HEADER]), rows: 0 };
-  for await (const batch of eachCluster(database.db, database.dialect, filters, now, batchSize)) yield { csv: writeCsv(batch.map(exportRow)), rows: batch.length };
+  for await (const batch of eachCluster(database.db, database.dialect, filters, now, batchSize)) {
+    yield { csv: writeCsv(batch.map(exportRow)), rows: batch.length };
+    // SQLite answers synchronously: a fast reader would otherwise take every batch in one turn of the event loop.
+    await yieldToEventLoop();
+  }
 }
 
 /** The whole register as one CSV text (the CLI's `register export`). */

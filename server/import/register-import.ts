@@ -310,6 +310,8 @@ async function planImport(db: Db | Trx, rows: readonly Row[], options: ImportOpt
       else if (existing && !labelled) plan.unchanged++;
     }
     options.onStage?.({ phase: 'checking', done: Math.min(rows.length, start + LOOKUP), total: rows.length });
+    // SQLite answers synchronously: without this, every lookup would run in one turn of the event loop.
+    await yieldToEventLoop();
   }
   plan.digest = createHash('sha256').update(JSON.stringify([plan.created, plan.updated, plan.labelled, plan.unchanged])).digest('hex');
   return plan;
