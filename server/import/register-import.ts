@@ -194,7 +194,7 @@ export function readRegisterCsv(text: string, options: ImportOptions): { rows: R
 }
 
 /** How much text is read between two turns of the event loop: a few milliseconds of work. */
-const READ_PIECE = 64 * 1024;
+const READ_PIECE = 16 * 1024;
 
 /** Lets the event loop answer what waits (attestations, health checks) between two pieces of a long job. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -253,7 +253,7 @@ interface Plan {
 }
 
 /** Rows looked up in the registry at once: both dialects cap a statement's parameters. */
-const LOOKUP = 500;
+const LOOKUP = 250;
 /** Rows inserted by one statement. */
 const CHUNK = 200;
 
