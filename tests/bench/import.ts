@@ -101,7 +101,8 @@ async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
 
 const waitFor = async (path: string, done: RegExp) => {
   for (;;) {
-    const html = await (await get(path)).text();
+    // A connection reset while the server's event loop was held is tried again.
+    const html = await get(path).then((response) => response.text(), () => '');
     if (done.test(html)) return html;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
