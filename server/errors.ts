@@ -144,6 +144,19 @@ export const ERRORS = {
   invalid_state: { status: 400, message: (d: { file: string; why: string }) => `${d.file} is not a state saved by log watch: ${d.why}` },
   backup_exists: { status: 409, message: (d: { file: string }) => `${d.file} exists already; choose a new file name.` },
 
+  // ── register import (console) ───────────────────────────────────────────
+  import_too_large: { status: 413, message: (d: { mib: number }) => `The file is larger than ${d.mib} MiB, the most one import takes. Split it, and import the parts one after the other.` },
+  import_file_missing: { status: 400, message: 'Choose a CSV file to import.' },
+  import_not_utf8: { status: 400, message: 'The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.' },
+  import_unreadable: {
+    status: 400,
+    message: (d: { code: 'csv_cell_too_long' | 'csv_line_too_long' | 'csv_malformed'; reason: string }) => `The file could not be read (${d.code}): ${d.reason} Nothing was imported.`,
+  },
+  import_not_found: { status: 404, message: 'There is no such import: an upload is kept for a day.' },
+  import_has_errors: { status: 409, message: 'The file has refused lines: correct them and upload it again. Nothing was imported.' },
+  import_not_ready: { status: 409, message: (d: { state: string }) => `This import is ${d.state}; only a checked file can be confirmed, once.` },
+  import_stale: { status: 409, message: 'The register has changed since the preview, so the import would now do something else. Nothing was imported: check the new preview, then confirm again.' },
+
   // ── credentials and their verification ──────────────────────────────────
   status_list_not_found: { status: 404, message: 'This issuer has no status list at this address.' },
   credential_format_not_found: { status: 404, message: 'Credentials come as vc-jwt or sd-jwt-vc.' },

@@ -9,7 +9,7 @@ import type { ListSort, ListStatus, Queue } from './list.ts';
  */
 const en = {
   consoleName: 'office console',
-  nav: { dashboard: 'Dashboard', clusters: 'Clusters', audit: 'Audit log', reminders: 'Reminders', users: 'Accounts', tokens: 'API tokens', keys: 'Keys' },
+  nav: { dashboard: 'Dashboard', clusters: 'Clusters', audit: 'Audit log', reminders: 'Reminders', import: 'Import / export', users: 'Accounts', tokens: 'API tokens', keys: 'Keys' },
   languageNav: 'Language',
   signOut: 'Sign out',
   roles: { viewer: 'Viewer', officer: 'Officer', admin: 'Administrator' } satisfies Record<Role, string>,
@@ -223,7 +223,7 @@ export type ConsoleMessages = typeof en;
 
 const de: ConsoleMessages = {
   consoleName: 'Konsole der Geschäftsstelle',
-  nav: { dashboard: 'Übersicht', clusters: 'Cluster', audit: 'Prüfprotokoll', reminders: 'Erinnerungen', users: 'Konten', tokens: 'API-Token', keys: 'Schlüssel' },
+  nav: { dashboard: 'Übersicht', clusters: 'Cluster', audit: 'Prüfprotokoll', reminders: 'Erinnerungen', import: 'Import / Export', users: 'Konten', tokens: 'API-Token', keys: 'Schlüssel' },
   languageNav: 'Sprache',
   signOut: 'Abmelden',
   roles: { viewer: 'Lesend', officer: 'Sachbearbeitung', admin: 'Administration' },

@@ -6,9 +6,10 @@ import type { Services } from '../services.ts';
 import { adminRoutes } from './admin.tsx';
 import { auditRoutes } from './audit.tsx';
 import { clusterRoutes } from './clusters.tsx';
-import { consoleDeps, DEFAULT_CONSOLE_OPTIONS, pageOf, type ConsoleEnv, type ConsoleOptions } from './context.ts';
+import { actorOf, consoleDeps, DEFAULT_CONSOLE_OPTIONS, pageOf, type ConsoleEnv, type ConsoleOptions } from './context.ts';
 import { dashboardRoutes } from './dashboard.tsx';
-import { loadSession, sameOrigin } from './guard.ts';
+import { loadSession, sameOrigin, sameSecret, sessionToken, signedIn } from './guard.ts';
+import { importExportRoutes, isImportUpload } from './import-export.tsx';
 import { labelRoutes } from './labels.tsx';
 import { reminderRoutes } from './reminders.tsx';
 import { signInRoutes } from './sign-in.tsx';
@@ -56,14 +57,14 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
     if (c.req.url.includes('%00')) throw fail('invalid_address');
     await next();
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: () => {
-        throw fail('payload_too_large', { what: 'form', kib: MAX_FORM_BYTES / 1024 });
-      },
-    }),
-  );
+  const formLimit = bodyLimit({
+    maxSize: MAX_FORM_BYTES,
+    onError: () => {
+      throw fail('payload_too_large', { what: 'form', kib: MAX_FORM_BYTES / 1024 });
+    },
+  });
+  // The register upload streams its body under a limit of its own (import-export.tsx).
+  app.use((c, next) => (isImportUpload(c) ? next() : formLimit(c, next)));
   app.use(loadSession(deps));
   app.use(sameOrigin(services.config.publicUrl));
 
@@ -81,6 +82,17 @@ export function consoleRoutes(services: Services, options: ConsoleOptions = DEFA
   app.route('/', auditRoutes(deps));
   app.route('/', reminderRoutes(deps));
   app.route('/', adminRoutes(deps));
+
+  importExportRoutes(app, {
+    services,
+    signedIn,
+    csrf: sessionToken,
+    checkToken: (c, token) => {
+      if (!sameSecret(token, c.get('session')?.csrfToken)) throw fail('csrf_token_invalid');
+    },
+    pageOf: (c) => pageOf(c, deps),
+    actorOf,
+  });
 
   // Anything else under /admin is the console's own "not found", in its own frame.
   app.all('*', () => {

@@ -37,7 +37,7 @@ export function signInRoutes(deps: ConsoleDeps) {
       await throttle.recordFailure(email, address);
       return render(c, 401, email, { kind: 'error', text: t.signInWrong });
     }
-    await throttle.clearAccount(email);
+    await throttle.succeeded(email, address);
     // A new id at every sign-in: whatever session id the browser had before is dropped, never promoted.
     await sessions.destroy(getCookie(c, cookies.session));
     const session = await sessions.create(user.id);

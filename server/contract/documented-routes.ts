@@ -114,6 +114,18 @@ export const CONSOLE_PATHS = {
   '/admin/clusters/{id}/withdraw': { post: consoleRoute('officer', 'Withdraw the label (confirmed in a second step)', 'form', [clusterId], confirmation) },
   '/admin/audit': { get: consoleRoute('viewer', 'The audit log and its verification', 'page') },
   '/admin/reminders': { get: consoleRoute('viewer', 'Reminder deliveries', 'page') },
+  '/admin/import': {
+    get: consoleRoute('viewer', 'Import (officers) and export of the register', 'page'),
+    post: consoleRoute('officer', 'Upload a register CSV as multipart/form-data, the CSRF token first (at most 32 MiB): checked in a dry run', 'form'),
+  },
+  '/admin/import/{id}': { get: consoleRoute('officer', 'An upload: its progress (the page reloads itself), its summary and refused lines', 'page', [consoleId('id')]) },
+  '/admin/import/{id}/confirm': { post: consoleRoute('officer', 'Write a checked upload: one transaction, one audit entry', 'form', [consoleId('id')]) },
+  '/admin/export.csv': {
+    get: {
+      ...consoleRoute('viewer', 'The register as CSV, streamed, with the cluster list’s filters', 'page', registerFilters.filter((p) => ['q', 'country', 'level', 'status'].includes(p.name))),
+      responses: { '200': { description: 'CSV with a header line, in the columns the import reads.', content: { 'text/csv': { schema: text } } }, '303': redirect('Not signed in: to the sign-in page.'), '400': html('A filter is not one the list takes.') },
+    },
+  },
   '/admin/users': { get: consoleRoute('admin', 'Console accounts', 'page'), post: consoleRoute('admin', 'Create an account', 'form') },
   '/admin/users/{id}/disable': { post: consoleRoute('admin', 'Disable an account', 'form', [consoleId('id')]) },
   '/admin/tokens': { get: consoleRoute('admin', 'API tokens', 'page'), post: consoleRoute('admin', 'Create an API token', 'form', [], { '201': html('Created: the page shows the secret, this once.') }) },

@@ -4,10 +4,13 @@ import { parseClusterInput, parseSite } from '../domain/clusters.ts';
 import { addMonths, DATE_FORMS, readDate, utcDate } from '../domain/dates.ts';
 import type { Periods } from '../domain/labels.ts';
 import { isLevel, type Level } from '../domain/types.ts';
-import type { Database, Trx } from '../registry/database.ts';
+import type { Insertable, Updateable } from 'kysely';
+import { fail } from '../errors.ts';
+import type { Database, Db, Trx } from '../registry/database.ts';
 import { joinCurrentLabel } from '../registry/current-label.ts';
+import type { Schema } from '../registry/schema.ts';
 import { write, type Write } from '../registry/writes.ts';
-import { CsvError, parseCsv, unguardCell } from './csv.ts';
+import { CsvError, CsvParser, parseCsv, unguardCell, type CsvRecord } from './csv.ts';
 import { slugify } from './slug.ts';
 
 /** Header names (lowercase) and the field each fills; the real register's four first. */
@@ -36,8 +39,18 @@ export interface ImportOptions {
   defaultLevel?: Level | undefined;
   dryRun?: boolean;
   actor: string;
+  /** Recorded in the audit entry beside the file's digest, when given (the console gives the upload's name). */
+  fileName?: string | undefined;
+  /**
+   * The `planDigest` of the dry run the writer approved: should the register have
+   * changed since so that the import would now do something else, it throws
+   * `import_stale` and writes nothing.
+   */
+  expectedPlan?: string | undefined;
   /** Called while writing, with rows done and rows in all. */
   onProgress?: (done: number, total: number) => void;
+  /** Called while reading and checking the file, with lines read (of `total` when known). */
+  onStage?: (stage: { phase: 'reading' | 'checking'; done: number; total?: number }) => void;
 }
 
 export interface LineError {
@@ -55,6 +68,8 @@ export interface ImportReport {
   unchanged: number;
   ignoredColumns: string[];
   errors: LineError[];
+  /** A digest of what the import does (or would do): equal plans, equal digests. */
+  planDigest: string;
   /** False for a dry run or a file with errors. */
   applied: boolean;
 }
@@ -112,40 +127,107 @@ function readRow(line: number, cells: Record<Field, string | undefined>, options
   return { line, id, name: input.name, organisation: cells.organisation === undefined ? undefined : input.organisation, country: input.country, portfolio: cells.portfolio ? input.portfolio : undefined, sites: sites && input.sites, label };
 }
 
-/** Reads and checks the whole file; every bad line is reported, none is skipped silently. */
-export function readRegisterCsv(text: string, options: ImportOptions): { rows: Row[]; errors: LineError[]; ignoredColumns: string[] } {
-  let records;
-  try {
-    records = parseCsv(text);
-  } catch (error) {
-    if (error instanceof CsvError) return { rows: [], errors: [{ line: error.line, reason: error.message }], ignoredColumns: [] };
-    throw error;
+/** Reads the header, then each record as it comes; every bad line is reported, none is skipped silently. */
+class RegisterReader {
+  readonly rows: Row[] = [];
+  readonly errors: LineError[] = [];
+  ignoredColumns: string[] = [];
+  readonly #options: ImportOptions;
+  #header: CsvRecord | undefined;
+  #fields: Array<Field | undefined> = [];
+  readonly #seen = new Map<string, number>();
+
+  constructor(options: ImportOptions) {
+    this.#options = options;
   }
-  const [header, ...body] = records;
-  if (!header) return { rows: [], errors: [{ line: 1, reason: 'the file is empty' }], ignoredColumns: [] };
-  const fields = header.cells.map((name) => COLUMNS[name.trim().toLowerCase()]);
-  const ignoredColumns = header.cells.filter((_, i) => !fields[i]).map((name) => name.trim());
-  if (!fields.includes('name')) return { rows: [], errors: [{ line: header.line, reason: 'there is no Name column' }], ignoredColumns };
-  const rows: Row[] = [];
-  const errors: LineError[] = [];
-  const seen = new Map<string, number>();
-  for (const record of body) {
+
+  add(records: readonly CsvRecord[]) {
+    for (const record of records) {
+      if (!this.#header) {
+        this.#header = record;
+        this.#fields = record.cells.map((name) => COLUMNS[name.trim().toLowerCase()]);
+        this.ignoredColumns = record.cells.filter((_, i) => !this.#fields[i]).map((name) => name.trim());
+        if (!this.#fields.includes('name')) this.errors.push({ line: record.line, reason: 'there is no Name column' });
+        continue;
+      }
+      if (!this.#fields.includes('name')) return;
+      this.#add(record);
+    }
+  }
+
+  #add(record: CsvRecord) {
+    const header = this.#header!;
     const cells = {} as Record<Field, string | undefined>;
-    fields.forEach((field, i) => {
+    this.#fields.forEach((field, i) => {
       if (field) cells[field] = unguardCell((record.cells[i] ?? '').trim());
     });
     try {
       if (record.cells.length > header.cells.length) throw new Error(`${record.cells.length} cells, but the header has ${header.cells.length}`);
-      const row = readRow(record.line, cells, options);
-      const first = seen.get(row.id);
+      const row = readRow(record.line, cells, this.#options);
+      const first = this.#seen.get(row.id);
       if (first !== undefined) throw new Error(`the id "${row.id}" is already used on line ${first}`);
-      seen.set(row.id, record.line);
-      rows.push(row);
+      this.#seen.set(row.id, record.line);
+      this.rows.push(row);
     } catch (error) {
-      errors.push({ line: record.line, reason: error instanceof Error ? error.message : String(error) });
+      this.errors.push({ line: record.line, reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { rows, errors, ignoredColumns };
+
+  /** A file that broke off (a CSV error) reports where; an empty one says so. */
+  finish(error?: CsvError) {
+    if (error) this.errors.push({ line: error.line, reason: error.message });
+    else if (!this.#header) this.errors.push({ line: 1, reason: 'the file is empty' });
+    return { rows: this.rows, errors: this.errors, ignoredColumns: this.ignoredColumns };
+  }
+}
+
+/** Reads and checks the whole file at once. */
+export function readRegisterCsv(text: string, options: ImportOptions): { rows: Row[]; errors: LineError[]; ignoredColumns: string[] } {
+  const reader = new RegisterReader(options);
+  try {
+    reader.add(parseCsv(text));
+  } catch (error) {
+    if (error instanceof CsvError) return reader.finish(error);
+    throw error;
+  }
+  return reader.finish();
+}
+
+/** How much text is read between two turns of the event loop: a few milliseconds of work. */
+const READ_PIECE = 16 * 1024;
+
+/** Lets the event loop answer what waits (attestations, health checks) between two pieces of a long job. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function* pieces(source: string | AsyncIterable<string>): AsyncGenerator<string> {
+  if (typeof source !== 'string') return yield* source;
+  for (let i = 0; i < source.length; ) {
+    let end = Math.min(source.length, i + READ_PIECE);
+    // Never between the halves of a surrogate pair: the digest hashes each piece as UTF-8.
+    if (end < source.length && /[\uD800-\uDBFF]/.test(source[end - 1]!)) end++;
+    yield source.slice(i, end);
+    i = end;
+  }
+}
+
+/** Reads and checks a file piece by piece, yielding the event loop between pieces; also its SHA-256. */
+export async function readRegister(source: string | AsyncIterable<string>, options: ImportOptions): Promise<ReturnType<RegisterReader['finish']> & { sha256: string }> {
+  const reader = new RegisterReader(options);
+  const parser = new CsvParser();
+  const hash = createHash('sha256');
+  try {
+    for await (const piece of pieces(source)) {
+      hash.update(piece);
+      reader.add(parser.push(piece));
+      options.onStage?.({ phase: 'reading', done: reader.rows.length + reader.errors.length });
+      await yieldToEventLoop();
+    }
+    reader.add(parser.end());
+  } catch (error) {
+    if (error instanceof CsvError) return { ...reader.finish(error), sha256: hash.digest('hex') };
+    throw error;
+  }
+  return { ...reader.finish(), sha256: hash.digest('hex') };
 }
 
 /** The assessment month implied by a label's end and its level's validity: the register does not give it. */
@@ -154,43 +236,48 @@ function impliedAwarded(validUntil: string, level: Level, periods: Periods, toda
   return awarded < today ? awarded : today;
 }
 
+type NewCluster = Insertable<Schema['clusters']>;
+type NewLabel = Insertable<Schema['labels']>;
+
+/** What an import does, worked out before any write. */
+interface Plan {
+  created: string[];
+  updated: string[];
+  labelled: string[];
+  unchanged: number;
+  newClusters: NewCluster[];
+  /** In file order; applied before the new labels, so a superseded label is marked before its successor is inserted. */
+  changes: Array<{ table: 'clusters'; id: string; set: Updateable<Schema['clusters']> } | { table: 'labels'; id: number; set: Updateable<Schema['labels']> }>;
+  newLabels: NewLabel[];
+  digest: string;
+}
+
+/** Rows looked up in the registry at once: both dialects cap a statement's parameters. */
+const LOOKUP = 250;
+/** Rows inserted by one statement. */
 const CHUNK = 200;
 
 /**
- * Imports the register from CSV: all or nothing, in one write transaction.
- *
- * The whole import is one audit entry (`register.import`) holding the file's
- * SHA-256, the counts and the ids it created, changed or labelled — not one
- * entry per row. It is one act of the office, and the archived file proves its
- * content; 1,300 separately signed entries would add nothing a reader could
- * check that the digest does not, and would bury the log. The entry is appended
- * in the same transaction, so the chain stays intact.
+ * Compares the file with the registry, `LOOKUP` rows at a time: it reads only the
+ * clusters the file names, so its cost grows with the file, not the register.
  */
-export async function importRegister(database: Database, signer: HeadSigner, text: string, options: ImportOptions & { periods: Periods; now: Date }): Promise<ImportReport> {
-  const sha256 = createHash('sha256').update(text).digest('hex');
-  const { rows, errors, ignoredColumns } = readRegisterCsv(text, options);
-  const report: ImportReport = { sha256, rows: rows.length + errors.length, created: [], updated: [], labelled: [], unchanged: 0, ignoredColumns, errors, applied: false };
-  if (errors.length > 0) return report;
-
-  const apply = async (w: Write | undefined) => {
-    const trx = w?.trx;
-    const db = trx ?? database.db;
-    const now = options.now;
-    const at = now.toISOString();
-    const today = utcDate(now);
-    const clusters = new Map((await db.selectFrom('clusters').select(['id', 'name', 'organisation', 'country', 'portfolio', 'sites']).execute()).map((c) => [c.id, c]));
-    const labelRows = await joinCurrentLabel(db.selectFrom('clusters')).select(['labels.id', 'labels.cluster_id', 'labels.level', 'labels.valid_until', 'labels.status']).execute();
+async function planImport(db: Db | Trx, rows: readonly Row[], options: ImportOptions & { periods: Periods; now: Date }): Promise<Plan> {
+  const at = options.now.toISOString();
+  const today = utcDate(options.now);
+  const plan: Plan = { created: [], updated: [], labelled: [], unchanged: 0, newClusters: [], changes: [], newLabels: [], digest: '' };
+  for (let start = 0; start < rows.length; start += LOOKUP) {
+    const chunk = rows.slice(start, start + LOOKUP);
+    const ids = chunk.map((row) => row.id);
+    const clusters = new Map((await db.selectFrom('clusters').select(['id', 'name', 'organisation', 'country', 'portfolio', 'sites']).where('id', 'in', ids).execute()).map((c) => [c.id, c]));
+    const labelRows = await joinCurrentLabel(db.selectFrom('clusters')).select(['labels.id', 'labels.cluster_id', 'labels.level', 'labels.valid_until', 'labels.status']).where('clusters.id', 'in', ids).execute();
     const current = new Map(labelRows.map((l) => [l.cluster_id, l]));
-
-    const newClusters: Array<Parameters<typeof insertClusters>[1][number]> = [];
-    const newLabels: Array<Parameters<typeof insertLabels>[1][number]> = [];
-    const updates: Array<() => Promise<unknown>> = [];
-    for (const row of rows) {
+    for (const row of chunk) {
       const existing = clusters.get(row.id);
       let changed = false;
+      let labelled = false;
       if (!existing) {
-        report.created.push(row.id);
-        newClusters.push({ id: row.id, name: row.name, organisation: row.organisation ?? '', country: row.country!, portfolio: row.portfolio ?? '', sites: JSON.stringify(row.sites ?? []), contact_id: null, created_at: at, updated_at: at });
+        plan.created.push(row.id);
+        plan.newClusters.push({ id: row.id, name: row.name, organisation: row.organisation ?? '', country: row.country!, portfolio: row.portfolio ?? '', sites: JSON.stringify(row.sites ?? []), contact_id: null, created_at: at, updated_at: at });
       } else {
         // An empty cell leaves the registered value alone: the register knows more than the file.
         const next = {
@@ -202,61 +289,123 @@ export async function importRegister(database: Database, signer: HeadSigner, tex
         };
         if (Object.entries(next).some(([key, value]) => existing[key as keyof typeof next] !== value)) {
           changed = true;
-          updates.push(() => db.updateTable('clusters').set({ ...next, updated_at: at }).where('id', '=', row.id).execute());
+          plan.changes.push({ table: 'clusters', id: row.id, set: { ...next, updated_at: at } });
         }
       }
       const held = current.get(row.id);
       if (row.label && !(held && held.level === row.label.level && held.valid_until === row.label.validUntil)) {
         const status = row.label.validUntil < today ? 'expired' : 'valid';
-        report.labelled.push(row.id);
+        labelled = true;
+        plan.labelled.push(row.id);
+        const heldId = held && Number(held.id);
         if (held && held.level === row.label.level && (held.status === 'valid' || held.status === 'expired') && row.label.validUntil > held.valid_until) {
           // The same label, extended: a renewal recorded elsewhere.
-          updates.push(() => db.updateTable('labels').set({ valid_until: row.label!.validUntil, status, changed_at: at }).where('id', '=', held.id).execute());
+          plan.changes.push({ table: 'labels', id: heldId!, set: { valid_until: row.label.validUntil, status, changed_at: at } });
         } else {
-          if (held && (held.status === 'valid' || held.status === 'expired')) {
-            updates.push(() => db.updateTable('labels').set({ status: 'superseded', changed_at: at }).where('id', '=', held.id).execute());
-          }
-          newLabels.push({ cluster_id: row.id, level: row.label.level, awarded: impliedAwarded(row.label.validUntil, row.label.level, options.periods, today), valid_until: row.label.validUntil, status, assessment_ref: null, revoked_at: null, public_reason: null, internal_note: null, changed_at: at });
+          if (held && (held.status === 'valid' || held.status === 'expired')) plan.changes.push({ table: 'labels', id: heldId!, set: { status: 'superseded', changed_at: at } });
+          plan.newLabels.push({ cluster_id: row.id, level: row.label.level, awarded: impliedAwarded(row.label.validUntil, row.label.level, options.periods, today), valid_until: row.label.validUntil, status, assessment_ref: null, revoked_at: null, public_reason: null, internal_note: null, changed_at: at });
         }
       }
-      if (changed) report.updated.push(row.id);
-      else if (existing && !report.labelled.includes(row.id)) report.unchanged++;
+      if (changed) plan.updated.push(row.id);
+      else if (existing && !labelled) plan.unchanged++;
     }
-    if (!w || !trx) return;
+    options.onStage?.({ phase: 'checking', done: Math.min(rows.length, start + LOOKUP), total: rows.length });
+    // SQLite answers synchronously: without this, every lookup would run in one turn of the event loop.
+    await yieldToEventLoop();
+  }
+  plan.digest = createHash('sha256').update(JSON.stringify([plan.created, plan.updated, plan.labelled, plan.unchanged])).digest('hex');
+  return plan;
+}
 
-    const total = newClusters.length + updates.length + newLabels.length;
-    let done = 0;
-    const progress = (n: number) => options.onProgress?.((done += n), total);
-    for (let i = 0; i < newClusters.length; i += CHUNK) progress(await insertClusters(trx, newClusters.slice(i, i + CHUNK)));
-    // Updates before new labels: a superseded label is marked before its successor is inserted.
-    for (const update of updates) {
-      await update();
-      progress(1);
-    }
-    for (let i = 0; i < newLabels.length; i += CHUNK) progress(await insertLabels(trx, newLabels.slice(i, i + CHUNK)));
+/** The last audit entry's number: every change to the registry appends one, so an unchanged number means an unchanged registry. */
+async function auditSeq(db: Db | Trx): Promise<number> {
+  const row = await db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/**
+ * Imports the register from CSV: all or nothing, in one write transaction.
+ *
+ * The file is read and compared with the registry before the transaction, piece by
+ * piece, yielding the event loop between pieces; the transaction then only writes
+ * (and works the comparison out again should the registry have changed meanwhile),
+ * so it holds the write lock — on SQLite, the one connection — as briefly as it can.
+ *
+ * The whole import is one audit entry (`register.import`) holding the file's
+ * SHA-256, the counts and the ids it created, changed or labelled — not one
+ * entry per row. It is one act of the office, and the archived file proves its
+ * content; 1,300 separately signed entries would add nothing a reader could
+ * check that the digest does not, and would bury the log. The entry is appended
+ * in the same transaction, so the chain stays intact.
+ */
+export async function importRegister(
+  database: Database,
+  signer: HeadSigner,
+  source: string | AsyncIterable<string>,
+  options: ImportOptions & { periods: Periods; now: Date },
+): Promise<ImportReport> {
+  const { rows, errors, ignoredColumns, sha256 } = await readRegister(source, options);
+  const report: ImportReport = { sha256, rows: rows.length + errors.length, created: [], updated: [], labelled: [], unchanged: 0, ignoredColumns, errors, planDigest: '', applied: false };
+  // A dry run shows what the good lines would do beside the refused ones; an import writes none of them.
+  if (errors.length > 0 && !options.dryRun) return report;
+
+  const seen = await auditSeq(database.db);
+  let plan = await planImport(database.db, rows, options);
+  const settle = (final: Plan) => Object.assign(report, { created: final.created, updated: final.updated, labelled: final.labelled, unchanged: final.unchanged, planDigest: final.digest });
+  settle(plan);
+  if (options.dryRun) return report;
+
+  await write(database, () => options.now, async (w) => {
+    if ((await auditSeq(w.trx)) !== seen) settle((plan = await planImport(w.trx, rows, options)));
+    if (options.expectedPlan !== undefined && plan.digest !== options.expectedPlan) throw fail('import_stale');
+    await applyPlan(w, plan, options);
     // One entry, however many rows: every instance drops the tokens it has signed when it hears it.
-    if (total > 0) {
+    if (plan.newClusters.length + plan.changes.length + plan.newLabels.length > 0) {
       await w.record(signer, {
         actor: options.actor,
         action: 'register.import',
         subject: `import:${sha256.slice(0, 16)}`,
-        after: { sha256, rows: report.rows, created: report.created, updated: report.updated, labelled: report.labelled, unchanged: report.unchanged },
+        after: {
+          sha256,
+          ...(options.fileName ? { fileName: options.fileName } : {}),
+          rows: report.rows,
+          counts: { created: plan.created.length, updated: plan.updated.length, labelled: plan.labelled.length, unchanged: plan.unchanged },
+          created: plan.created,
+          updated: plan.updated,
+          labelled: plan.labelled,
+          unchanged: plan.unchanged,
+        },
       });
     }
-    report.applied = true;
-  };
-
-  if (options.dryRun) await apply(undefined);
-  else await write(database, () => options.now, apply);
+  });
+  report.applied = true;
   return report;
 }
 
-async function insertClusters(trx: Trx, rows: Array<{ id: string; name: string; organisation: string; country: string; portfolio: string; sites: string; contact_id: null; created_at: string; updated_at: string }>) {
-  if (rows.length) await trx.insertInto('clusters').values(rows).execute();
-  return rows.length;
-}
-
-async function insertLabels(trx: Trx, rows: Array<{ cluster_id: string; level: Level; awarded: string; valid_until: string; status: 'valid' | 'expired'; assessment_ref: null; revoked_at: null; public_reason: null; internal_note: null; changed_at: string }>) {
-  if (rows.length) await trx.insertInto('labels').values(rows).execute();
-  return rows.length;
+/** Writes a plan in chunks, letting the event loop turn between them. */
+async function applyPlan({ trx }: Write, plan: Plan, options: ImportOptions) {
+  const total = plan.newClusters.length + plan.changes.length + plan.newLabels.length;
+  let done = 0;
+  const progress = async (n: number) => {
+    options.onProgress?.((done += n), total);
+    await yieldToEventLoop();
+  };
+  for (let i = 0; i < plan.newClusters.length; i += CHUNK) {
+    const chunk = plan.newClusters.slice(i, i + CHUNK);
+    await trx.insertInto('clusters').values(chunk).execute();
+    await progress(chunk.length);
+  }
+  for (let i = 0; i < plan.changes.length; i += CHUNK) {
+    const chunk = plan.changes.slice(i, i + CHUNK);
+    for (const change of chunk) {
+      if (change.table === 'clusters') await trx.updateTable('clusters').set(change.set).where('id', '=', change.id).execute();
+      else await trx.updateTable('labels').set(change.set).where('id', '=', change.id).execute();
+    }
+    await progress(chunk.length);
+  }
+  for (let i = 0; i < plan.newLabels.length; i += CHUNK) {
+    const chunk = plan.newLabels.slice(i, i + CHUNK);
+    await trx.insertInto('labels').values(chunk).execute();
+    await progress(chunk.length);
+  }
 }

@@ -326,6 +326,24 @@ const steps: Record<string, Step> = {
     await db.schema.createIndex('audit_by_actor').on('audit_log').columns(['actor', 'seq']).execute();
     await db.schema.createIndex('audit_by_action').on('audit_log').columns(['action', 'seq']).execute();
   },
+  /**
+   * Register files uploaded in the console, kept (for a day) between the dry run and
+   * the confirmation, so that any instance can show and confirm what another checked.
+   */
+  '011_console_imports': async (db) => {
+    await db.schema
+      .createTable('console_imports')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('file_name', 'text', (c) => c.notNull())
+      .addColumn('options', 'text', (c) => c.notNull())
+      .addColumn('csv', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('report', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

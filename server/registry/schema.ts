@@ -104,6 +104,21 @@ export interface Schema {
     key_hash: string;
     at: string;
   };
+  /** Register files uploaded in the console, between dry run and confirmation (migration 009). */
+  console_imports: {
+    id: string;
+    actor: string;
+    file_name: string;
+    /** JSON: the defaults chosen for the file (country, level). */
+    options: string;
+    csv: string;
+    /** checking → checked → writing → done; or failed. */
+    state: string;
+    /** JSON: the dry run's (then the import's) report. */
+    report: string | null;
+    created_at: string;
+    updated_at: string;
+  };
   /** Reminders waiting to be sent, shared by every instance (migration 003). */
   reminder_outbox: {
     id: Generated<number>;

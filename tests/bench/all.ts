@@ -28,6 +28,7 @@ const runs: string[][] = [
   ['search.ts', '--dialect', 'postgres', ...scale],
   ['console.ts', ...(q ? ['--clusters', '20000', '--rounds', '3'] : [])],
   ['load.ts', ...(q ? ['--seconds', '5'] : [])],
+  ...[['import.ts', ...(q ? ['--rows', '20000'] : [])], ['import.ts', '--dialect', 'postgres', ...(q ? ['--rows', '20000'] : [])], ['sign-in.ts']],
 ];
 
 // The PostgreSQL runs create (and drop) their own databases on this server.

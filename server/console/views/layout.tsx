@@ -27,6 +27,7 @@ const NAV: Array<{ href: string; key: keyof ConsoleMessages['nav']; role: Role }
   { href: '/admin/clusters', key: 'clusters', role: 'viewer' },
   { href: '/admin/audit', key: 'audit', role: 'viewer' },
   { href: '/admin/reminders', key: 'reminders', role: 'viewer' },
+  { href: '/admin/import', key: 'import', role: 'viewer' },
   { href: '/admin/users', key: 'users', role: 'admin' },
   { href: '/admin/tokens', key: 'tokens', role: 'admin' },
   { href: '/admin/keys', key: 'keys', role: 'admin' },
@@ -41,7 +42,7 @@ const withLang = (here: string, lang: Lang) => {
 };
 
 /** The console's page frame: no script, one stylesheet, the notice first so a screen reader hears it. */
-export function Layout(props: { page: PageContext; title: string; notice?: Notice | undefined; children?: Child }) {
+export function Layout(props: { page: PageContext; title: string; notice?: Notice | undefined; refresh?: number | undefined; children?: Child }) {
   const { user, csrfToken, programmeName, t, lang } = props.page;
   const path = new URL(props.page.here, 'http://console').pathname;
   const current = NAV.filter((item) => path === item.href || (item.href !== '/admin' && path.startsWith(`${item.href}/`)) || path === item.href).at(-1)?.href;
@@ -53,6 +54,8 @@ export function Layout(props: { page: PageContext; title: string; notice?: Notic
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex" />
+          {/* A page that follows a job reloads itself: progress without script. */}
+          {props.refresh && <meta http-equiv="refresh" content={String(props.refresh)} />}
           <title>{`${props.title} — ${programmeName} · ${t.consoleName}`}</title>
           <link rel="stylesheet" href="/admin/console.css" />
         </head>
