@@ -7,8 +7,8 @@ import { isLevel } from '../domain/types.ts';
 import { fail, LabelError } from '../errors.ts';
 import { boundaryOf, CSV_LIMITS, CsvError, CsvParser, exportRegisterCsv, importRegister, MultipartError, MultipartReader, type ImportReport } from '../import/index.ts';
 import { jsonLogger, type Logger } from '../log.ts';
-import { parseSearchParams } from '../registry/search.ts';
 import type { Services } from '../services.ts';
+import { listedIds, parseListParams } from './list.ts';
 import { ImportExportPage, ImportPage, type ImportState, type ImportSummary, type ImportView } from './views/import.tsx';
 import type { Notice, PageContext } from './views/layout.tsx';
 
@@ -44,8 +44,8 @@ type Progress = NonNullable<ImportView['progress']>;
  * checks it (the dry run) while its page reloads itself to show how far it got;
  * an officer confirms; a second job writes it through the one write pipeline, as
  * one transaction and one audit entry. Both jobs yield the event loop between
- * pieces, so attestations keep answering. The export streams the register as CSV
- * with the cluster list's filters.
+ * pieces, so attestations keep answering. The export streams the clusters the
+ * cluster list shows for the same address, in its order, as CSV.
  */
 export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
   const { services } = deps;
@@ -208,10 +208,10 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
   });
 
   app.get('/export.csv', deps.signedIn, viewer, deps.csrf, (c) => {
-    // The cluster list's filters; checked before the first byte is sent, so a bad one is still a 400.
-    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: 1, now: services.now() });
-    const filters = { text: query.text, country: query.country, level: query.level, status: query.status };
-    const pieces = exportRegisterCsv(services.database, filters, query.now);
+    // The cluster list's address: its filters and sort, checked before the first byte is sent, so a bad one is still a 400.
+    const query = parseListParams(new URL(c.req.url).searchParams);
+    const now = services.now();
+    const pieces = exportRegisterCsv(services.database, (batchSize) => listedIds(db, services.database.dialect, query, now, batchSize), now);
     const encoder = new TextEncoder();
     // One batch per pull: the browser's pace sets ours, and memory holds one batch at a time.
     const body = new ReadableStream<Uint8Array>({
@@ -227,7 +227,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
     return new Response(body, {
       headers: {
         'Content-Type': 'text/csv; charset=utf-8; header=present',
-        'Content-Disposition': `attachment; filename="register-${utcDate(query.now)}.csv"`,
+        'Content-Disposition': `attachment; filename="register-${utcDate(now)}.csv"`,
       },
     });
   });

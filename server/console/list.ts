@@ -336,6 +336,23 @@ export async function countClusters(db: Db, dialect: Dialect, filters: ListFilte
   return total > COUNT_LIMIT ? { total: COUNT_LIMIT, more: true } : { total, more: false };
 }
 
+/**
+ * Every match of a list query, from its first, as ids in batches of `batchSize`
+ * in the list's own order: the list's pages, each read as the list reads one, with
+ * the count (taken once) choosing between the filters' index and the order's. The
+ * cursor of `query` is not used: an export holds every match, not those after a page.
+ */
+export async function* listedIds(db: Db, dialect: Dialect, query: ListFilters & { sort: ListSort }, now: Date, batchSize = 1000): AsyncGenerator<string[]> {
+  const filters: ListQuery = { q: query.q, country: query.country, level: query.level, status: query.status, queue: query.queue, sort: query.sort };
+  const count = await countClusters(db, dialect, filters, now);
+  let after: Cursor | undefined;
+  do {
+    const page = await listClusters(db, dialect, { ...filters, after }, now, batchSize, count);
+    if (page.rows.length > 0) yield page.rows.map((row) => row.id);
+    after = page.next;
+  } while (after);
+}
+
 function keyOf(row: ListRow, stretch: Stretch): string[] {
   const value: Record<Column, string | null> = { name: row.name, id: row.id, country: row.country, label_valid_until: row.validUntil, changed_at: row.changedAt };
   return stretch.columns.map((column) => value[column] ?? '');

@@ -1,6 +1,12 @@
+import type { Insertable } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { verifyChain } from '../../server/audit/log.ts';
 import { MAX_IMPORT_BYTES } from '../../server/console/import-export.tsx';
+import { LIST_STATUSES, listedIds, listParams, parseListParams, QUEUES } from '../../server/console/list.ts';
+import { utcDate } from '../../server/domain/dates.ts';
+import { LEVELS, type LabelStatus } from '../../server/domain/types.ts';
+import { exportRegisterCsv } from '../../server/import/register-export.ts';
+import type { Schema } from '../../server/registry/schema.ts';
 import { describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 import { createUser, ORIGIN, SESSION_COOKIE, signIn, type ConsoleClient } from './console-client.ts';
 
@@ -12,6 +18,28 @@ const WITH_ERRORS = [
   'Alpenhof Food Valley;;;;AT',
 ].join('\r\n');
 const FIXED = WITH_ERRORS.replace('2027-13-01', '2027-12-31').replace(';;;;FR\r\n', '');
+
+/** Sixty clusters with every kind of current label, end dates around today (2026-06-15) so that every work queue has members. */
+function register() {
+  const today = Date.parse('2026-06-15T00:00:00Z');
+  const days = [10, 25, 60, 85, -5, -200, -400, -800, 300, 700];
+  const statuses: LabelStatus[] = ['valid', 'valid', 'expired', 'revoked', 'withdrawn', 'valid'];
+  const words = ['Photonics', 'Maritime', 'Food', 'Mobility', 'Health'];
+  const clusters: Insertable<Schema['clusters']>[] = [];
+  const labels: Insertable<Schema['labels']>[] = [];
+  for (let i = 0; i < 60; i++) {
+    const id = `c-${String(i).padStart(2, '0')}`;
+    const at = new Date(Date.parse('2026-01-01T00:00:00Z') + ((i * 7919) % 60) * 86_400_000).toISOString();
+    const name = `${String.fromCharCode(97 + ((i * 11) % 26))}${String.fromCharCode(97 + (i % 26))} ${words[i % 5]} Cluster`;
+    clusters.push({ id, name, organisation: 'O', country: ['DE', 'FR', 'AT', 'IS'][i % 4]!, portfolio: 'P', sites: '[]', contact_id: null, created_at: at, updated_at: at });
+    if (i % 7 === 0) continue;
+    const validUntil = utcDate(new Date(today + days[i % 10]! * 86_400_000));
+    labels.push({ cluster_id: id, level: LEVELS[i % 3]!, awarded: '2020-01-01', valid_until: validUntil, status: statuses[i % 6]!, assessment_ref: null, revoked_at: null, public_reason: null, internal_note: null, changed_at: at });
+  }
+  return { clusters, labels };
+}
+
+const unescape = (href: string) => href.replaceAll('&amp;', '&');
 
 describeEachDialect('console import and export', (dialect) => {
   let server: TestServer;
@@ -215,5 +243,104 @@ describeEachDialect('console import and export', (dialect) => {
     const unlabelled = (await (await viewer.get('/admin/export.csv?status=none&country=at&q=alpenhof')).text()).trimEnd().split('\r\n');
     expect(unlabelled.slice(1)).toEqual(['alpenhof-food-valley,Alpenhof Food Valley,,AT,,,,,']);
     expect((await viewer.get('/admin/export.csv?level=platinum')).status).toBe(400);
+  });
+
+  const seed = async () => {
+    const { clusters, labels } = register();
+    await server.database.db.transaction().execute(async (trx) => {
+      await trx.insertInto('clusters').values(clusters).execute();
+      await trx.insertInto('labels').values(labels).execute();
+    });
+  };
+
+  /** What the list shows for an address, page by page as a browser follows "next": its count, its ids in order, and its export link. */
+  const listShows = async (query: string) => {
+    let html = await (await viewer.get(`/admin/clusters?${query}`)).text();
+    const summary = html.match(/(\d+) clusters? match/);
+    const count = summary ? Number(summary[1]) : html.includes('No cluster matches') ? 0 : NaN;
+    const link = html.match(/href="(\/admin\/export\.csv[^"]*)"/)?.[1];
+    const ids: string[] = [];
+    for (let pages = 0; pages < 20; pages++) {
+      ids.push(...[...html.matchAll(/<th><a href="\/admin\/clusters\/([a-z0-9-]+)">/g)].map((m) => m[1]!));
+      const next = html.match(/href="([^"]+)" rel="next"/)?.[1];
+      if (!next) break;
+      html = await (await viewer.get(unescape(next))).text();
+    }
+    return { count, ids, link: link && unescape(link) };
+  };
+
+  const exported = async (path: string) => {
+    const response = await viewer.get(path);
+    expect(response.status, path).toBe(200);
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('Id,Name,Organisation,Country,Comparative portfolio,www,Level,Label valid until,Status');
+    return lines.slice(1).map((line) => line.split(',')[0]!);
+  };
+
+  it('exports exactly what the list shows, in its order, for every filter, status, queue and sort, through the list’s own link', async () => {
+    await seed();
+    const states = [
+      '',
+      'q=photonics',
+      'country=DE',
+      'level=gold',
+      ...LIST_STATUSES.map((status) => `status=${status}`),
+      ...QUEUES.map((queue) => `queue=${queue}`),
+      'queue=grace&country=FR&sort=-valid-until',
+      'level=silver&sort=level',
+      'status=expired&sort=changed',
+      'q=cluster&sort=country',
+      'queue=ending-90&sort=valid-until',
+    ];
+    for (const state of states) {
+      const list = await listShows(state);
+      expect(list.count, state).toBeGreaterThan(0);
+      expect(list.ids, state).toHaveLength(list.count);
+      // The link carries the filters and sort, never the page's cursor.
+      expect(list.link, state).toBe(`/admin/export.csv?${listParams(parseListParams(new URLSearchParams(state)))}`);
+      expect(await exported(list.link!), state).toEqual(list.ids);
+    }
+    // A filter state with no match: no link, and the export is the header alone.
+    expect(await listShows('q=nothing&level=gold')).toEqual({ count: 0, ids: [], link: undefined });
+    expect(await exported('/admin/export.csv?q=nothing&level=gold')).toEqual([]);
+    // The export of the second page's address holds every match, not those after the cursor.
+    const first = await (await viewer.get('/admin/clusters')).text();
+    const second = unescape(first.match(/href="([^"]+)" rel="next"/)![1]!);
+    expect(await exported(second.replace('/admin/clusters', '/admin/export.csv'))).toEqual((await listShows('')).ids);
+  });
+
+  it('streams in keyset batches of the list’s order, whatever their size', async () => {
+    await seed();
+    const { db } = server.database;
+    for (const address of ['queue=withdrawal', 'sort=-name', 'status=valid&sort=level', 'q=food&sort=changed']) {
+      const query = parseListParams(new URLSearchParams(address));
+      const pieces: string[] = [];
+      for await (const piece of exportRegisterCsv(server.database, (size) => listedIds(db, dialect, query, clock.now(), size), clock.now(), 4)) {
+        expect(piece.rows, address).toBeLessThanOrEqual(4);
+        pieces.push(piece.csv);
+      }
+      const ids = pieces.join('').trimEnd().split('\r\n').slice(1).map((line) => line.split(',')[0]);
+      expect(pieces.length, address).toBeGreaterThan(2);
+      expect(ids, address).toEqual((await listShows(address)).ids);
+    }
+  });
+
+  it('links to the export in German too', async () => {
+    await seed();
+    const response = await server.app.request('/admin/clusters?lang=de&level=gold', { headers: { Cookie: `${SESSION_COOKIE}=${viewer.session}` } });
+    const html = await response.text();
+    expect(html).toMatch(/<a href="\/admin\/export\.csv\?level=gold" download="">Diese Cluster als CSV exportieren<\/a>/);
+  });
+
+  it('refuses a filter the list refuses with 400 and its code, before any byte of CSV', async () => {
+    for (const bad of ['queue=soon', 'status=lapsed', 'level=platinum', 'sort=size', 'country=Deutschland', 'after=not-a-cursor']) {
+      const response = await viewer.get(`/admin/export.csv?${bad}`);
+      expect(response.status, bad).toBe(400);
+      expect(response.headers.get('Content-Type'), bad).not.toContain('text/csv');
+      expect(response.headers.get('Content-Disposition'), bad).toBeNull();
+      const text = await response.text();
+      expect(text, bad).toContain(bad.split('=')[0]);
+      expect(text, bad).not.toContain('Id,Name');
+    }
   });
 });

@@ -89,6 +89,14 @@ export function ClusterListPage(props: { page: PageContext; query: ListQuery; li
       <p class="summary" role="status">
         {count.total === 0 ? t.noneFound : t.found(number(page, count.total), count.more)}
       </p>
+      {count.total > 0 && (
+        <p>
+          {/* Every match, not only this page: the list's address without its cursor. */}
+          <a href={`/admin/export.csv?${listParams(filters)}`} download>
+            {t.exportList}
+          </a>
+        </p>
+      )}
       {list.rows.length > 0 && (
         <table>
           <thead>
