@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors.ts';
 import { LEVELS } from '../domain/types.ts';
 import { SLUG } from '../domain/clusters.ts';
 import { LANGUAGES } from '../languages.ts';
+import { LIST_SORTS, LIST_STATUSES, QUEUES } from '../console/list.ts';
 
 /*
  * The routes other modules own and validate (the public routes, the register pages, the
@@ -122,7 +123,14 @@ export const CONSOLE_PATHS = {
   '/admin/import/{id}/confirm': { post: consoleRoute('officer', 'Write a checked upload: one transaction, one audit entry', 'form', [consoleId('id')]) },
   '/admin/export.csv': {
     get: {
-      ...consoleRoute('viewer', 'The register as CSV, streamed, with the cluster list’s filters', 'page', registerFilters.filter((p) => ['q', 'country', 'level', 'status'].includes(p.name))),
+      ...consoleRoute('viewer', 'The clusters the cluster list shows for the same filters, as CSV, streamed in the list’s order', 'page', [
+        { name: 'q', in: 'query', required: false, description: 'Words that must all occur in the name, or the start of the id.', schema: text },
+        { name: 'country', in: 'query', required: false, description: 'ISO 3166 two-letter code.', schema: text },
+        { name: 'level', in: 'query', required: false, schema: { type: 'string', enum: [...LEVELS] } },
+        { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...LIST_STATUSES] } },
+        { name: 'queue', in: 'query', required: false, description: 'A work queue of the office.', schema: { type: 'string', enum: [...QUEUES] } },
+        { name: 'sort', in: 'query', required: false, description: 'The list’s order, which the file keeps.', schema: { type: 'string', enum: [...LIST_SORTS], default: 'name' } },
+      ]),
       responses: { '200': { description: 'CSV with a header line, in the columns the import reads.', content: { 'text/csv': { schema: text } } }, '303': redirect('Not signed in: to the sign-in page.'), '400': html('A filter is not one the list takes.') },
     },
   },
