@@ -114,6 +114,12 @@ export function listParams(query: ListFilters & { sort?: ListSort | undefined; a
   return params;
 }
 
+/** `path` with the address parameters of a query, and no `?` when there are none. */
+export function listAddress(path: string, query: Parameters<typeof listParams>[0]): string {
+  const params = listParams(query).toString();
+  return params ? `${path}?${params}` : path;
+}
+
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.stretch, ...cursor.key])).toString('base64url');
 }

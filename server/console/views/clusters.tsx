@@ -3,7 +3,7 @@ import { roleAllows } from '../../auth/roles.ts';
 import { effectiveStatus, graceEnds } from '../../domain/labels.ts';
 import { LEVELS, type Cluster, type Label, type LabelStatus, type Level } from '../../domain/types.ts';
 import type { Delivery } from '../../reminders/outbox.ts';
-import { LIST_SORTS, LIST_STATUSES, listParams, QUEUES, type ListCount, type ListPage, type ListQuery } from '../list.ts';
+import { LIST_SORTS, LIST_STATUSES, listAddress, QUEUES, type ListCount, type ListPage, type ListQuery } from '../list.ts';
 import { AuditTable } from './dashboard.tsx';
 import { countries, country, date, Field, instant, Layout, levelName, number, PostForm, Select, StatusText, TextArea, type Notice, type PageContext } from './layout.tsx';
 import { DeliveryTable } from './reminders.tsx';
@@ -92,7 +92,7 @@ export function ClusterListPage(props: { page: PageContext; query: ListQuery; li
       {count.total > 0 && (
         <p>
           {/* Every match, not only this page: the list's address without its cursor. */}
-          <a href={`/admin/export.csv?${listParams(filters)}`} download>
+          <a href={listAddress('/admin/export.csv', filters)} download>
             {t.exportList}
           </a>
         </p>
@@ -133,12 +133,12 @@ export function ClusterListPage(props: { page: PageContext; query: ListQuery; li
         <ul>
           {query.after && (
             <li>
-              <a href={`/admin/clusters?${listParams(filters)}`}>{t.firstPage}</a>
+              <a href={listAddress('/admin/clusters', filters)}>{t.firstPage}</a>
             </li>
           )}
           {list.next && (
             <li>
-              <a href={`/admin/clusters?${listParams({ ...filters, after: list.next })}`} rel="next">
+              <a href={listAddress('/admin/clusters', { ...filters, after: list.next })} rel="next">
                 {t.nextPage}
               </a>
             </li>

@@ -2,7 +2,7 @@ import type { AuditEntry } from '../../audit/log.ts';
 import { effectiveStatus } from '../../domain/labels.ts';
 import { LEVELS } from '../../domain/types.ts';
 import { describeChange } from '../changes.ts';
-import { listParams, type ListRow } from '../list.ts';
+import { listAddress, type ListRow } from '../list.ts';
 import { QUEUE_SORT, type Overview } from '../overview.ts';
 import { country, date, instant, Layout, levelName, number, StatusText, type Notice, type PageContext } from './layout.tsx';
 
@@ -98,7 +98,7 @@ export function DashboardPage(props: { page: PageContext; overview: Overview; no
           <span class="big">{number(page, overview.clusters)}</span> {t.clustersRegistered}
         </a>
         {overview.queues.map((queue) => (
-          <a href={`/admin/clusters?${listParams({ queue: queue.queue, sort: QUEUE_SORT[queue.queue] })}`}>
+          <a href={listAddress('/admin/clusters', { queue: queue.queue, sort: QUEUE_SORT[queue.queue] })}>
             <span class="big">
               {queue.more ? '> ' : ''}
               {number(page, queue.total)}
@@ -143,7 +143,7 @@ export function DashboardPage(props: { page: PageContext; overview: Overview; no
             {queue.next.length === 0 ? <p>{t.queueEmpty}</p> : <ClusterRows page={page} rows={queue.next} now={props.now} />}
             {queue.next.length > 0 && (
               <p>
-                <a href={`/admin/clusters?${listParams({ queue: queue.queue, sort: QUEUE_SORT[queue.queue] })}`}>{t.showAll(`${queue.more ? '> ' : ''}${number(page, queue.total)}`)}</a>
+                <a href={listAddress('/admin/clusters', { queue: queue.queue, sort: QUEUE_SORT[queue.queue] })}>{t.showAll(`${queue.more ? '> ' : ''}${number(page, queue.total)}`)}</a>
               </p>
             )}
           </section>
