@@ -33,6 +33,7 @@ export const registerCommands: Command[] = [
         defaultLevel: level as never,
         periods: services.config,
         now: services.now(),
+        log: services.log,
         onProgress(done, total) {
           const percent = Math.floor((done / total) * 10) * 10;
           if (percent !== shown) cli.note(`writing… ${done}/${total}`);

@@ -132,7 +132,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
   const apply = async (id: string, actor: string, preview: ImportSummary) => {
     try {
       const { csv, options } = await importOptions(id, actor);
-      const report = await importRegister(services.database, services.keyring, csv, { ...options, expectedPlan: preview.planDigest });
+      const report = await importRegister(services.database, services.keyring, csv, { ...options, expectedPlan: preview.planDigest, log: services.log });
       await save(id, report.errors.length ? 'refused' : 'done', summaryOf(report));
     } catch (error) {
       running.delete(id);

@@ -9,6 +9,7 @@ import { fail } from '../errors.ts';
 import type { Database, Db, Trx } from '../registry/database.ts';
 import { joinCurrentLabel } from '../registry/current-label.ts';
 import type { Schema } from '../registry/schema.ts';
+import { coveredSize, treeSize } from '../log/store.ts';
 import { write, type Write } from '../registry/writes.ts';
 import { CsvError, CsvParser, parseCsv, unguardCell, type CsvRecord } from './csv.ts';
 import { slugify } from './slug.ts';
@@ -51,6 +52,12 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called while reading and checking the file, with lines read (of `total` when known). */
   onStage?: (stage: { phase: 'reading' | 'checking'; done: number; total?: number }) => void;
+  /**
+   * The transparency log: before the import takes the write lock, a checkpoint covering
+   * every committed entry is published, so that no attestation needs to publish one
+   * (a write, which would wait for the import) while it writes. See docs/log.md.
+   */
+  log?: { publish(): Promise<unknown> } | undefined;
 }
 
 export interface LineError {
@@ -355,7 +362,22 @@ export async function importRegister(
   settle(plan);
   if (options.dryRun) return report;
 
-  await write(database, () => options.now, async (w) => {
+  // Entries committed after the checkpoint was published (another writer got in first):
+  // publish again and start over, a few times; then write all the same.
+  let insist = options.log !== undefined;
+  for (let attempt = 0; ; attempt++) {
+    if (insist) await options.log!.publish().catch(() => (insist = false));
+    const started = await write(database, () => options.now, async (w) => {
+      if (insist && attempt < 3 && (await treeSize(w.trx)) > (await coveredSize(w.trx))) return false;
+      await applyImport(w);
+      return true;
+    });
+    if (started) break;
+  }
+  report.applied = true;
+  return report;
+
+  async function applyImport(w: Write) {
     if ((await auditSeq(w.trx)) !== seen) settle((plan = await planImport(w.trx, rows, options)));
     if (options.expectedPlan !== undefined && plan.digest !== options.expectedPlan) throw fail('import_stale');
     await applyPlan(w, plan, options);
@@ -377,9 +399,7 @@ export async function importRegister(
         },
       });
     }
-  });
-  report.applied = true;
-  return report;
+  }
 }
 
 /** Writes a plan in chunks, letting the event loop turn between them. */

@@ -3,6 +3,10 @@ import type { Trx } from '../registry/database.ts';
 import { serializeEntry, type ClusterEntry, type LogEntry } from './entry.ts';
 import { appendEntries } from './store.ts';
 
+/** The clusters of an import whose entries are appended between two turns of the event loop. */
+const IMPORT_SLICE = 1000;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Appends the log entries an audited change calls for, in its transaction: a change to
  * a cluster or its label, each cluster an import touched, a key event. Other audited
@@ -19,8 +23,16 @@ export async function recordInLog(trx: Trx, audit: AuditEntry): Promise<void> {
   } else if (audit.action === 'register.import') {
     const after = audit.after as { created?: string[]; updated?: string[]; labelled?: string[] };
     const ids = [...new Set([...(after.created ?? []), ...(after.updated ?? []), ...(after.labelled ?? [])])].sort();
-    const states = await publicStates(trx, ids);
-    for (const id of ids) entries.push({ subject: id, entry: { v: 1, type: 'cluster', ...anchor, ...states.get(id)! } });
+    // An import may touch 100,000 clusters: their entries are read, built and appended a
+    // slice at a time, the event loop turning between slices, so that the issuer keeps
+    // answering while one transaction writes them all.
+    for (let i = 0; i < ids.length; i += IMPORT_SLICE) {
+      const slice = ids.slice(i, i + IMPORT_SLICE);
+      const states = await publicStates(trx, slice);
+      await appendEntries(trx, slice.map((id) => ({ subject: id, data: serializeEntry({ v: 1, type: 'cluster', ...anchor, ...states.get(id)! }) })));
+      await turn();
+    }
+    return;
   } else if (family === 'key') {
     const kid = audit.subject.slice('key:'.length);
     const row = await trx.selectFrom('signing_keys').select(['state', 'public_jwk']).where('kid', '=', kid).executeTakeFirstOrThrow();

@@ -15,6 +15,12 @@ export async function treeSize(db: Reader): Promise<number> {
   return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
 }
 
+/** The size of the newest published checkpoint: the entries below it are covered; 0 for none. */
+export async function coveredSize(db: Reader): Promise<number> {
+  const row = await db.selectFrom('log_checkpoints').select((eb) => eb.fn.max('size').as('size')).executeTakeFirst();
+  return Number(row?.size ?? 0);
+}
+
 /** The stored hashes of the given subtrees, by `nodeKey`. */
 export async function readNodes(db: Reader, ids: readonly NodeId[]): Promise<Map<string, Hash>> {
   const nodes = new Map<string, Hash>();

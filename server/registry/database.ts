@@ -2,7 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'libsql';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SelectQueryNode, SqliteDialect, sql, type DatabaseConnection, type Driver, type QueryResult, type Transaction } from 'kysely';
 import { fail, type LabelError } from '../errors.ts';
 import { ChangeBus } from './changes.ts';
 import { migrate } from './migrations.ts';
@@ -70,31 +70,9 @@ export function databaseRefusal(error: unknown): LabelError | undefined {
 }
 
 /**
- * SQLite's plain `begin` takes the write lock only at the first write, and two
- * processes (the server and the CLI) can then deadlock; `begin immediate` takes it
- * at once, or fails with SQLITE_BUSY after `busy_timeout` (see `write`).
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
-    super(config);
-    this.#config = config;
-  }
-  override createDriver() {
-    return new ImmediateSqliteDriver(this.#config);
-  }
-}
-
-/**
  * Kysely's SQLite driver prepares every statement anew, which costs as much as running
  * a short one. The registry runs a few dozen distinct statements: each is prepared once
- * and kept (the connection is one and synchronous, so a statement is never in use twice).
+ * and kept, per connection (a connection is synchronous, so a statement is never in use twice).
  */
 function preparingOnce(handle: Sqlite.Database) {
   const statements = new Map<string, Sqlite.Statement>();
@@ -111,6 +89,160 @@ function preparingOnce(handle: Sqlite.Database) {
       return statement;
     },
   };
+}
+
+type Statements = ReturnType<typeof preparingOnce>;
+
+/** One SQLite handle as Kysely sees a connection. */
+function sqliteConnection(statements: Statements): DatabaseConnection {
+  return {
+    async executeQuery<R>({ sql, parameters }: CompiledQuery): Promise<QueryResult<R>> {
+      const statement = statements.prepare(sql);
+      if (statement.reader) return { rows: statement.all(parameters) as R[] };
+      const { changes, lastInsertRowid } = statement.run(parameters);
+      return { numAffectedRows: BigInt(changes ?? 0), insertId: lastInsertRowid === undefined || lastInsertRowid === null ? undefined : BigInt(lastInsertRowid), rows: [] };
+    },
+    async *streamQuery<R>({ sql, parameters }: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+      for (const row of statements.prepare(sql).iterate(parameters)) yield { rows: [row as R] };
+    },
+  };
+}
+
+/** What one use of the registry's SQLite holds: the writer, while it runs a transaction. */
+class SqliteUse implements DatabaseConnection {
+  holdsWriter = false;
+  readonly #driver: RegistrySqliteDriver;
+  constructor(driver: RegistrySqliteDriver) {
+    this.#driver = driver;
+  }
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.#driver.run(this, query);
+  }
+  streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    return this.#driver.stream(this, query);
+  }
+}
+
+/**
+ * Two connections to one SQLite file in WAL mode: the writer, which one use at a time
+ * holds (a transaction, or one statement that writes), and a reader for every `select`
+ * outside a transaction. WAL lets the reader read beside a writer, so the issuer's
+ * reads — an attestation's subject, the keys, the register — never wait for a long
+ * transaction such as an import, and see what every committed one wrote (each read
+ * starts from the newest commit), as a PostgreSQL pool's connections do. A transaction
+ * reads through the writer, its own writes included.
+ *
+ * SQLite's plain `begin` takes the write lock only at the first write, and two
+ * processes (the server and the CLI) can then deadlock; `begin immediate` takes it
+ * at once, or fails with SQLITE_BUSY after `busy_timeout` (see `write`).
+ */
+class RegistrySqliteDriver implements Driver {
+  readonly #writer: DatabaseConnection;
+  readonly #reader: DatabaseConnection | undefined;
+  readonly #close: () => void;
+  /** Resolves when the writer is free; each holder chains the next on it. */
+  #writerFree: Promise<void> = Promise.resolve();
+
+  constructor(writer: Statements, reader: Statements | undefined) {
+    this.#writer = sqliteConnection(writer);
+    this.#reader = reader && sqliteConnection(reader);
+    this.#close = () => {
+      writer.close();
+      reader?.close();
+    };
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new SqliteUse(this);
+  }
+
+  async #holdWriter(): Promise<() => void> {
+    const before = this.#writerFree;
+    let release!: () => void;
+    this.#writerFree = new Promise((resolve) => (release = resolve));
+    await before;
+    return release;
+  }
+
+  #releases = new WeakMap<SqliteUse, () => void>();
+
+  #reads(use: SqliteUse, query: CompiledQuery): boolean {
+    return this.#reader !== undefined && !use.holdsWriter && SelectQueryNode.is(query.query);
+  }
+
+  async run<R>(use: SqliteUse, query: CompiledQuery): Promise<QueryResult<R>> {
+    if (use.holdsWriter) return this.#writer.executeQuery(query);
+    if (this.#reads(use, query)) return this.#reader!.executeQuery(query);
+    // A statement outside a transaction that may write waits its turn for the writer.
+    const release = await this.#holdWriter();
+    try {
+      return await this.#writer.executeQuery(query);
+    } finally {
+      release();
+    }
+  }
+
+  async *stream<R>(use: SqliteUse, query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(query.query)) throw new Error('Only a select can be streamed.');
+    yield* (use.holdsWriter || !this.#reader ? this.#writer : this.#reader).streamQuery<R>(query, 1);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const use = connection as SqliteUse;
+    const release = await this.#holdWriter();
+    try {
+      await this.#writer.executeQuery(CompiledQuery.raw('begin immediate'));
+    } catch (error) {
+      release();
+      throw error;
+    }
+    use.holdsWriter = true;
+    this.#releases.set(use, release);
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+    this.#releaseWriter(connection as SqliteUse);
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } finally {
+      this.#releaseWriter(connection as SqliteUse);
+    }
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    // A failed commit is rolled back before the connection is released; this is the last resort.
+    this.#releaseWriter(connection as SqliteUse);
+  }
+
+  #releaseWriter(use: SqliteUse): void {
+    if (!use.holdsWriter) return;
+    use.holdsWriter = false;
+    this.#releases.get(use)?.();
+    this.#releases.delete(use);
+  }
+
+  async destroy(): Promise<void> {
+    this.#close();
+  }
+}
+
+class RegistrySqliteDialect extends SqliteDialect {
+  readonly #writer: Statements;
+  readonly #reader: Statements | undefined;
+  constructor(writer: Statements, reader: Statements | undefined) {
+    super({ database: writer as never });
+    this.#writer = writer;
+    this.#reader = reader;
+  }
+  override createDriver() {
+    return new RegistrySqliteDriver(this.#writer, this.#reader);
+  }
 }
 
 /**
@@ -135,17 +267,26 @@ export function openSqlite(file: string): Database {
   // `write` waits asynchronously between attempts, up to `writeWaitMs` (readers never
   // wait on a writer in WAL mode).
   handle.exec(`pragma journal_mode = wal; pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}; pragma foreign_keys = on; pragma synchronous = normal;`);
-  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: preparingOnce(handle) as never }) });
+  // The reader: a second connection to the same file (an in-memory database has no
+  // second connection, and keeps its one). `query_only`: a write sent to it by mistake fails.
+  const readHandle = file === ':memory:' ? undefined : new Sqlite(file);
+  readHandle?.exec(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}; pragma query_only = on;`);
+  const db = new Kysely<Schema>({ dialect: new RegistrySqliteDialect(preparingOnce(handle), readHandle && preparingOnce(readHandle)) });
   const changes = new ChangeBus(db);
   return {
     db,
     dialect: 'sqlite',
     describe: `SQLite ${file}`,
     preparedRow: <R>(_name: string, query: CompiledQuery<R>) => {
-      const statement = handle.prepare(query.sql);
       // libsql reads one row with `get` at a fraction of what `all` costs (Kysely's way).
-      // Through Kysely's connection all the same, so the read waits for a transaction in
-      // progress, as every other does, and never sees what it has not committed.
+      if (readHandle) {
+        // On the reader: beside any transaction in progress, from the newest commit.
+        const statement = readHandle.prepare(query.sql);
+        return async (parameters: unknown[]) => statement.get(parameters) as R | undefined;
+      }
+      // Through Kysely's connection, so the read waits for a transaction in progress and
+      // never sees what it has not committed.
+      const statement = handle.prepare(query.sql);
       return (parameters: unknown[]) => db.connection().execute(async () => statement.get(parameters) as R | undefined);
     },
     changes,

@@ -6,7 +6,10 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { ApiTokens } from '../../server/auth/tokens.ts';
+import { importRegister } from '../../server/import/register-import.ts';
 import { jsonLogger } from '../../server/log.ts';
+import { coveredSize, treeSize } from '../../server/log/store.ts';
+import { write } from '../../server/registry/writes.ts';
 import { createTestCluster, describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
 
 /** Another process's (SQLite) or session's (PostgreSQL) transaction that holds the write lock until released. */
@@ -65,6 +68,56 @@ describeEachDialect('a busy database', (dialect) => {
     }
     expect((await server.registry.getCluster('alpha'))?.name).toBe('Cluster alpha');
     expect((await rename('Alpha Free')).status).toBe(200);
+  });
+
+  it('answers the public routes from committed data while a write transaction of this process is open', async () => {
+    await createTestCluster(server, 'beta');
+    await server.log.publish();
+    let entered!: () => void;
+    let finish!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    // What an import does for minutes: a transaction that has written and not committed.
+    const holding = write(server.database, server.now, async ({ trx }) => {
+      await trx.updateTable('clusters').set({ name: 'Not Committed' }).where('id', '=', 'beta').execute();
+      entered();
+      await gate;
+      throw new Error('rolled back');
+    });
+    const outcome = holding.catch((error: Error) => error.message);
+    try {
+      await inside;
+      for (const id of ['alpha', 'beta']) {
+        const attestation = await server.app.request(`/v1/clusters/${id}/attestation`);
+        expect(attestation.status, await attestation.clone().text()).toBe(200);
+        const token = await attestation.text();
+        const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { cluster: { name: string }; log?: { index: number } };
+        expect(claims.cluster.name).toBe(`Cluster ${id}`);
+        expect(claims.log).toBeDefined();
+      }
+      expect((await server.app.request('/.well-known/jwks.json')).status).toBe(200);
+      expect((await server.registry.getCluster('beta'))?.name).toBe('Cluster beta');
+    } finally {
+      finish();
+    }
+    expect(await outcome).toBe('rolled back');
+    // A write, then a read in the same flow: the read sees it.
+    expect((await rename('Alpha Seen')).status).toBe(200);
+    expect((await server.registry.getCluster('alpha'))?.name).toBe('Alpha Seen');
+  });
+
+  it('publishes a checkpoint of everything committed before an import takes the write lock', async () => {
+    // Changed after the last checkpoint: its first attestation during the import would need a new one.
+    await server.log.publish();
+    expect((await rename('Alpha Renamed')).status).toBe(200);
+    const before = await treeSize(server.database.db);
+    expect(await coveredSize(server.database.db)).toBeLessThan(before);
+    const csv = 'Name,Comparative portfolio,www,Label valid until\nImported One,Photonics,https://one.example,2027-12-31\nImported Two,Photonics,https://two.example,\n';
+    const report = await importRegister(server.database, server.keyring, csv, { actor: 'test', defaultCountry: 'DE', defaultLevel: 'bronze', periods: server.config, now: server.now(), log: server.log });
+    expect(report.applied).toBe(true);
+    expect(await treeSize(server.database.db)).toBe(before + 2);
+    const published = await server.database.db.selectFrom('log_checkpoints').select('size').where('size', '=', before).execute();
+    expect(published).toHaveLength(1);
   });
 
   it('makes a write that waited for the lock once it is released within the wait', async () => {
