@@ -89,19 +89,32 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
     if (matchesEtag(requestHeader(c, 'if-none-match'), attestation.etag)) return new Response(null, { status: 304, headers: prepared.notModified });
     return new Response(attestation.token, { status: 200, headers: prepared.ok });
   };
+  /**
+   * A refusal any site may read. A failure nobody foresaw goes on to the app's `onError`
+   * (logged, `internal_error`), with this route's headers set first, so that even its
+   * 500 can be read by the page that asked.
+   */
+  const failed = (c: Context, error: unknown) => {
+    if (error instanceof LabelError) return publicError(headers, error);
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    throw error;
+  };
   const signAndRespond = async (c: Context, id: string) => {
     try {
       return respond(c, await services.attestations.get(id));
     } catch (error) {
-      if (error instanceof LabelError) return publicError(headers, error);
-      throw error;
+      return failed(c, error);
     }
   };
   app.get('/v1/clusters/:id/attestation', (c) => {
-    const id = c.req.param('id');
-    if (!isClusterId(id)) return publicError(headers, fail('cluster_not_found'));
-    const cached = services.attestations.cached(id);
-    return cached ? respond(c, cached) : signAndRespond(c, id);
+    try {
+      const id = c.req.param('id');
+      if (!isClusterId(id)) return publicError(headers, fail('cluster_not_found'));
+      const cached = services.attestations.cached(id);
+      return cached ? respond(c, cached) : signAndRespond(c, id);
+    } catch (error) {
+      return failed(c, error);
+    }
   });
 
   app.get('/v1/audit/head', async (c) => {
