@@ -1,5 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { jsonLogger, RequestLog } from '../../server/log.ts';
 import { parseCheckpoint } from '../../server/log/checkpoint.ts';
 import { leafHash, verifyInclusion } from '../../server/log/proof.ts';
 import type { LogClaim } from '../../server/log/transparency-log.ts';
@@ -178,6 +180,22 @@ describeEachDialect('attestation route', (dialect) => {
     // Older entries, deep in the tree, signed anew under the newest checkpoint.
     server.attestations.clear();
     for (const id of ids) expect(await check(id)).toBe(Math.max(...sizes));
+  });
+
+  it('counts every answer in the request log by its route, a token from memory too, never by its path', async () => {
+    const lines: string[] = [];
+    const requestLog = new RequestLog(jsonLogger((line) => lines.push(line)));
+    const app = createApp({ services: server, widget: server.widget, logger: jsonLogger(() => {}), requestLog });
+    const first = await app.request('/v1/clusters/alpha/attestation');
+    await app.request('/v1/clusters/alpha/attestation');
+    expect((await app.request('/v1/clusters/alpha/attestation', { headers: { 'If-None-Match': first.headers.get('etag')! } })).status).toBe(304);
+    requestLog.flush();
+    const { routes } = JSON.parse(lines[0]!) as { routes: Array<{ method: string; route: string; status: number; count: number }> };
+    expect(routes.map(({ method, route, status, count }) => ({ method, route, status, count })).sort((a, b) => a.status - b.status)).toEqual([
+      { method: 'GET', route: '/v1/clusters/:id/attestation', status: 200, count: 2 },
+      { method: 'GET', route: '/v1/clusters/:id/attestation', status: 304, count: 1 },
+    ]);
+    expect(lines.join('')).not.toContain('alpha');
   });
 
   it('answers a failure nobody foresaw with 500 internal_error that any site may read', async () => {
