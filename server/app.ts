@@ -13,7 +13,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { openDataRoutes } from './routes/open-data.ts';
 import { pageRoutes } from './routes/pages/index.tsx';
-import { publicRoutes } from './routes/public.ts';
+import { cachedAttestation, publicRoutes } from './routes/public.ts';
 import { errorResponse } from './routes/error-response.tsx';
 import { logRoutes } from './routes/log.ts';
 import { widgetLocaleRoutes } from './routes/widget-locales.ts';
@@ -70,7 +70,8 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
 
   app.use(logRequests(requestLog));
   // The public routes set the security headers themselves, so that the attestation route
-  // runs behind no middleware but the request log; every route after them gets them here.
+  // runs behind no middleware but the request log (a token in memory not even behind that:
+  // `cachedAttestation` below); every route after them gets them here.
   app.route('/', publicRoutes(services, widget));
   app.use(secure);
   app.route('/', widgetLocaleRoutes(widget));
@@ -94,6 +95,10 @@ export function createApp({ services, widget, logger, requestLog = new RequestLo
   app.get('/openapi.json', (c) => c.json(openApiDocument(services.config.publicUrl, widget.version)));
   answerErrors(app);
 
+  // A token in memory is answered before the router: the one request every badge makes.
+  const cached = cachedAttestation(services, requestLog);
+  const route = app.fetch;
+  app.fetch = (request, env, executionCtx) => cached(request, env) ?? route(request, env, executionCtx);
   return app;
 }
 

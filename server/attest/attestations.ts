@@ -3,6 +3,7 @@ import { fail } from '../errors.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import type { TransparencyLog } from '../log/transparency-log.ts';
 import type { Registry } from '../registry/registry.ts';
+import { attestationSource, type AttestationSource } from './source.ts';
 import { TokenCache, type CacheLimits } from './token-cache.ts';
 
 export interface Attestation {
@@ -31,19 +32,20 @@ export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 10_000, bytes: 8 * 1
  * token that has not expired is still served.
  */
 export class Attestations {
-  readonly #registry: Registry;
   readonly #keyring: Keyring;
   readonly #options: { issuer: string; ttl: number; now: () => Date; log: TransparencyLog | undefined };
   readonly #cache: TokenCache<Attestation>;
   readonly #pending = new Map<string, Promise<Attestation>>();
+  readonly #read: (clusterId: string) => Promise<AttestationSource | undefined>;
   /** Counts drops: a signing that read the registry while one happened may be stale, and is not kept. */
   #drops = 0;
 
   constructor(registry: Registry, keyring: Keyring, options: { issuer: string; ttl: number; now?: () => Date; cache?: CacheLimits; log?: TransparencyLog }) {
-    this.#registry = registry;
     this.#keyring = keyring;
     this.#options = { issuer: options.issuer, ttl: options.ttl, now: options.now ?? (() => new Date()), log: options.log };
     this.#cache = new TokenCache(options.cache ?? DEFAULT_CACHE_LIMITS);
+    const { log } = options;
+    this.#read = log ? attestationSource(registry.database, log) : async (id) => registry.getAttestationSubject(id).then((subject) => subject && { subject });
   }
 
   /** The current attestation of `clusterId` if one is in memory and fresh: what most requests are served, at once. */
@@ -109,15 +111,14 @@ export class Attestations {
 
   async #sign(clusterId: string): Promise<Attestation> {
     const drops = this.#drops;
-    const subject = await this.#registry.getAttestationSubject(clusterId);
-    if (!subject) {
+    const source = await this.#read(clusterId);
+    if (!source) {
       this.#cache.delete(clusterId);
       throw fail('cluster_not_found');
     }
-    const claims = buildClaims(subject, this.#options.now(), this.#options);
+    const claims = buildClaims(source.subject, this.#options.now(), this.#options);
     // The proof that the log records this statement: the widget accepts `valid` only with it.
-    const log = await this.#options.log?.claim(clusterId);
-    if (log) claims.log = log;
+    if (source.entry) claims.log = await this.#options.log!.claimOf(source.entry, source.entry.nodes);
     const { token, kid } = this.#keyring.signToken(claims, ATTESTATION_TYP);
     const attestation = { token, etag: `"${claims.jti}"`, claims, kid };
     if (drops === this.#drops) this.#cache.set(clusterId, attestation, entryBytes(token), claims.exp, claims.iat);

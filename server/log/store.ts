@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Trx } from '../registry/database.ts';
 import { CompactRange, consistencyRanges, inclusionRanges, leafHash, nodeKey, nodesOf, rangeHash, rangeNodes, type Hash, type NodeId, type Range } from './proof.ts';
 
@@ -42,12 +43,47 @@ async function hashesOf(db: Reader, ranges: readonly Range[]): Promise<Hash[]> {
   return ranges.map(([start, end]) => rangeHash(start, end, nodes));
 }
 
+/**
+ * Columns `sibling_0` … `sibling_<levels − 1>` for a query that has the log entry `entry`
+ * in its FROM clause: the stored hash of the perfect subtree beside the entry's at each
+ * level, null where there is none (yet). Those are every hash an inclusion proof of the
+ * entry needs but the tree's right edge (`TransparencyLog`), so the read that finds the
+ * entry brings its proof along. The node beside (l, i) is (l, i xor 1), written
+ * `i + 1 − 2·(i mod 2)` in SQL both dialects share.
+ */
+export function siblingColumns(levels: number): Array<RawBuilder<string | null>> {
+  return Array.from({ length: levels }, (_, level) => {
+    const index = sql`(entry.idx / ${sql.lit(2 ** level)})`;
+    return sql<string | null>`(select hash from log_nodes where level = ${sql.lit(level)} and idx = ${index} + 1 - 2 * (${index} % 2))`;
+  });
+}
+
+/** The siblings `siblingColumns` read, as the nodes of the tree they are. */
+export function siblingNodes(index: number, hashes: ReadonlyArray<string | null>): Map<string, Hash> {
+  const nodes = new Map<string, Hash>();
+  hashes.forEach((hash, level) => {
+    if (hash !== null) nodes.set(nodeKey([level, Math.floor(index / 2 ** level) ^ 1]), Buffer.from(hash, 'hex'));
+  });
+  return nodes;
+}
+
 export async function treeRoot(db: Reader, size: number): Promise<Hash> {
   const [root] = await hashesOf(db, [[0, size]]);
   return root!;
 }
 
-export const inclusionProof = (db: Reader, index: number, size: number) => hashesOf(db, inclusionRanges(index, size));
+export const inclusionProof = (db: Reader, index: number, size: number) => inclusionProofFrom(db, index, size, new Map());
+
+/** The inclusion proof of `index` in a tree of `size` from the nodes given, reading only those missing. */
+export async function inclusionProofFrom(db: Reader, index: number, size: number, known: ReadonlyMap<string, Hash>): Promise<Hash[]> {
+  const ranges = inclusionRanges(index, size);
+  const missing = nodesOf(ranges).filter((id) => !known.has(nodeKey(id)));
+  const nodes = missing.length === 0 ? known : new Map([...known, ...(await readNodes(db, missing))]);
+  return ranges.map(([start, end]) => rangeHash(start, end, nodes));
+}
+
+/** The stored hashes of the perfect subtrees that make up a tree of `size`: its right edge, which every proof in it may need. */
+export const edgeNodes = (db: Reader, size: number) => readNodes(db, rangeNodes(0, size));
 export const consistencyProof = (db: Reader, oldSize: number, size: number) => hashesOf(db, consistencyRanges(oldSize, size));
 
 /** Hashes at tree level `level` from `from` on, `count` of them, concatenated: a tile's body. */

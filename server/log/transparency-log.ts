@@ -5,7 +5,8 @@ import type { Database } from '../registry/database.ts';
 import { write, type Write } from '../registry/writes.ts';
 import { formatCheckpoint } from './checkpoint.ts';
 import { ed25519Signer, formatNote, parseVkey, type NoteSigner, type Verifier } from './note.ts';
-import { consistencyProof, inclusionProof, treeRoot, treeSize } from './store.ts';
+import type { Hash } from './proof.ts';
+import { consistencyProof, edgeNodes, inclusionProofFrom, treeRoot, treeSize } from './store.ts';
 import { askWitness, type WitnessConfig } from './witness-client.ts';
 
 /** What an attestation carries to prove its statement is in the log (claim `log`). */
@@ -54,6 +55,13 @@ export class TransparencyLog {
   /** The size each witness was last seen to hold: where the next request starts. */
   readonly #witnessSizes = new Map<string, number>();
   #publishing: Promise<PublishedCheckpoint> | undefined;
+  /**
+   * The newest checkpoint seen: a claim whose entry it covers takes it without a read.
+   * It is as recent as the last publication here (every LOG_CHECKPOINT_INTERVAL) or read.
+   */
+  #newest: PublishedCheckpoint | undefined;
+  /** The hashes of the right edge of one tree size, read once for every proof at that size. */
+  #edge: { size: number; nodes: Promise<Map<string, Hash>> } | undefined;
   #signer: { keyId: string; signer: NoteSigner } | undefined;
 
   constructor(database: Database, options: TransparencyLogOptions) {
@@ -125,7 +133,19 @@ export class TransparencyLog {
 
   async latest(): Promise<PublishedCheckpoint | undefined> {
     const row = await this.#database.db.selectFrom('log_checkpoints').select(['size', 'note']).orderBy('size', 'desc').limit(1).executeTakeFirst();
-    return row && { size: Number(row.size), note: row.note };
+    return row && this.#remember({ size: Number(row.size), note: row.note });
+  }
+
+  /** The most levels an inclusion proof has in the newest tree seen: how many siblings are worth reading beside an entry. */
+  get proofLevels(): number {
+    const size = this.#newest?.size ?? 0;
+    return size > 1 ? Math.ceil(Math.log2(size)) : 0;
+  }
+
+  /** Keeps `checkpoint` as the newest seen, unless one as large is known already. */
+  #remember(checkpoint: PublishedCheckpoint): PublishedCheckpoint {
+    if (!this.#newest || this.#newest.size < checkpoint.size) this.#newest = checkpoint;
+    return checkpoint;
   }
 
   /**
@@ -133,7 +153,9 @@ export class TransparencyLog {
    * cosignatures of the witnesses that give one. One publication at a time here.
    */
   publish(): Promise<PublishedCheckpoint> {
-    this.#publishing ??= this.#publish().finally(() => (this.#publishing = undefined));
+    this.#publishing ??= this.#publish()
+      .then((checkpoint) => this.#remember(checkpoint))
+      .finally(() => (this.#publishing = undefined));
     return this.#publishing;
   }
 
@@ -168,17 +190,36 @@ export class TransparencyLog {
    * inclusion proof. Undefined for a cluster the log has no entry for.
    */
   async claim(subject: string): Promise<LogClaim | undefined> {
-    const db = this.#database.db;
-    const entry = await db.selectFrom('log_entries').select(['idx', 'data']).where('subject', '=', subject).orderBy('idx', 'desc').limit(1).executeTakeFirst();
-    if (!entry) return undefined;
-    const index = Number(entry.idx);
-    let checkpoint = await this.latest();
+    const entry = await this.#database.db.selectFrom('log_entries').select(['idx', 'data']).where('subject', '=', subject).orderBy('idx', 'desc').limit(1).executeTakeFirst();
+    return entry && this.claimOf({ index: Number(entry.idx), data: entry.data }, new Map());
+  }
+
+  /**
+   * The claim for an entry already read, with whatever nodes of the tree were read
+   * beside it (`siblingColumns`): the proof reads only the hashes still missing.
+   */
+  async claimOf(entry: { index: number; data: string }, nodes: ReadonlyMap<string, Hash>): Promise<LogClaim> {
+    const { index } = entry;
+    let checkpoint = this.#newest;
+    if (!checkpoint || checkpoint.size <= index) checkpoint = await this.latest();
     // A publication already under way may have read the tree before this entry: then one more.
     for (let round = 0; !checkpoint || checkpoint.size <= index; round++) {
       if (round === 2) throw new Error(`No checkpoint could be published that includes entry ${index}.`);
       checkpoint = await this.publish();
     }
-    const proof = await inclusionProof(db, index, checkpoint.size);
+    const edge = await this.#edgeOf(checkpoint.size);
+    const proof = await inclusionProofFrom(this.#database.db, index, checkpoint.size, new Map([...edge, ...nodes]));
     return { index, entry: entry.data, checkpoint: checkpoint.note, proof: proof.map((hash) => Buffer.from(hash).toString('base64')) };
+  }
+
+  /** The right edge of a tree of `size`, read once for every proof at that size. */
+  #edgeOf(size: number): Promise<Map<string, Hash>> {
+    if (this.#edge?.size !== size) {
+      const edge = { size, nodes: edgeNodes(this.#database.db, size) };
+      // A failed read is tried again by the next proof.
+      edge.nodes.catch(() => this.#edge === edge && (this.#edge = undefined));
+      this.#edge = edge;
+    }
+    return this.#edge.nodes;
   }
 }

@@ -327,6 +327,18 @@ const steps: Record<string, Step> = {
     await db.schema.createIndex('audit_by_action').on('audit_log').columns(['action', 'seq']).execute();
   },
   /**
+   * SQLite: the name order's index carries what a name search filters on, so a page
+   * of a common word is found by walking it (`search.ts`, WALK) from the index alone,
+   * without reading a row per entry it passes (q=cluster&status=expired at 100,000
+   * clusters: 32 ms became 12 ms). It replaces the narrower index of the same name.
+   * PostgreSQL plans from statistics and walks its own index already.
+   */
+  '010_register_name_search': async (db, dialect) => {
+    if (dialect !== 'sqlite') return;
+    await sql`drop index clusters_by_name`.execute(db);
+    await sql`create index clusters_by_name on clusters (name, id, search_id, label_status, label_valid_until, label_level, country)`.execute(db);
+  },
+  /**
    * Register files uploaded in the console, kept (for a day) between the dry run and
    * the confirmation, so that any instance can show and confirm what another checked.
    */

@@ -78,11 +78,7 @@ export class Registry {
    */
   async getAttestationSubject(id: string): Promise<AttestationSubject | undefined> {
     const row = await this.#subject([id]);
-    if (!row) return undefined;
-    const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
-    if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined };
-    const label = { level: row.level, awarded: row.awarded, validUntil: row.valid_until, status: row.status, revokedAt: row.revoked_at, publicReason: row.public_reason };
-    return { cluster, label };
+    return row && toSubject(id, row);
   }
 
   /** The cluster's current version (`version.ts`), or `undefined` when there is no such cluster. */
@@ -322,7 +318,7 @@ export class Registry {
 }
 
 /** The attestation subject's query; compiled once with an empty id, its one parameter. */
-function subjectQuery(db: Db) {
+export function subjectQuery(db: Db) {
   return db
     .selectFrom('clusters')
     .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
@@ -330,6 +326,14 @@ function subjectQuery(db: Db) {
     .where('clusters.id', '=', '');
 }
 type SubjectRow = InferResult<ReturnType<typeof subjectQuery>>[number];
+
+/** The attestation subject of cluster `id` from the row `subjectQuery` read. */
+export function toSubject(id: string, row: SubjectRow): AttestationSubject {
+  const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
+  if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined };
+  const label = { level: row.level, awarded: row.awarded, validUntil: row.valid_until, status: row.status, revokedAt: row.revoked_at, publicReason: row.public_reason };
+  return { cluster, label };
+}
 
 async function insertContact(trx: Trx, email: string): Promise<string> {
   const id = randomBytes(12).toString('base64url');

@@ -4,6 +4,7 @@ import { labelClaim, type LabelClaim } from '../domain/claims.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { isLevel, type Cluster, type Label, type LabelStatus, type Level, type TokenStatus } from '../domain/types.ts';
 import { fail } from '../errors.ts';
+import type { Change, ChangeBus } from './changes.ts';
 import type { Db, Dialect } from './database.ts';
 import type { Schema } from './schema.ts';
 
@@ -144,22 +145,119 @@ const isId = (value: unknown) => typeof value === 'string' && isClusterId(value)
  *
  * @example await searchClusters(db, 'sqlite', { text: 'photonics', level: 'gold', sort: 'name', page: 1, pageSize: 25, now: new Date() })
  */
-export async function searchClusters(db: Db, dialect: Dialect, query: SearchQuery): Promise<SearchResult> {
+export async function searchClusters(db: Db, dialect: Dialect, query: SearchQuery, counts?: MatchCounts): Promise<SearchResult> {
   // One row more than the page shows says whether a next page exists.
   const wanted = query.pageSize + 1;
+  const count = (filters: SearchFilters & { now: Date }) => {
+    const countAll = async () => {
+      const { total } = await filtered(db, dialect, filters)
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
+        .executeTakeFirstOrThrow();
+      return Number(total);
+    };
+    return counts ? counts.count(filters, countAll) : countAll();
+  };
   // The page's ids first, from the indexes alone; only those rows are then read
   // whole with their label. Skipping to a deep page so costs index steps, not joins.
-  const ids = query.after ? await idsAfter(db, dialect, query, query.after, wanted) : await idsAt(db, dialect, query, wanted);
-  const [rows, count] = await Promise.all([
-    ids.length === 0 ? [] : withLabel(sorted(search(db).where('clusters.id', 'in', ids), query.sort)).execute(),
-    filtered(db, dialect, query)
-      .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
-      .executeTakeFirstOrThrow(),
-  ]);
+  let ids: string[] | undefined;
+  let total: number | undefined;
+  if (dialect === 'sqlite' && query.text && WALKED_SORTS.has(query.sort)) {
+    const [matches, all] = await Promise.all([count(query), count({ now: query.now })]);
+    total = matches;
+    const offset = query.after ? 0 : (query.page - 1) * query.pageSize;
+    // Matches common enough that the walk should meet the page twice over, were they spread evenly.
+    if (matches * WALK >= 2 * (offset + wanted) * all) ids = await idsByWalk(db, query, wanted, offset);
+  }
+  ids ??= query.after ? await idsAfter(db, dialect, query, query.after, wanted) : await idsAt(db, dialect, query, wanted);
+  const found = ids;
+  const [rows, matches] = await Promise.all([found.length === 0 ? [] : withLabel(sorted(search(db).where('clusters.id', 'in', found), query.sort)).execute(), total ?? count(query)]);
   const shown = rows.slice(0, query.pageSize);
   const last = shown.at(-1);
   const next = rows.length > query.pageSize && last ? { sort: query.sort, key: sortKey(last, query.sort) } : undefined;
-  return { items: shown.map((row) => toEntry(row, query.now)), total: Number(count.total), next };
+  return { items: shown.map((row) => toEntry(row, query.now)), total: matches, next };
+}
+
+/** Counts kept at most: a few hundred distinct searches between two changes. */
+const KEPT_COUNTS = 500;
+
+/**
+ * Exact match counts of recent searches, kept until the register next changes.
+ * Counting every match of a broad search (a common word, a whole country) costs
+ * more than finding its page, and the number changes only when a cluster or a label
+ * does: every such change, this instance's or another's, is heard on the change bus
+ * and forgets them all. A count is kept for the UTC day it was made on, as a label's
+ * status turns with the date. One per change bus (`matchCounts`).
+ */
+export class MatchCounts {
+  readonly #counts = new Map<string, Promise<number>>();
+
+  constructor(changes: ChangeBus) {
+    changes.subscribe(({ action }: Change) => {
+      const [kind] = action.split('.');
+      if (kind === 'cluster' || kind === 'label' || kind === 'register') this.#counts.clear();
+    });
+  }
+
+  /** The count of `filters`' matches: kept, or `countAll()`'s, then kept. */
+  count(filters: SearchFilters & { now: Date }, countAll: () => Promise<number>): Promise<number> {
+    const key = JSON.stringify([filters.text ? words(filters.text) : null, filters.country ?? null, filters.level ?? null, filters.status ?? null, utcDate(filters.now)]);
+    let count = this.#counts.get(key);
+    if (!count) {
+      if (this.#counts.size >= KEPT_COUNTS) this.#counts.delete(this.#counts.keys().next().value!);
+      const counting = countAll();
+      // A failed count is not kept: the next search counts again.
+      counting.catch(() => this.#counts.get(key) === counting && this.#counts.delete(key));
+      this.#counts.set(key, (count = counting));
+    }
+    return count;
+  }
+}
+
+const countsByBus = new WeakMap<ChangeBus, MatchCounts>();
+
+/** The match counts kept for the registry whose changes `changes` announces. */
+export function matchCounts(changes: ChangeBus): MatchCounts {
+  let counts = countsByBus.get(changes);
+  if (!counts) countsByBus.set(changes, (counts = new MatchCounts(changes)));
+  return counts;
+}
+
+/**
+ * SQLite, a name search in an order by name or country: how many entries of the
+ * order's index a page is looked for in before the matches are all found and sorted
+ * instead. SQLite keeps no statistics to choose between the two: the name's text index
+ * finds every match (a common word: thousands) to sort them, where the order's index,
+ * read from the start (or the cursor), meets a page of common matches within a few
+ * hundred entries. The walk is tried when the counts say it should find the page;
+ * should the matches bunch further on (names that begin alike sort together), it stops
+ * here and the matches are sorted after all.
+ */
+const WALK = 3000;
+const WALKED_SORTS: ReadonlySet<Sort> = new Set(['name', '-name', 'country']);
+
+/** The ids of the page within the first `WALK` entries of the order (after the cursor), or undefined if it is not all there. */
+async function idsByWalk(db: Db, query: SearchQuery, wanted: number, offset: number): Promise<string[] | undefined> {
+  const stretch = query.after ? stretchesAfter(query.after)[0] : undefined;
+  const from = stretch ? search(db).where(stretch) : search(db);
+  const end = await sorted(from, query.sort).select(['clusters.id', 'clusters.name', 'clusters.country']).offset(WALK - 1).limit(1).executeTakeFirst();
+  let walk = filtered(db, 'sqlite', query, 'walk');
+  if (stretch) walk = walk.where(stretch);
+  if (end) walk = walk.where(upTo(query.sort, end));
+  const rows = await sorted(walk, query.sort).select('clusters.id').limit(wanted).offset(offset).execute();
+  // Short of the page within the walk, unless the walk reached the end of the order: the rest lies further on.
+  return rows.length === wanted || !end ? rows.map((row) => row.id) : undefined;
+}
+
+/** The part of the order up to and including the entry `end`. */
+function upTo(sort: Sort, end: { id: string; name: string; country: string }): Condition {
+  switch (sort) {
+    case 'country':
+      return (eb) => eb(eb.refTuple('clusters.country', 'clusters.name', 'clusters.id'), '<=', eb.tuple(end.country, end.name, end.id));
+    case '-name':
+      return (eb) => eb(eb.refTuple('clusters.name', 'clusters.id'), '>=', eb.tuple(end.name, end.id));
+    default:
+      return (eb) => eb(eb.refTuple('clusters.name', 'clusters.id'), '<=', eb.tuple(end.name, end.id));
+  }
 }
 
 /** The ids of a page by number: the database steps over the rows of the pages before it. */
@@ -265,16 +363,16 @@ const search = (db: Db): From => db.selectFrom('clusters');
  * label: the order's own index, read from the cursor, finds a page of a common
  * label in a few steps, where the label's index would find all of them to sort.
  */
-function filtered(db: Db, dialect: Dialect, query: SearchFilters & { now: Date }, fallback: 'label' | 'order' = 'label'): From {
+function filtered(db: Db, dialect: Dialect, query: SearchFilters & { now: Date }, fallback: 'label' | 'order' | 'walk' = 'label'): From {
   const today = utcDate(query.now);
-  const lead = query.text ? 'text' : query.country ? 'country' : fallback;
+  const lead = fallback === 'walk' ? fallback : query.text ? 'text' : query.country ? 'country' : fallback;
   const ref = (column: `clusters.${'country' | 'label_level' | 'label_status' | 'label_valid_until'}`, group: 'text' | 'country' | 'label') =>
     dialect === 'sqlite' && group !== lead ? sql`+${sql.ref(column)}` : sql.ref(column);
   const status = ref('clusters.label_status', 'label');
   const validUntil = ref('clusters.label_valid_until', 'label');
 
   let q = search(db);
-  if (query.text) q = q.where((eb) => nameMatches(eb, dialect, words(query.text!)));
+  if (query.text) q = q.where((eb) => nameMatches(eb, dialect, words(query.text!), lead === 'text'));
   if (query.country) q = q.where(ref('clusters.country', 'country'), '=', query.country);
   if (query.level) q = q.where(ref('clusters.label_level', 'label'), '=', query.level);
   // Mirrors `tokenStatus`: a `valid` row past its last day reads expired, swept or not.
@@ -308,7 +406,8 @@ const TRIGRAM = 3;
 const escapeLike = (word: string) => word.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 const length = (word: string) => [...word].length;
 
-function nameMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect, terms: string[]) {
+/** `leads`: on SQLite, whether the text index may lead the plan (a walk has the order's index lead). */
+function nameMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect, terms: string[], leads: boolean) {
   if (dialect === 'postgres') {
     // ILIKE folds case by the database's locale; pg_trgm's GIN index serves it.
     const like = (pattern: string) => eb('clusters.name', 'ilike', pattern);
@@ -326,7 +425,8 @@ function nameMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect
   if (indexed.length > 0) {
     // Each word a quoted phrase: FTS5 query syntax in a name is searched for, not obeyed.
     const match = indexed.map((word) => `"${word.replaceAll('"', '""')}"`).join(' ');
-    conditions.unshift(sql<SqlBool>`clusters.search_id in (select rowid from clusters_fts where clusters_fts match ${match})`);
+    const searchId = leads ? sql`clusters.search_id` : sql`+clusters.search_id`;
+    conditions.unshift(sql<SqlBool>`${searchId} in (select rowid from clusters_fts where clusters_fts match ${match})`);
   }
   return eb.and(conditions);
 }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { eachCluster, encodeCursor, parseCursor, parseSearchParams, searchClusters, type RegisterEntry } from '../registry/search.ts';
+import { eachCluster, encodeCursor, matchCounts, parseCursor, parseSearchParams, searchClusters, type RegisterEntry } from '../registry/search.ts';
 import type { Services } from '../services.ts';
 import { publicResource } from './public.ts';
 
@@ -48,7 +48,7 @@ export function openDataRoutes(services: Services) {
     const params = new URL(c.req.url).searchParams;
     const query = parseSearchParams(params, { pageSize: JSON_PAGE_SIZE, now: services.now() });
     const after = parseCursor(params, query.sort);
-    const { items, total, next } = await searchClusters(services.database.db, services.database.dialect, { ...query, after });
+    const { items, total, next } = await searchClusters(services.database.db, services.database.dialect, { ...query, after }, matchCounts(services.database.changes));
     c.header('Cache-Control', 'public, max-age=60');
     return c.json({
       items: items.map(({ cluster, label }) => ({ ...cluster, label, url: `${publicUrl}/clusters/${cluster.id}` })),

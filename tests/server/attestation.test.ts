@@ -1,5 +1,10 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { jsonLogger, RequestLog } from '../../server/log.ts';
+import { parseCheckpoint } from '../../server/log/checkpoint.ts';
+import { leafHash, verifyInclusion } from '../../server/log/proof.ts';
+import type { LogClaim } from '../../server/log/transparency-log.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
 describeEachDialect('attestation route', (dialect) => {
@@ -151,6 +156,59 @@ describeEachDialect('attestation route', (dialect) => {
       expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('cluster_not_found');
     }
+  });
+
+  it('proves every token in the log, whichever the tree size and wherever the entry sits in it', async () => {
+    const ids = Array.from({ length: 13 }, (_, i) => `proof-${i}`);
+    const check = async (id: string) => {
+      const { payload } = await verified(await fetchToken(id));
+      const { log } = payload as typeof payload & { log: LogClaim };
+      const checkpoint = parseCheckpoint(`${log.checkpoint.split('\n\n')[0]!}\n`);
+      expect(JSON.parse(log.entry)).toMatchObject({ cluster: { id } });
+      const proof = log.proof.map((hash) => Buffer.from(hash, 'base64'));
+      expect(verifyInclusion(log.index, checkpoint.size, leafHash(Buffer.from(log.entry)), proof, checkpoint.root), `${id} at ${log.index} of ${checkpoint.size}`).toBe(true);
+      return checkpoint.size;
+    };
+    // Each new entry makes the tree one larger: proofs at many sizes, the newest entry at the right edge.
+    const sizes = new Set<number>();
+    for (const id of ids) {
+      await createTestCluster(server, id);
+      await server.registry.award(id, { level: 'gold', awarded: '2026-03-02' }, 'test');
+      sizes.add(await check(id));
+    }
+    expect(sizes.size).toBe(ids.length);
+    // Older entries, deep in the tree, signed anew under the newest checkpoint.
+    server.attestations.clear();
+    for (const id of ids) expect(await check(id)).toBe(Math.max(...sizes));
+  });
+
+  it('counts every answer in the request log by its route, a token from memory too, never by its path', async () => {
+    const lines: string[] = [];
+    const requestLog = new RequestLog(jsonLogger((line) => lines.push(line)));
+    const app = createApp({ services: server, widget: server.widget, logger: jsonLogger(() => {}), requestLog });
+    const first = await app.request('/v1/clusters/alpha/attestation');
+    await app.request('/v1/clusters/alpha/attestation');
+    expect((await app.request('/v1/clusters/alpha/attestation', { headers: { 'If-None-Match': first.headers.get('etag')! } })).status).toBe(304);
+    requestLog.flush();
+    const { routes } = JSON.parse(lines[0]!) as { routes: Array<{ method: string; route: string; status: number; count: number }> };
+    expect(routes.map(({ method, route, status, count }) => ({ method, route, status, count })).sort((a, b) => a.status - b.status)).toEqual([
+      { method: 'GET', route: '/v1/clusters/:id/attestation', status: 200, count: 2 },
+      { method: 'GET', route: '/v1/clusters/:id/attestation', status: 304, count: 1 },
+    ]);
+    expect(lines.join('')).not.toContain('alpha');
+  });
+
+  it('answers a failure nobody foresaw with 500 internal_error that any site may read', async () => {
+    // A fault inside the route's own code, not a refusal it knows.
+    server.attestations.cached = () => {
+      throw new TypeError('unforeseen');
+    };
+    const response = await fetchToken();
+    expect(response.status).toBe(500);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('internal_error');
   });
 
   it('keeps serving a signed token while the registry is down, then answers 503', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addMonths, addYears, endOfDay, endOfMonthAfter, isIsoDate } from '../../server/domain/dates.ts';
 import { parseClusterInput, parseSite } from '../../server/domain/clusters.ts';
 import { effectiveStatus, graceEnds, planAward, planRenewal, planUpgrade, tokenStatus, checkWithdrawable, checkRevocable } from '../../server/domain/labels.ts';
+import { buildClaims } from '../../server/domain/claims.ts';
 import type { Label } from '../../server/domain/types.ts';
 import { LabelError } from '../../server/errors.ts';
 
@@ -141,5 +142,14 @@ describe('cluster input', () => {
     expect(parseSite('https://example.org')).toBe('https://example.org');
     expect(parseSite('https://www.example.org')).toBe('https://www.example.org');
     expect(parseSite('http://localhost:8788')).toBe('http://localhost:8788');
+  });
+});
+
+describe('token claims', () => {
+  it('gives every token a fresh 128-bit jti, across the draws of random bytes', () => {
+    const subject = { cluster: { id: 'c', name: 'C', sites: [] }, label: undefined };
+    const ids = Array.from({ length: 1000 }, () => buildClaims(subject, new Date('2026-06-15T10:00:00Z'), { issuer: 'https://issuer.test', ttl: 600 }).jti);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true);
   });
 });

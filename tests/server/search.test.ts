@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { eachCluster, encodeCursor, parseCursor, parseSearchParams, searchClusters, SORTS, type Cursor, type SearchQuery } from '../../server/registry/search.ts';
+import { eachCluster, encodeCursor, matchCounts, parseCursor, parseSearchParams, searchClusters, SORTS, type Cursor, type SearchQuery } from '../../server/registry/search.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
+import { seedRegister } from '../bench/register.ts';
 
 describeEachDialect('register search', (dialect) => {
   let server: TestServer;
@@ -155,6 +156,20 @@ describeEachDialect('register search', (dialect) => {
     expect(total).toBe(4);
   });
 
+  it('keeps a count between changes and forgets it at the next change to a cluster or a label', async () => {
+    const counts = matchCounts(server.database.changes);
+    const total = async (query: Partial<SearchQuery>) => (await searchClusters(server.database.db, dialect, { sort: 'name', page: 1, pageSize: 2, now: clock.now(), ...query }, counts)).total;
+    expect(await total({ text: 'cluster' })).toBe(4);
+    expect(await total({ status: 'valid' })).toBe(2);
+    await createTestCluster(server, 'fjord', { name: 'Fjord Cluster' });
+    expect(await total({ text: 'cluster' })).toBe(5);
+    await server.registry.award('fjord', { level: 'gold', awarded: '2026-05-04' }, 'test');
+    expect(await total({ status: 'valid' })).toBe(3);
+    // A label's status turns with the date: a count made yesterday is not today's.
+    clock.set('2028-02-01T10:00:00Z');
+    expect(await total({ status: 'valid' })).toBe(1);
+  });
+
   it('walks on correctly while clusters are added: each cluster once, in order, none missed', async () => {
     for (const sort of SORTS) {
       const before = await ids({ sort });
@@ -244,4 +259,44 @@ it('reads back the cursors it hands out, and refuses every other "after"', () =>
   for (const [after, sort, extra] of refused) {
     expect(() => read(after, sort, extra), `${after.slice(0, 40)} ${sort ?? ''}${extra ?? ''}`).toThrow(expect.objectContaining({ code: 'invalid_query' }));
   }
+});
+
+describeEachDialect('register search at scale', (dialect) => {
+  let server: TestServer;
+  const now = new Date('2026-06-15T10:00:00Z');
+  beforeEach(async () => {
+    server = await startTestServer(dialect, { now: () => now });
+    // More clusters than a walk of the name order looks at (search.ts, WALK).
+    await seedRegister(server.database, 4000, now);
+  });
+  afterEach(() => server.cleanup());
+
+  it('finds the same pages whether the order is walked or the matches sorted', async () => {
+    const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const key = (sort: string, { cluster }: { cluster: { id: string; name: string; country: string } }) => (sort === 'country' ? [cluster.country, cluster.name, cluster.id] : [cluster.name, cluster.id]);
+    // A common word; a word whose matches bunch in name order (names that begin with it); a word with a filter.
+    for (const filters of [{ text: 'photonics' }, { text: 'ka' }, { text: 'cluster', status: 'expired' }] as const) {
+      const matches = [];
+      for await (const batch of eachCluster(server.database.db, dialect, filters, now)) matches.push(...batch);
+      expect(matches.length, filters.text).toBeGreaterThan(100);
+      for (const sort of ['name', '-name', 'country'] as const) {
+        const query = { ...filters, sort, pageSize: 25, now };
+        // In binary order, as SQLite compares; PostgreSQL compares by its collation, so there its own pages by number are the measure.
+        const expected =
+          dialect === 'sqlite'
+            ? matches
+                .map((entry) => ({ id: entry.cluster.id, key: key(sort, entry) }))
+                .sort((a, b) => (sort === '-name' ? -1 : 1) * a.key.map((part, i) => compare(part, b.key[i]!)).find((order) => order !== 0)!)
+                .map((entry) => entry.id)
+            : (await Promise.all([1, 2, 3, 4].map((page) => searchClusters(server.database.db, dialect, { ...query, page })))).flatMap((result) => result.items.map((item) => item.cluster.id));
+        for (const page of [1, 3]) {
+          const result = await searchClusters(server.database.db, dialect, { ...query, page });
+          expect(result.items.map((item) => item.cluster.id), `${filters.text} ${sort} page ${page}`).toEqual(expected.slice((page - 1) * 25, page * 25));
+          expect(result.total).toBe(matches.length);
+          const next = await searchClusters(server.database.db, dialect, { ...query, page: 1, after: result.next });
+          expect(next.items.map((item) => item.cluster.id), `${filters.text} ${sort} after page ${page}`).toEqual(expected.slice(page * 25, (page + 1) * 25));
+        }
+      }
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { verifyBodyLimit } from '../../credentials/routes.ts';
 import { VerifyPage } from '../../credentials/verify-page.tsx';
 import { badgeTitle } from '../../badge/draw.ts';
 import { labelClaim } from '../../domain/claims.ts';
-import { parseSearchParams, registeredCountries, searchClusters } from '../../registry/search.ts';
+import { matchCounts, parseSearchParams, registeredCountries, searchClusters } from '../../registry/search.ts';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import { ClusterPage } from './cluster.tsx';
@@ -89,7 +89,7 @@ export function pageRoutes(services: Services) {
     const now = services.now();
     const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: PAGE_SIZE, now });
     const [result, countries] = await Promise.all([
-      searchClusters(services.database.db, services.database.dialect, query),
+      searchClusters(services.database.db, services.database.dialect, query, matchCounts(services.database.changes)),
       registeredCountries(services.database.db),
     ]);
     return render(c, 200, <RegisterPage page={context(c)} query={query} result={result} countries={countries} />);
