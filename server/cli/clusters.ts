@@ -1,4 +1,5 @@
-import { parseClusterInput } from '../domain/clusters.ts';
+import { ClusterInput } from '../contract/requests.ts';
+import { parseWith } from '../contract/refusals.ts';
 import { effectiveStatus } from '../domain/labels.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
@@ -22,7 +23,7 @@ export const clusterCommands: Command[] = [
     },
     details: 'The id is a lowercase slug such as nordlicht-photonics; it cannot be changed later.',
     async run(cli, [id], options) {
-      const input = parseClusterInput({ id, name: options.name, country: options.country, organisation: options.organisation, portfolio: options.portfolio, sites: options.site, contactEmail: options.email });
+      const input = parseWith(ClusterInput, { id, name: options.name, country: options.country, organisation: options.organisation, portfolio: options.portfolio, sites: options.site, contactEmail: options.email });
       const cluster = await cli.services.registry.createCluster(input, cli.actor);
       cli.out(`Registered the cluster ${cluster.id} (${cluster.name}).`);
     },

@@ -1,8 +1,8 @@
-import { parseRevocation } from '../domain/clusters.ts';
+import { AwardInput, RenewalInput, RevocationInput } from '../contract/requests.ts';
+import { parseWith } from '../contract/refusals.ts';
 import { DATE_FORMS, readDate } from '../domain/dates.ts';
-import { effectiveStatus, type AwardInput } from '../domain/labels.ts';
+import { effectiveStatus } from '../domain/labels.ts';
 import type { Label } from '../domain/types.ts';
-import { parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
 import { fail } from '../errors.ts';
 import type { Cli, Command, OptionSpec, OptionValues } from './command.ts';
 
@@ -35,7 +35,7 @@ function awardCommand(action: string, summary: string, verb: string, act: (cli: 
     args: ['cluster'],
     options: awardOptions,
     async run(cli, [cluster], options) {
-      const input = parseAwardInput({ level: options.level, awarded: dateOption(options, 'awarded'), validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
+      const input = parseWith(AwardInput, { level: options.level, awarded: dateOption(options, 'awarded'), validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
       report(cli, verb, await act(cli, cluster!, input));
     },
   };
@@ -53,7 +53,7 @@ export const labelCommands: Command[] = [
       ref: { type: 'string', value: 'text', description: 'the assessment reference of the re-certification', field: 'assessmentRef' },
     },
     async run(cli, [cluster], options) {
-      const input = parseRenewalInput({ validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
+      const input = parseWith(RenewalInput, { validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
       report(cli, 'Renewed', await cli.services.registry.renew(cluster!, input, cli.actor));
     },
   },
@@ -66,7 +66,7 @@ export const labelCommands: Command[] = [
       note: { type: 'string', value: 'text', description: 'an internal note, never published', field: 'note' },
     },
     async run(cli, [cluster], options) {
-      report(cli, 'Revoked', await cli.services.registry.revoke(cluster!, parseRevocation({ reason: options.reason, note: options.note }), cli.actor));
+      report(cli, 'Revoked', await cli.services.registry.revoke(cluster!, parseWith(RevocationInput, { reason: options.reason, note: options.note }), cli.actor));
     },
   },
   {

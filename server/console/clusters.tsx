@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isClusterId, parseClusterInput, parseClusterPatch } from '../domain/clusters.ts';
+import { ClusterInput, ClusterPatch } from '../contract/requests.ts';
+import { isClusterId } from '../domain/clusters.ts';
 import { utcDate } from '../domain/dates.ts';
 import { effectiveStatus } from '../domain/labels.ts';
 import type { Cluster, Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { registeredCountries } from '../registry/search.ts';
 import { actorNames, actorOf, noticeOf, pageOf, type ConsoleContext, type ConsoleDeps, type ConsoleEnv } from './context.ts';
-import { clusterValues, decodeSeen, encodeSeen, failure, formOf, isStale, sitesOf } from './forms.ts';
+import { clusterValues, decodeSeen, encodeSeen, failure, formOf, isStale, parseForm, sitesOf } from './forms.ts';
 import { guard } from './guard.ts';
 import { countClusters, listClusters, parseListParams, yieldToOthers } from './list.ts';
 import { ClusterFormPage, ClusterListPage, ClusterPage, ConflictPage, snippet, type ClusterDetail } from './views/clusters.tsx';
@@ -126,7 +127,7 @@ export function clusterRoutes(deps: ConsoleDeps) {
   app.post('/clusters', ...guard('officer'), async (c) => {
     const form = await formOf(c);
     try {
-      const cluster = await registry.createCluster(parseClusterInput({ ...form, sites: sitesOf(form.sites) }), actorOf(c));
+      const cluster = await registry.createCluster(parseForm(ClusterInput, { ...form, sites: sitesOf(form.sites) }), actorOf(c));
       return c.redirect(`/admin/clusters/${cluster.id}?done=cluster_created`, 303);
     } catch (error) {
       const { status, notice } = failure(error);
@@ -146,10 +147,10 @@ export function clusterRoutes(deps: ConsoleDeps) {
     const { cluster, version } = await loadDetail(deps, c.req.param('id'));
     const form = await formOf(c);
     try {
-      const { id: _, csrf: __, version: ifMatch, seen: ___, ...fields } = form;
-      // An absent field stays as it is; only a sent, empty list of websites clears them.
-      const patch = parseClusterPatch({ ...fields, sites: form.sites === undefined ? undefined : sitesOf(form.sites) });
-      await registry.updateCluster(cluster.id, patch, actorOf(c), ifMatch || undefined);
+      // The id is not the form's to change; an absent field stays as it is, and only a sent, empty list of websites clears them.
+      const { id: _, ...fields } = form;
+      const patch = parseForm(ClusterPatch, { ...fields, sites: form.sites === undefined ? undefined : sitesOf(form.sites) });
+      await registry.updateCluster(cluster.id, patch, actorOf(c), form.version || undefined);
       return c.redirect(`/admin/clusters/${cluster.id}?done=cluster_updated`, 303);
     } catch (error) {
       if (isStale(error)) return renderConflict(c, deps, cluster.id, form, 'edit');

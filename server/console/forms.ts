@@ -1,4 +1,6 @@
 import type { Context } from 'hono';
+import type * as z from 'zod';
+import { fieldsOf, parseWith } from '../contract/refusals.ts';
 import type { Cluster } from '../domain/types.ts';
 import { fail, LabelError, statusOf } from '../errors.ts';
 import type { Notice } from './views/layout.tsx';
@@ -42,6 +44,16 @@ async function readForm(c: Context): Promise<Record<string, string>> {
     if (typeof value === 'string') fields.set(name, value);
   }
   return Object.fromEntries(fields);
+}
+
+/**
+ * The fields of `form` that `schema` names, checked as the admin API checks the same
+ * action. A form carries fields of its own besides (the CSRF token, the version it was
+ * drawn from, the confirmation), which are not the action's and are left out.
+ */
+export function parseForm<S extends z.core.$ZodType>(schema: S, form: Record<string, unknown>): z.output<S> {
+  const fields = new Set(fieldsOf(schema));
+  return parseWith(schema, Object.fromEntries(Object.entries(form).filter(([name]) => fields.has(name))));
 }
 
 /** A LabelError becomes the page's error notice with its status; anything else is a bug for the app's error handler. */

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import { parseRevocation } from '../domain/clusters.ts';
-import { checkRevocable, checkWithdrawable, effectiveStatus, parseAwardInput, parseRenewalInput, planRenewal, planUpgrade } from '../domain/labels.ts';
+import { AwardInput, RenewalInput, RevocationInput } from '../contract/requests.ts';
+import { checkRevocable, checkWithdrawable, effectiveStatus, planRenewal, planUpgrade } from '../domain/labels.ts';
 import { hasUnsafeCharacters } from '../domain/text.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { renderConflict, renderDetail, loadDetail } from './clusters.tsx';
 import { actorOf, pageOf, type ConsoleDeps, type ConsoleEnv } from './context.ts';
-import { failure, formOf, isStale } from './forms.ts';
+import { failure, formOf, isStale, parseForm } from './forms.ts';
 import { guard } from './guard.ts';
 import { ConfirmPage, type LabelAction, type LabelView } from './views/clusters.tsx';
 
@@ -65,11 +65,11 @@ export function labelRoutes(deps: ConsoleDeps) {
     });
 
   route('award', 'awarded', {
-    parse: parseAwardInput,
+    parse: (form) => parseForm(AwardInput, form),
     act: (id, input, actor, ifMatch) => registry.award(id, input, actor, ifMatch),
   });
   route('renew', 'renewed', {
-    parse: parseRenewalInput,
+    parse: (form) => parseForm(RenewalInput, form),
     plan: (current, input, now) => {
       const planned = planRenewal(current, input, now, config);
       return { ...view(current!, now), status: 'valid', validUntil: planned.validUntil };
@@ -77,7 +77,7 @@ export function labelRoutes(deps: ConsoleDeps) {
     act: (id, input, actor, ifMatch) => registry.renew(id, input, actor, ifMatch),
   });
   route('upgrade', 'upgraded', {
-    parse: parseAwardInput,
+    parse: (form) => parseForm(AwardInput, form),
     plan: (current, input, now) => {
       const planned = planUpgrade(current, input, now, config);
       return { level: planned.level, status: 'valid', awarded: planned.awarded, validUntil: planned.validUntil };
@@ -85,7 +85,7 @@ export function labelRoutes(deps: ConsoleDeps) {
     act: (id, input, actor, ifMatch) => registry.upgrade(id, input, actor, ifMatch),
   });
   route('revoke', 'revoked', {
-    parse: parseRevocation,
+    parse: (form) => parseForm(RevocationInput, form),
     plan: (current, _, now) => ({ ...view(checkRevocable(current, now), now), status: 'revoked' }),
     act: (id, input, actor, ifMatch) => registry.revoke(id, input, actor, ifMatch),
   });

@@ -67,7 +67,7 @@ const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
 
 /** The names a strict object schema accepts. */
-function fieldsOf(schema: z.core.$ZodType): string[] {
+export function fieldsOf(schema: z.core.$ZodType): string[] {
   const object = child(schema, undefined);
   const shape = (object?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
   return shape ? Object.keys(shape) : [];

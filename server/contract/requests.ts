@@ -21,7 +21,7 @@ const text = (max: number) =>
     .string({ error: 'must be text' })
     .normalize('NFC')
     .trim()
-    .max(max, `is longer than ${max} characters`)
+    .max(max, `must be at most ${max} characters`)
     .refine((value) => !hasUnsafeCharacters(value), 'contains control, bidi-override or unpaired surrogate characters');
 
 /** Text that must be given: empty or absent is `missing_field`. */

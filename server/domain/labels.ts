@@ -1,7 +1,6 @@
 import { fail } from '../errors.ts';
-import { addYears, endOfDay, endOfMonthAfter, isIsoDate, utcDate } from './dates.ts';
-import { isLevel, LEVELS, levelRank, type IsoDate, type Label, type LabelStatus, type Level, type TokenStatus } from './types.ts';
-import { hasUnsafeCharacters } from './text.ts';
+import { addYears, endOfDay, endOfMonthAfter, utcDate } from './dates.ts';
+import { levelRank, type IsoDate, type Label, type LabelStatus, type Level, type TokenStatus } from './types.ts';
 
 /** Validity periods in whole months, per level: the first award, and each renewal. */
 export interface Periods {
@@ -115,42 +114,4 @@ export function checkWithdrawable(current: Label | undefined, now: Date): Label 
 function requireCurrent(current: Label | undefined): Label {
   if (!current) throw fail('no_current_label');
   return current;
-}
-
-// ── input, from JSON, forms and command lines alike ──────────────────────
-
-const absent = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-
-function optionalDate(value: unknown, field: string): IsoDate | undefined {
-  if (absent(value)) return undefined;
-  const date = typeof value === 'string' ? value.trim() : value;
-  if (!isIsoDate(date)) throw fail('invalid_date', { field, value });
-  return date;
-}
-
-function optionalText(value: unknown, field: string, max: number): string | undefined {
-  if (absent(value)) return undefined;
-  if (typeof value !== 'string') throw fail('invalid_field', { field, rule: 'must be text' });
-  const trimmed = value.trim();
-  if (trimmed.length > max || hasUnsafeCharacters(trimmed)) {
-    throw fail('invalid_field', { field, rule: `must be at most ${max} characters without control, bidi-override or unpaired surrogate characters` });
-  }
-  return trimmed;
-}
-
-/** The fields of an award or an upgrade; empty values count as absent. */
-export function parseAwardInput(input: Record<string, unknown>): AwardInput {
-  if (absent(input.level)) throw fail('missing_field', { field: 'level' });
-  if (!isLevel(input.level)) throw fail('unknown_level', { levels: LEVELS, value: input.level });
-  return {
-    level: input.level,
-    awarded: optionalDate(input.awarded, 'awarded'),
-    validUntil: optionalDate(input.validUntil, 'validUntil'),
-    assessmentRef: optionalText(input.assessmentRef, 'assessmentRef', 100),
-  };
-}
-
-/** The fields of a renewal. */
-export function parseRenewalInput(input: Record<string, unknown>): RenewalInput {
-  return { validUntil: optionalDate(input.validUntil, 'validUntil'), assessmentRef: optionalText(input.assessmentRef, 'assessmentRef', 100) };
 }

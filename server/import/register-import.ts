@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { HeadSigner } from '../audit/log.ts';
-import { parseClusterInput, parseSite } from '../domain/clusters.ts';
+import { ClusterInput } from '../contract/requests.ts';
+import { parseWith } from '../contract/refusals.ts';
+import { parseSite } from '../domain/clusters.ts';
 import { addMonths, DATE_FORMS, readDate, utcDate } from '../domain/dates.ts';
 import type { Periods } from '../domain/labels.ts';
 import { isLevel, type Level } from '../domain/types.ts';
@@ -130,7 +132,7 @@ function readRow(line: number, cells: Record<Field, string | undefined>, options
   const country = cells.country || options.defaultCountry;
   if (!country) throw new Error('the country is missing (add a Country column or --country)');
   // The same checks as every other way in: the registry's own validation.
-  const input = parseClusterInput({ id, name, organisation: cells.organisation, country, portfolio: cells.portfolio, sites: sites ?? [], contactEmail: null });
+  const input = parseWith(ClusterInput, { id, name, organisation: cells.organisation, country, portfolio: cells.portfolio, sites: sites ?? [], contactEmail: null });
   return { line, id, name: input.name, organisation: cells.organisation === undefined ? undefined : input.organisation, country: input.country, portfolio: cells.portfolio ? input.portfolio : undefined, sites: sites && input.sites, label };
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addMonths, addYears, endOfDay, endOfMonthAfter, isIsoDate } from '../../server/domain/dates.ts';
-import { parseClusterInput, parseSite } from '../../server/domain/clusters.ts';
+import { ClusterInput } from '../../server/contract/requests.ts';
+import { parseWith } from '../../server/contract/refusals.ts';
+import { parseSite } from '../../server/domain/clusters.ts';
 import { effectiveStatus, graceEnds, planAward, planRenewal, planUpgrade, tokenStatus, checkWithdrawable, checkRevocable } from '../../server/domain/labels.ts';
 import { buildClaims } from '../../server/domain/claims.ts';
 import type { Label } from '../../server/domain/types.ts';
@@ -116,7 +118,7 @@ describe('cluster input', () => {
   const base = { id: 'nordlicht-photonics', name: 'Nordlicht', country: 'de', sites: ['https://www.example.org'] };
 
   it('accepts a well-formed cluster and normalises the country', () => {
-    expect(parseClusterInput(base)).toMatchObject({ id: 'nordlicht-photonics', country: 'DE', contactEmail: null });
+    expect(parseWith(ClusterInput, base)).toMatchObject({ id: 'nordlicht-photonics', country: 'DE', contactEmail: null });
   });
 
   it.each([
@@ -135,7 +137,7 @@ describe('cluster input', () => {
     [{ sites: ['javascript:alert(1)'] }, 'invalid_origin'],
     [{ contactEmail: 'not-an-address' }, 'invalid_email'],
   ])('refuses %j with %s', (patch, code) => {
-    expect(codeOf(() => parseClusterInput({ ...base, ...patch }))).toBe(code);
+    expect(codeOf(() => parseWith(ClusterInput, { ...base, ...patch }))).toBe(code);
   });
 
   it('keeps www and the bare domain apart', () => {
