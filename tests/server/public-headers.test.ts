@@ -16,6 +16,7 @@ const EVERY_FAMILY = [
   '/',
   '/clusters',
   '/clusters/alpha',
+  '/verify',
   '/nowhere',
   '/v1/nowhere',
   '/admin',

@@ -34,10 +34,9 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The security headers of every page, error pages included. */
+/** The security headers of every page, error pages included, beside the app's own (`security-headers.ts`: nosniff, HSTS). */
 export const PAGE_HEADERS = {
   'Content-Security-Policy': PAGE_CSP,
-  'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Opener-Policy': 'same-origin',
