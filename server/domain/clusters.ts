@@ -6,6 +6,7 @@ export type ClusterInput = Omit<Cluster, 'createdAt' | 'updatedAt'>;
 
 export type ClusterPatch = Partial<Omit<ClusterInput, 'id'>>;
 
+// The rules of a cluster's fields; what a request may hold is checked with them in `contract/requests.ts`.
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export const COUNTRY = /^[A-Z]{2}$/;
 // Deliberately plain: one @, no spaces or angle brackets, a dot in the domain.
