@@ -1,5 +1,5 @@
 import { parseClusterInput } from '../domain/clusters.ts';
-import { effectiveStatus } from '../domain/labels.ts';
+import { effectiveStatus } from '../domain/schemes.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import type { Command } from './command.ts';

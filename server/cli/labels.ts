@@ -1,6 +1,6 @@
 import { parseRevocation } from '../domain/clusters.ts';
 import { DATE_FORMS, readDate } from '../domain/dates.ts';
-import { effectiveStatus, type AwardInput } from '../domain/labels.ts';
+import { effectiveStatus, type AwardInput } from '../domain/schemes.ts';
 import type { Label } from '../domain/types.ts';
 import { parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
 import { fail } from '../errors.ts';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isClusterId, parseClusterInput, parseClusterPatch } from '../domain/clusters.ts';
 import { utcDate } from '../domain/dates.ts';
-import { effectiveStatus } from '../domain/labels.ts';
+import { effectiveStatus } from '../domain/schemes.ts';
 import type { Cluster, Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { registeredCountries } from '../registry/search.ts';
@@ -46,6 +46,7 @@ export async function loadDetail(deps: ConsoleDeps, id: string): Promise<Cluster
     snippet: snippet(config.publicUrl, id, config.programmeName),
     now,
     today: utcDate(now),
+    scheme: registry.scheme,
     version: version ?? '',
     seen: encodeSeen(seenOf(cluster, labels.at(-1), now)),
   };

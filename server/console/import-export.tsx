@@ -107,7 +107,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
         fileName: file.fileName,
         defaultCountry: file.options.country,
         defaultLevel: file.options.level,
-        periods: services.config,
+        scheme: services.registry.scheme,
         now: services.now(),
         onStage: (stage: { phase: 'reading' | 'checking'; done: number; total?: number }) => Object.assign(progress, stage),
         onProgress: (done: number, total: number) => Object.assign(progress, { phase: 'writing', done, total }),

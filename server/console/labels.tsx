@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { parseRevocation } from '../domain/clusters.ts';
-import { checkRevocable, checkWithdrawable, effectiveStatus, parseAwardInput, parseRenewalInput, planRenewal, planUpgrade } from '../domain/labels.ts';
+import { parseAwardInput, parseRenewalInput } from '../domain/labels.ts';
+import { checkRevocable, checkWithdrawable, effectiveStatus, planRenewal, planUpgrade } from '../domain/schemes.ts';
 import { hasUnsafeCharacters } from '../domain/text.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
@@ -34,7 +35,7 @@ interface Step<I> {
  * what changed meanwhile.
  */
 export function labelRoutes(deps: ConsoleDeps) {
-  const { registry, config } = deps.services;
+  const { registry } = deps.services;
   const app = new Hono<ConsoleEnv>();
   const view = (label: Label, now: Date): LabelView => ({ level: label.level, status: effectiveStatus(label, now), awarded: label.awarded, validUntil: label.validUntil });
 
@@ -71,7 +72,7 @@ export function labelRoutes(deps: ConsoleDeps) {
   route('renew', 'renewed', {
     parse: parseRenewalInput,
     plan: (current, input, now) => {
-      const planned = planRenewal(current, input, now, config);
+      const planned = planRenewal(registry.scheme, current, input, now);
       return { ...view(current!, now), status: 'valid', validUntil: planned.validUntil };
     },
     act: (id, input, actor, ifMatch) => registry.renew(id, input, actor, ifMatch),
@@ -79,8 +80,8 @@ export function labelRoutes(deps: ConsoleDeps) {
   route('upgrade', 'upgraded', {
     parse: parseAwardInput,
     plan: (current, input, now) => {
-      const planned = planUpgrade(current, input, now, config);
-      return { level: planned.level, status: 'valid', awarded: planned.awarded, validUntil: planned.validUntil };
+      const planned = planUpgrade(registry.scheme, current, input, now);
+      return { level: input.level, status: 'valid', awarded: planned.awarded, validUntil: planned.validUntil };
     },
     act: (id, input, actor, ifMatch) => registry.upgrade(id, input, actor, ifMatch),
   });

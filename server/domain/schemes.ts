@@ -121,7 +121,7 @@ export function planRenewal(scheme: Scheme, current: HeldLabel | undefined, inpu
 }
 
 /** Early revocation, for cause, of a valid or expired label. */
-export function checkRevocable(current: HeldLabel | undefined, now: Date): HeldLabel {
+export function checkRevocable<L extends HeldLabel>(current: L | undefined, now: Date): L {
   const held = requireCurrent(current);
   const status = effectiveStatus(held, now);
   if (status === 'revoked' || status === 'withdrawn') throw fail(`label_already_${status}`);
@@ -129,7 +129,7 @@ export function checkRevocable(current: HeldLabel | undefined, now: Date): HeldL
 }
 
 /** Formal withdrawal of an expired label (a valid one is revoked, not withdrawn). */
-export function checkWithdrawable(current: HeldLabel | undefined, now: Date): HeldLabel {
+export function checkWithdrawable<L extends HeldLabel>(current: L | undefined, now: Date): L {
   const held = requireCurrent(current);
   const status = effectiveStatus(held, now);
   if (status === 'valid') throw fail('label_not_expired', { validUntil: held.validUntil });
@@ -159,7 +159,7 @@ function newLabel(scheme: Scheme, input: AwardInput, now: Date): NewLabel {
   return { level: level.id, awarded, validUntil, assessmentRef: input.assessmentRef ?? null };
 }
 
-function requireCurrent(current: HeldLabel | undefined): HeldLabel {
+function requireCurrent<L extends HeldLabel>(current: L | undefined): L {
   if (!current) throw fail('no_current_label');
   return current;
 }
