@@ -53,6 +53,11 @@ export class Registry {
     this.#subject = database.preparedRow('attestation_subject', subjectQuery(database.db).compile());
   }
 
+  /** The schemes whose labels this registry records; today the ECEI's alone. */
+  get schemes(): readonly Scheme[] {
+    return [this.scheme];
+  }
+
   get db(): Db {
     return this.database.db;
   }
