@@ -197,7 +197,7 @@ function fits(stretch: Stretch, filters: ListFilters): boolean {
 export function queueDates(now: Date) {
   const today = utcDate(now);
   const plus = (days: number) => utcDate(new Date(Date.parse(today) + days * 86_400_000));
-  // The grace year ends `graceEnds(label) = addYears(validUntil, 1)`: the earliest end date still
+  // The ECEI's grace year ends `graceEnds(scheme, label)`, the same day a year later: the earliest end date still
   // in its grace year is the first whose year-later day is today or later (29 February moves it).
   let graceFrom = addYears(today, -1);
   while (addYears(graceFrom, 1) < today) graceFrom = plus(Math.round((Date.parse(graceFrom) - Date.parse(today)) / 86_400_000) + 1);
