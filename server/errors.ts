@@ -92,6 +92,8 @@ export const ERRORS = {
     status: 409,
     message: (d: { level: string; validUntil: string }) => `The cluster holds a valid ${d.level} label until ${d.validUntil}: renew it, or upgrade it to a higher level.`,
   },
+  no_levels_to_upgrade: { status: 409, message: (d: { scheme: string }) => `The scheme "${d.scheme}" is a membership: it has no higher level to upgrade to.` },
+  renewal_too_early: { status: 409, message: (d: { from: string }) => `This label can be renewed from ${d.from}, not before.` },
   label_not_valid: { status: 409, message: (d: { level: string }) => `The current ${d.level} label is not valid; award a new label instead of upgrading.` },
   not_an_upgrade: { status: 409, message: (d: { level: string }) => `An upgrade must be to a level above ${d.level}.` },
   label_not_renewable: { status: 409, message: (d: { status: string }) => `A ${d.status} label cannot be renewed; award a new label instead.` },

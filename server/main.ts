@@ -104,7 +104,7 @@ async function main() {
     };
     return { run, timer: setInterval(run, seconds * 1000) };
   };
-  const reminders = new ReminderWorker({ database: services.database, config: config.reminders, programmeName: config.programmeName, issuer: config.publicUrl, now: services.now, logger });
+  const reminders = new ReminderWorker({ database: services.database, config: config.reminders, scheme: services.registry.scheme, programmeName: config.programmeName, issuer: config.publicUrl, now: services.now, logger });
   const jobs = [
     every(config.expirySweepSeconds, 'expiry_sweep', async () => {
       const swept = await services.registry.sweepExpired();

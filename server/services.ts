@@ -1,6 +1,7 @@
 import { Attestations } from './attest/attestations.ts';
 import type { Config } from './config.ts';
 import { openCredentialServices, type CredentialServices } from './credentials/index.ts';
+import { eceiScheme } from './domain/schemes.ts';
 import { loadKeyEncryptionKey } from './keys/kek.ts';
 import { Keyring } from './keys/keyring.ts';
 import { openDatabase, type Database } from './registry/database.ts';
@@ -37,7 +38,7 @@ export async function openServices(
     await keyring.start();
     const log = new TransparencyLog(database, { issuer: config.publicUrl, kek, auditSigner: keyring, witnesses: config.logWitnesses, now, ...(options.onWitnessRefusal ? { onWitnessRefusal: options.onWitnessRefusal } : {}) });
     await log.start();
-    const registry = new Registry(database, { periods: config, signer: keyring, now });
+    const registry = new Registry(database, { scheme: eceiScheme(config), signer: keyring, now });
     const attestations = new Attestations(registry, keyring, { issuer: config.publicUrl, ttl: config.attestationTtl, now, log });
     const credentials = openCredentialServices(database, registry, keyring, config, now);
     // Every change, made here or elsewhere: drop the tokens and status lists it made

@@ -1,6 +1,6 @@
 import { ClusterInput } from '../contract/requests.ts';
 import { parseWith } from '../contract/refusals.ts';
-import { effectiveStatus } from '../domain/labels.ts';
+import { effectiveStatus } from '../domain/schemes.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import type { Command } from './command.ts';

@@ -1,7 +1,7 @@
 import { AwardInput, RenewalInput, RevocationInput } from '../contract/requests.ts';
 import { parseWith } from '../contract/refusals.ts';
 import { DATE_FORMS, readDate } from '../domain/dates.ts';
-import { effectiveStatus } from '../domain/labels.ts';
+import { effectiveStatus } from '../domain/schemes.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import type { Cli, Command, OptionSpec, OptionValues } from './command.ts';

@@ -31,7 +31,7 @@ export const registerCommands: Command[] = [
         dryRun: options['dry-run'] === true,
         defaultCountry: options.country as string | undefined,
         defaultLevel: level as never,
-        periods: services.config,
+        scheme: services.registry.scheme,
         now: services.now(),
         log: services.log,
         onProgress(done, total) {

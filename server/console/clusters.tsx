@@ -3,14 +3,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ClusterInput, ClusterPatch } from '../contract/requests.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { utcDate } from '../domain/dates.ts';
-import { effectiveStatus } from '../domain/labels.ts';
+import { effectiveStatus } from '../domain/schemes.ts';
 import type { Cluster, Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { registeredCountries } from '../registry/search.ts';
 import { actorNames, actorOf, noticeOf, pageOf, type ConsoleContext, type ConsoleDeps, type ConsoleEnv } from './context.ts';
 import { clusterValues, decodeSeen, encodeSeen, failure, formOf, isStale, parseForm, sitesOf } from './forms.ts';
 import { guard } from './guard.ts';
-import { countClusters, listClusters, parseListParams, yieldToOthers } from './list.ts';
+import { countClusters, listClusters, parseListParams, queueDates, yieldToOthers } from './list.ts';
 import { ClusterFormPage, ClusterListPage, ClusterPage, ConflictPage, snippet, type ClusterDetail } from './views/clusters.tsx';
 import { country, date, levelName, type Notice } from './views/layout.tsx';
 
@@ -47,6 +47,7 @@ export async function loadDetail(deps: ConsoleDeps, id: string): Promise<Cluster
     snippet: snippet(config.publicUrl, id, config.programmeName),
     now,
     today: utcDate(now),
+    scheme: registry.scheme,
     version: version ?? '',
     seen: encodeSeen(seenOf(cluster, labels.at(-1), now)),
   };
@@ -115,8 +116,9 @@ export function clusterRoutes(deps: ConsoleDeps) {
     const query = parseListParams(new URL(c.req.url).searchParams);
     const now = deps.services.now();
     // The count first: it is cheap (capped), and tells the list how to read its page.
-    const count = await countClusters(database.db, database.dialect, query, now);
-    const list = await listClusters(database.db, database.dialect, query, now, undefined, count);
+    const dates = queueDates(now, registry.scheme);
+    const count = await countClusters(database.db, database.dialect, query, dates);
+    const list = await listClusters(database.db, database.dialect, query, dates, undefined, count);
     await yieldToOthers();
     const countries = await registeredCountries(database.db);
     return c.html(<ClusterListPage page={pageOf(c, deps)} query={query} list={list} count={count} countries={countries} now={now} />);

@@ -8,7 +8,7 @@ import { fail, LabelError } from '../errors.ts';
 import { boundaryOf, CSV_LIMITS, CsvError, CsvParser, exportRegisterCsv, importRegister, MultipartError, MultipartReader, type ImportReport } from '../import/index.ts';
 import { jsonLogger, type Logger } from '../log.ts';
 import type { Services } from '../services.ts';
-import { listedIds, parseListParams } from './list.ts';
+import { listedIds, parseListParams, queueDates } from './list.ts';
 import { ImportExportPage, ImportPage, type ImportState, type ImportSummary, type ImportView } from './views/import.tsx';
 import type { Notice, PageContext } from './views/layout.tsx';
 
@@ -107,7 +107,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
         fileName: file.fileName,
         defaultCountry: file.options.country,
         defaultLevel: file.options.level,
-        periods: services.config,
+        scheme: services.registry.scheme,
         now: services.now(),
         onStage: (stage: { phase: 'reading' | 'checking'; done: number; total?: number }) => Object.assign(progress, stage),
         onProgress: (done: number, total: number) => Object.assign(progress, { phase: 'writing', done, total }),
@@ -211,7 +211,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
     // The cluster list's address: its filters and sort, checked before the first byte is sent, so a bad one is still a 400.
     const query = parseListParams(new URL(c.req.url).searchParams);
     const now = services.now();
-    const pieces = exportRegisterCsv(services.database, (batchSize) => listedIds(db, services.database.dialect, query, now, batchSize), now);
+    const pieces = exportRegisterCsv(services.database, (batchSize) => listedIds(db, services.database.dialect, query, queueDates(now, services.registry.scheme), batchSize), now);
     const encoder = new TextEncoder();
     // One batch per pull: the browser's pace sets ours, and memory holds one batch at a time.
     const body = new ReadableStream<Uint8Array>({

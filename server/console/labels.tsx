@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { AwardInput, RenewalInput, RevocationInput } from '../contract/requests.ts';
-import { checkRevocable, checkWithdrawable, effectiveStatus, planRenewal, planUpgrade } from '../domain/labels.ts';
+import { checkRevocable, checkWithdrawable, effectiveStatus, planRenewal, planUpgrade } from '../domain/schemes.ts';
 import { hasUnsafeCharacters } from '../domain/text.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
@@ -34,7 +34,7 @@ interface Step<I> {
  * what changed meanwhile.
  */
 export function labelRoutes(deps: ConsoleDeps) {
-  const { registry, config } = deps.services;
+  const { registry } = deps.services;
   const app = new Hono<ConsoleEnv>();
   const view = (label: Label, now: Date): LabelView => ({ level: label.level, status: effectiveStatus(label, now), awarded: label.awarded, validUntil: label.validUntil });
 
@@ -71,7 +71,7 @@ export function labelRoutes(deps: ConsoleDeps) {
   route('renew', 'renewed', {
     parse: (form) => parseForm(RenewalInput, form),
     plan: (current, input, now) => {
-      const planned = planRenewal(current, input, now, config);
+      const planned = planRenewal(registry.scheme, current, input, now);
       return { ...view(current!, now), status: 'valid', validUntil: planned.validUntil };
     },
     act: (id, input, actor, ifMatch) => registry.renew(id, input, actor, ifMatch),
@@ -79,8 +79,8 @@ export function labelRoutes(deps: ConsoleDeps) {
   route('upgrade', 'upgraded', {
     parse: (form) => parseForm(AwardInput, form),
     plan: (current, input, now) => {
-      const planned = planUpgrade(current, input, now, config);
-      return { level: planned.level, status: 'valid', awarded: planned.awarded, validUntil: planned.validUntil };
+      const planned = planUpgrade(registry.scheme, current, input, now);
+      return { level: input.level, status: 'valid', awarded: planned.awarded, validUntil: planned.validUntil };
     },
     act: (id, input, actor, ifMatch) => registry.upgrade(id, input, actor, ifMatch),
   });

@@ -1,7 +1,8 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import { addYears, utcDate } from '../domain/dates.ts';
+import { addMonths, utcDate } from '../domain/dates.ts';
+import { graceEnds, type Scheme } from '../domain/schemes.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { isLevel, LEVELS, type LabelStatus, type Level } from '../domain/types.ts';
+import { isLevel, LEVELS, type IsoDate, type LabelStatus, type Level } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import type { Db, Dialect } from '../registry/database.ts';
 import type { Schema } from '../registry/schema.ts';
@@ -193,15 +194,24 @@ function fits(stretch: Stretch, filters: ListFilters): boolean {
   return !(stretch.level && filters.level && stretch.level !== filters.level);
 }
 
-/** The dates a queue or status is judged by, from today. */
-export function queueDates(now: Date) {
+/** The dates a queue or status is judged by, from today, by the scheme's grace period. */
+export function queueDates(now: Date, scheme: Scheme): QueueDates {
   const today = utcDate(now);
   const plus = (days: number) => utcDate(new Date(Date.parse(today) + days * 86_400_000));
-  // The grace year ends `graceEnds(label) = addYears(validUntil, 1)`: the earliest end date still
-  // in its grace year is the first whose year-later day is today or later (29 February moves it).
-  let graceFrom = addYears(today, -1);
-  while (addYears(graceFrom, 1) < today) graceFrom = plus(Math.round((Date.parse(graceFrom) - Date.parse(today)) / 86_400_000) + 1);
+  // The earliest end date still in its grace period is the first whose grace ends today or
+  // later; from the same day the grace period earlier, a clamped month's end moves it on
+  // (the ECEI's year: a label that ended on 29 February had its grace end on 28 February).
+  let graceFrom = addMonths(today, -scheme.rules.graceMonths);
+  while (graceEnds(scheme, { validUntil: graceFrom }) < today) graceFrom = plus(Math.round((Date.parse(graceFrom) - Date.parse(today)) / 86_400_000) + 1);
   return { today, in30: plus(30), in90: plus(90), graceFrom };
+}
+
+export interface QueueDates {
+  today: IsoDate;
+  in30: IsoDate;
+  in90: IsoDate;
+  /** The earliest end date of a label still in its grace period today. */
+  graceFrom: IsoDate;
 }
 
 type From = SelectQueryBuilder<Schema, 'clusters', {}>;
@@ -214,8 +224,8 @@ type From = SelectQueryBuilder<Schema, 'clusters', {}>;
  * count the label's index; a unary + keeps the other columns from being used as
  * index constraints.
  */
-export function filtered(db: Db, dialect: Dialect, filters: ListFilters, now: Date, use: 'count' | Stretch = 'count'): From {
-  const { today, in30, in90, graceFrom } = queueDates(now);
+export function filtered(db: Db, dialect: Dialect, filters: ListFilters, dates: QueueDates, use: 'count' | Stretch = 'count'): From {
+  const { today, in30, in90, graceFrom } = dates;
   const lead = filters.q ? 'text' : filters.country ? 'country' : use === 'count' ? 'label' : 'order';
   const orderLeads = typeof use === 'object' ? use.columns[0] : undefined;
   type Ref = `clusters.${'country' | 'label_level' | 'label_status' | 'label_valid_until'}`;
@@ -306,9 +316,9 @@ const SORT_AT_MOST = 2000;
  * One page of the list. It walks its order's
  * stretches from the cursor (or the start) until it is full.
  *
- * @example await listClusters(db, 'sqlite', { queue: 'ending-30', sort: 'valid-until' }, new Date())
+ * @example await listClusters(db, 'sqlite', { queue: 'ending-30', sort: 'valid-until' }, queueDates(new Date(), registry.scheme))
  */
-export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, now: Date, pageSize = PAGE_SIZE, matches?: ListCount): Promise<ListPage> {
+export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, dates: QueueDates, pageSize = PAGE_SIZE, matches?: ListCount): Promise<ListPage> {
   // Few matches (the count says so): read them by the filters and sort; many: walk the order.
   const fewMatches = matches !== undefined && !matches.more && matches.total <= SORT_AT_MOST;
   const all = stretches(query.sort);
@@ -318,7 +328,7 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, n
     const stretch = all[index]!;
     if (!fits(stretch, query)) continue;
     await yieldToOthers();
-    let q = filtered(db, dialect, query, now, fewMatches ? 'count' : stretch);
+    let q = filtered(db, dialect, query, dates, fewMatches ? 'count' : stretch);
     if (stretch.where) q = q.where(stretch.where);
     if (query.after && index === query.after.stretch) {
       const key = query.after.key;
@@ -334,9 +344,9 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, n
 }
 
 /** How many clusters match, exactly up to {@link COUNT_LIMIT}. */
-export async function countClusters(db: Db, dialect: Dialect, filters: ListFilters, now: Date): Promise<ListCount> {
+export async function countClusters(db: Db, dialect: Dialect, filters: ListFilters, dates: QueueDates): Promise<ListCount> {
   await yieldToOthers();
-  const matches = filtered(db, dialect, filters, now).select('clusters.id').limit(COUNT_LIMIT + 1);
+  const matches = filtered(db, dialect, filters, dates).select('clusters.id').limit(COUNT_LIMIT + 1);
   const { n } = await db.selectFrom(matches.as('m')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   const total = Number(n);
   return total > COUNT_LIMIT ? { total: COUNT_LIMIT, more: true } : { total, more: false };
@@ -348,12 +358,12 @@ export async function countClusters(db: Db, dialect: Dialect, filters: ListFilte
  * the count (taken once) choosing between the filters' index and the order's. The
  * cursor of `query` is not used: an export holds every match, not those after a page.
  */
-export async function* listedIds(db: Db, dialect: Dialect, query: ListFilters & { sort: ListSort }, now: Date, batchSize = 1000): AsyncGenerator<string[]> {
+export async function* listedIds(db: Db, dialect: Dialect, query: ListFilters & { sort: ListSort }, dates: QueueDates, batchSize = 1000): AsyncGenerator<string[]> {
   const filters: ListQuery = { q: query.q, country: query.country, level: query.level, status: query.status, queue: query.queue, sort: query.sort };
-  const count = await countClusters(db, dialect, filters, now);
+  const count = await countClusters(db, dialect, filters, dates);
   let after: Cursor | undefined;
   do {
-    const page = await listClusters(db, dialect, { ...filters, after }, now, batchSize, count);
+    const page = await listClusters(db, dialect, { ...filters, after }, dates, batchSize, count);
     if (page.rows.length > 0) yield page.rows.map((row) => row.id);
     after = page.next;
   } while (after);

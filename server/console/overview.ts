@@ -2,7 +2,7 @@ import type { AuditEntry } from '../audit/log.ts';
 import { LEVELS, type Level } from '../domain/types.ts';
 import type { Db, Dialect } from '../registry/database.ts';
 import type { Registry } from '../registry/registry.ts';
-import { countClusters, listClusters, queueDates, QUEUES, yieldToOthers, type ListRow, type ListSort, type Queue } from './list.ts';
+import { countClusters, listClusters, queueDates, QUEUES, yieldToOthers, type ListRow, type ListSort, type Queue, type QueueDates } from './list.ts';
 
 /** How many of each queue the dashboard shows; the rest is one link away. */
 export const QUEUE_PREVIEW = 10;
@@ -39,16 +39,17 @@ export interface Overview {
  */
 export async function loadOverview(registry: Registry, now: Date): Promise<Overview> {
   const { db, dialect } = registry.database;
-  const counts = await labelCounts(db, now);
+  const dates = queueDates(now, registry.scheme);
+  const counts = await labelCounts(db, dates);
   const queues: QueueOverview[] = [];
-  for (const queue of QUEUES) queues.push(await queueOverview(db, dialect, queue, now));
+  for (const queue of QUEUES) queues.push(await queueOverview(db, dialect, queue, dates));
   const recent = await registry.audit({ limit: 5 });
   return { ...counts, queues, recent };
 }
 
-async function queueOverview(db: Db, dialect: Dialect, queue: Queue, now: Date): Promise<QueueOverview> {
-  const count = await countClusters(db, dialect, { queue }, now);
-  const page = await listClusters(db, dialect, { queue, sort: QUEUE_SORT[queue] }, now, QUEUE_PREVIEW, count);
+async function queueOverview(db: Db, dialect: Dialect, queue: Queue, dates: QueueDates): Promise<QueueOverview> {
+  const count = await countClusters(db, dialect, { queue }, dates);
+  const page = await listClusters(db, dialect, { queue, sort: QUEUE_SORT[queue] }, dates, QUEUE_PREVIEW, count);
   return { queue, next: page.rows, ...count };
 }
 
@@ -59,8 +60,7 @@ async function queueOverview(db: Db, dialect: Dialect, queue: Queue, now: Date):
  * grouped scan of 100,000 rows took 50 ms; the largest range here takes a few), with
  * a turn of the event loop between them.
  */
-async function labelCounts(db: Db, now: Date): Promise<Pick<Overview, 'clusters' | 'counts' | 'unlabelled'>> {
-  const { today } = queueDates(now);
+async function labelCounts(db: Db, { today }: QueueDates): Promise<Pick<Overview, 'clusters' | 'counts' | 'unlabelled'>> {
   const count = async (level: Level | null, status: 'valid' | 'expired' | 'withdrawn' | 'revoked' | null, endBefore?: string) => {
     await yieldToOthers();
     let q = db.selectFrom('clusters').select((eb) => eb.fn.countAll<number | string>().as('n'));

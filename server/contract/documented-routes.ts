@@ -277,6 +277,14 @@ export const PUBLIC_PATHS = {
       },
     },
   },
+  '/v1/schemes': {
+    get: {
+      tags: ['public'],
+      summary: 'The schemes this registry records labels of: their levels, validity and renewal rules',
+      description: 'Today the ECEI label alone (`ecei`), with the validity and renewal periods this deployment is configured with. See docs/schemes.md. CORS `*`.',
+      responses: { '200': { ...ok('The schemes.', ref('SchemeList')), headers: { 'Cache-Control': { schema: text } } } },
+    },
+  },
   '/v1/widget': {
     get: {
       tags: ['public'],

@@ -37,5 +37,4 @@ export interface Label {
   changedAt: string;
 }
 
-export const levelRank = (level: Level) => LEVELS.indexOf(level);
 export const isLevel = (value: unknown): value is Level => LEVELS.includes(value as Level);

@@ -4,7 +4,7 @@ import { ClusterInput } from '../contract/requests.ts';
 import { parseWith } from '../contract/refusals.ts';
 import { parseSite } from '../domain/clusters.ts';
 import { addMonths, DATE_FORMS, readDate, utcDate } from '../domain/dates.ts';
-import type { Periods } from '../domain/labels.ts';
+import { levelOf, type Scheme } from '../domain/schemes.ts';
 import { isLevel, type Level } from '../domain/types.ts';
 import type { Insertable, Updateable } from 'kysely';
 import { fail } from '../errors.ts';
@@ -240,8 +240,8 @@ export async function readRegister(source: string | AsyncIterable<string>, optio
 }
 
 /** The assessment month implied by a label's end and its level's validity: the register does not give it. */
-function impliedAwarded(validUntil: string, level: Level, periods: Periods, today: string): string {
-  const awarded = `${addMonths(validUntil, -periods.validityMonths[level]).slice(0, 7)}-01`;
+function impliedAwarded(validUntil: string, level: Level, scheme: Scheme, today: string): string {
+  const awarded = `${addMonths(validUntil, -levelOf(scheme, level).validityMonths).slice(0, 7)}-01`;
   return awarded < today ? awarded : today;
 }
 
@@ -270,7 +270,7 @@ const CHUNK = 200;
  * Compares the file with the registry, `LOOKUP` rows at a time: it reads only the
  * clusters the file names, so its cost grows with the file, not the register.
  */
-async function planImport(db: Db | Trx, rows: readonly Row[], options: ImportOptions & { periods: Periods; now: Date }): Promise<Plan> {
+async function planImport(db: Db | Trx, rows: readonly Row[], options: ImportOptions & { scheme: Scheme; now: Date }): Promise<Plan> {
   const at = options.now.toISOString();
   const today = utcDate(options.now);
   const plan: Plan = { created: [], updated: [], labelled: [], unchanged: 0, newClusters: [], changes: [], newLabels: [], digest: '' };
@@ -312,7 +312,7 @@ async function planImport(db: Db | Trx, rows: readonly Row[], options: ImportOpt
           plan.changes.push({ table: 'labels', id: heldId!, set: { valid_until: row.label.validUntil, status, changed_at: at } });
         } else {
           if (held && (held.status === 'valid' || held.status === 'expired')) plan.changes.push({ table: 'labels', id: heldId!, set: { status: 'superseded', changed_at: at } });
-          plan.newLabels.push({ cluster_id: row.id, level: row.label.level, awarded: impliedAwarded(row.label.validUntil, row.label.level, options.periods, today), valid_until: row.label.validUntil, status, assessment_ref: null, revoked_at: null, public_reason: null, internal_note: null, changed_at: at });
+          plan.newLabels.push({ cluster_id: row.id, level: row.label.level, awarded: impliedAwarded(row.label.validUntil, row.label.level, options.scheme, today), valid_until: row.label.validUntil, status, assessment_ref: null, revoked_at: null, public_reason: null, internal_note: null, changed_at: at });
         }
       }
       if (changed) plan.updated.push(row.id);
@@ -351,7 +351,7 @@ export async function importRegister(
   database: Database,
   signer: HeadSigner,
   source: string | AsyncIterable<string>,
-  options: ImportOptions & { periods: Periods; now: Date },
+  options: ImportOptions & { scheme: Scheme; now: Date },
 ): Promise<ImportReport> {
   const { rows, errors, ignoredColumns, sha256 } = await readRegister(source, options);
   const report: ImportReport = { sha256, rows: rows.length + errors.length, created: [], updated: [], labelled: [], unchanged: 0, ignoredColumns, errors, planDigest: '', applied: false };

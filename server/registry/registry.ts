@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { auditHead, listAudit, type AuditQuery, type HeadSigner } from '../audit/log.ts';
 import { fail } from '../errors.ts';
-import { endOfDay, utcDate } from '../domain/dates.ts';
+import { endOfDay, endOfMonthAfter, utcDate } from '../domain/dates.ts';
 import type { AttestationSubject } from '../domain/claims.ts';
 import type { ClusterInput, ClusterPatch } from '../domain/clusters.ts';
 import {
@@ -12,9 +12,10 @@ import {
   planRenewal,
   planUpgrade,
   type AwardInput,
-  type Periods,
+  type NewLabel,
   type RenewalInput,
-} from '../domain/labels.ts';
+  type Scheme,
+} from '../domain/schemes.ts';
 import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
 import { currentLabels, joinCurrentLabel, toLabel } from './current-label.ts';
 import type { Database, Db, Trx } from './database.ts';
@@ -26,7 +27,8 @@ import type { Schema } from './schema.ts';
 type ClusterRow = Pick<Selectable<Schema['clusters']>, 'id' | 'name' | 'organisation' | 'country' | 'portfolio' | 'sites' | 'created_at' | 'updated_at'> & { email?: string | null };
 
 export interface RegistryOptions {
-  periods: Periods;
+  /** The ECEI scheme: the rules every label of this registry follows. */
+  scheme: Scheme;
   signer: HeadSigner;
   now?: () => Date;
 }
@@ -38,6 +40,7 @@ export interface RegistryOptions {
  */
 export class Registry {
   readonly database: Database;
+  readonly scheme: Scheme;
   readonly #options: RegistryOptions;
   readonly #now: () => Date;
   readonly #subject: (parameters: [id: string]) => Promise<SubjectRow | undefined>;
@@ -45,8 +48,14 @@ export class Registry {
   constructor(database: Database, options: RegistryOptions) {
     this.database = database;
     this.#options = options;
+    this.scheme = options.scheme;
     this.#now = options.now ?? (() => new Date());
     this.#subject = database.preparedRow('attestation_subject', subjectQuery(database.db).compile());
+  }
+
+  /** The schemes whose labels this registry records; today the ECEI's alone. */
+  get schemes(): readonly Scheme[] {
+    return [this.scheme];
   }
 
   get db(): Db {
@@ -128,20 +137,22 @@ export class Registry {
     return rows.map((r) => ({ cluster: { id: r.cluster_id, name: r.cluster_name }, label: toLabel(r) }));
   }
 
-  /** Expired labels past their grace year: the office withdraws them formally. */
+  /** Expired labels past their grace period: the office withdraws them formally. */
   async awaitingWithdrawal(): Promise<Array<{ cluster: Pick<Cluster, 'id' | 'name'>; label: Label; graceEnded: string }>> {
     const now = this.#now();
+    // A label ending after this day is still in its grace period today (the month's end bounds any clamping).
+    const latest = endOfMonthAfter(utcDate(now), -this.scheme.rules.graceMonths);
     const rows = await this.db
       .selectFrom('labels')
       .innerJoin('clusters', 'clusters.id', 'labels.cluster_id')
       .selectAll('labels')
       .select(['clusters.name as cluster_name'])
       .where('labels.status', 'in', ['valid', 'expired'])
-      .where('labels.valid_until', '<', utcDate(new Date(now.getTime() - 365 * 86_400_000)))
+      .where('labels.valid_until', '<=', latest)
       .orderBy('labels.valid_until')
       .execute();
     return rows
-      .map((r) => ({ cluster: { id: r.cluster_id, name: r.cluster_name }, label: toLabel(r), graceEnded: graceEnds({ validUntil: r.valid_until }) }))
+      .map((r) => ({ cluster: { id: r.cluster_id, name: r.cluster_name }, label: toLabel(r), graceEnded: graceEnds(this.scheme, { validUntil: r.valid_until }) }))
       .filter((r) => r.graceEnded < utcDate(now));
   }
 
@@ -205,14 +216,14 @@ export class Registry {
 
   award(clusterId: string, input: AwardInput, actor: string, ifMatch?: string): Promise<Label> {
     return this.#labelWrite(actor, clusterId, ifMatch, 'label.award', async (trx, current, now) => {
-      const planned = planAward(current, input, now, this.#options.periods);
+      const planned = planAward(this.scheme, current, input, now);
       return insertLabel(trx, clusterId, planned, now);
     });
   }
 
   upgrade(clusterId: string, input: AwardInput, actor: string, ifMatch?: string): Promise<Label> {
     return this.#labelWrite(actor, clusterId, ifMatch, 'label.upgrade', async (trx, current, now) => {
-      const planned = planUpgrade(current, input, now, this.#options.periods);
+      const planned = planUpgrade(this.scheme, current, input, now);
       await setStatus(trx, current!.id, 'superseded', now);
       return insertLabel(trx, clusterId, planned, now);
     });
@@ -220,7 +231,7 @@ export class Registry {
 
   renew(clusterId: string, input: RenewalInput, actor: string, ifMatch?: string): Promise<Label> {
     return this.#labelWrite(actor, clusterId, ifMatch, 'label.renew', async (trx, current, now) => {
-      const planned = planRenewal(current, input, now, this.#options.periods);
+      const planned = planRenewal(this.scheme, current, input, now);
       await trx
         .updateTable('labels')
         .set({ status: 'valid', valid_until: planned.validUntil, assessment_ref: planned.assessmentRef, changed_at: now.toISOString() })
@@ -341,10 +352,10 @@ async function insertContact(trx: Trx, email: string): Promise<string> {
   return id;
 }
 
-async function insertLabel(trx: Trx, clusterId: string, planned: { level: Level; awarded: string; validUntil: string; assessmentRef: string | null }, now: Date): Promise<Label> {
+async function insertLabel(trx: Trx, clusterId: string, planned: NewLabel, now: Date): Promise<Label> {
   const row = await trx
     .insertInto('labels')
-    .values({ cluster_id: clusterId, level: planned.level, awarded: planned.awarded, valid_until: planned.validUntil, status: 'valid', assessment_ref: planned.assessmentRef, revoked_at: null, public_reason: null, internal_note: null, changed_at: now.toISOString() })
+    .values({ cluster_id: clusterId, level: planned.level as Level, awarded: planned.awarded, valid_until: planned.validUntil, status: 'valid', assessment_ref: planned.assessmentRef, revoked_at: null, public_reason: null, internal_note: null, changed_at: now.toISOString() })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toLabel(row);

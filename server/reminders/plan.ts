@@ -1,4 +1,5 @@
-import { addYears, daysBetween } from '../domain/dates.ts';
+import { daysBetween } from '../domain/dates.ts';
+import { graceEnds, type Scheme } from '../domain/schemes.ts';
 import type { IsoDate, Level } from '../domain/types.ts';
 
 export type ReminderEvent = 'expiring' | 'expired' | 'grace_ended';
@@ -25,14 +26,14 @@ export const CATCH_UP_DAYS = 30;
  * begun counts: a label with 20 days left gets the 30-day reminder, not the
  * 90-day one as well. Pure: the outbox's unique key makes it happen once.
  */
-export function dueReminder(label: { id: number; clusterId: string; level: Level; validUntil: IsoDate }, today: IsoDate, windows: number[]): DueReminder | undefined {
+export function dueReminder(scheme: Scheme, label: { id: number; clusterId: string; level: Level; validUntil: IsoDate }, today: IsoDate, windows: number[]): DueReminder | undefined {
   const base = { labelId: label.id, clusterId: label.clusterId, level: label.level, validUntil: label.validUntil };
   const left = daysBetween(today, label.validUntil);
   if (left >= 0) {
     const window = windows.filter((w) => w >= left).sort((a, b) => a - b)[0];
     return window === undefined ? undefined : { ...base, event: 'expiring', windowDays: window };
   }
-  const graceEnd = addYears(label.validUntil, 1);
+  const graceEnd = graceEnds(scheme, label);
   if (today <= graceEnd) return -left <= CATCH_UP_DAYS ? { ...base, event: 'expired' } : undefined;
   return daysBetween(graceEnd, today) <= CATCH_UP_DAYS ? { ...base, event: 'grace_ended' } : undefined;
 }

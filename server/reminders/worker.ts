@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { utcDate } from '../domain/dates.ts';
-import { graceEnds } from '../domain/labels.ts';
+import { graceEnds, type Scheme } from '../domain/schemes.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from '../registry/database.ts';
 import type { ReminderConfig } from './config.ts';
@@ -45,6 +45,8 @@ export const signBody = (secret: string, body: string) => `sha256=${createHmac('
 export interface WorkerOptions {
   database: Database;
   config: ReminderConfig;
+  /** Whose grace period says until when an expired label can be renewed. */
+  scheme: Scheme;
   programmeName: string;
   issuer: string;
   now: () => Date;
@@ -108,7 +110,7 @@ export class ReminderWorker {
       .execute();
     const items: NewDelivery[] = [];
     for (const row of rows) {
-      const due = dueReminder({ id: Number(row.id), clusterId: row.cluster_id, level: row.level, validUntil: row.valid_until }, today, config.windows);
+      const due = dueReminder(this.#options.scheme, { id: Number(row.id), clusterId: row.cluster_id, level: row.level, validUntil: row.valid_until }, today, config.windows);
       if (!due) continue;
       const payload = (id: string) => {
         const body: ReminderPayload = {
@@ -116,7 +118,7 @@ export class ReminderWorker {
           type: `label.${due.event}`,
           createdAt: now.toISOString(),
           cluster: { id: row.cluster_id, name: row.name },
-          label: { level: due.level, validUntil: due.validUntil, renewableUntil: graceEnds(due) },
+          label: { level: due.level, validUntil: due.validUntil, renewableUntil: graceEnds(this.#options.scheme, due) },
           ...(due.windowDays !== undefined ? { windowDays: due.windowDays } : {}),
         };
         return JSON.stringify(body);

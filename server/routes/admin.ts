@@ -10,7 +10,7 @@ import { MAX_BODY_BYTES, readJson } from '../contract/json-body.ts';
 import type { Operation } from '../contract/operation.ts';
 import { parseWith } from '../contract/refusals.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { effectiveStatus } from '../domain/labels.ts';
+import { effectiveStatus } from '../domain/schemes.ts';
 import type { Cluster, Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { versionOf } from '../registry/version.ts';

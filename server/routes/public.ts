@@ -120,14 +120,14 @@ export function cachedAttestation(services: Services, requestLog: RequestLog): (
   };
 }
 
-/** Keys, attestations, the audit head and the widget: what cluster websites and verifiers fetch. */
+/** Keys, attestations, the audit head, the schemes and the widget: what cluster websites and verifiers fetch. */
 export function publicRoutes(services: Services, widget: WidgetAssets) {
   const app = new Hono();
   // The attestation route sets these headers itself: without a middleware around it, a
   // token in memory is answered without waiting for anything. The app's own security
   // headers (`createApp`) wrap none of these routes, for the same reason, so they are here.
   const { headers, respond: answer } = answers(services);
-  for (const path of ['/.well-known/jwks.json', '/v1/audit/head', '/v1/widget', '/widget.js', '/widget/:version/cluster-label.js']) {
+  for (const path of ['/.well-known/jwks.json', '/v1/audit/head', '/v1/schemes', '/v1/widget', '/widget.js', '/widget/:version/cluster-label.js']) {
     app.use(path, setHeaders(headers));
   }
 
@@ -170,6 +170,12 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
     if (!head) throw fail('audit_log_empty');
     c.header('Cache-Control', 'no-cache');
     return c.json(head);
+  });
+
+  // The rules change only with a deployment's settings: a few minutes' staleness is harmless.
+  app.get('/v1/schemes', (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json({ schemes: services.registry.schemes });
   });
 
   const serveWidget = (immutable: boolean) => (c: Context) => {

@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { verifyChain } from '../../server/audit/log.ts';
 import { MAX_IMPORT_BYTES } from '../../server/console/import-export.tsx';
-import { LIST_STATUSES, listedIds, listAddress, parseListParams, QUEUES } from '../../server/console/list.ts';
+import { LIST_STATUSES, listedIds, listAddress, parseListParams, queueDates, QUEUES } from '../../server/console/list.ts';
 import { utcDate } from '../../server/domain/dates.ts';
 import { LEVELS, type LabelStatus } from '../../server/domain/types.ts';
 import { exportRegisterCsv } from '../../server/import/register-export.ts';
@@ -315,7 +315,7 @@ describeEachDialect('console import and export', (dialect) => {
     for (const address of ['queue=withdrawal', 'sort=-name', 'status=valid&sort=level', 'q=food&sort=changed']) {
       const query = parseListParams(new URLSearchParams(address));
       const pieces: string[] = [];
-      for await (const piece of exportRegisterCsv(server.database, (size) => listedIds(db, dialect, query, clock.now(), size), clock.now(), 4)) {
+      for await (const piece of exportRegisterCsv(server.database, (size) => listedIds(db, dialect, query, queueDates(clock.now(), server.registry.scheme), size), clock.now(), 4)) {
         expect(piece.rows, address).toBeLessThanOrEqual(4);
         pieces.push(piece.csv);
       }

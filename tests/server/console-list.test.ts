@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Insertable } from 'kysely';
 import { describeChange } from '../../server/console/changes.ts';
 import { countClusters, listClusters, LIST_SORTS, queueDates, QUEUES, type ListFilters, type ListQuery, type ListRow } from '../../server/console/list.ts';
+import { readConfig } from '../../server/config.ts';
+import { eceiScheme } from '../../server/domain/schemes.ts';
 import { addYears, utcDate } from '../../server/domain/dates.ts';
 import { LEVELS, type LabelStatus, type Level } from '../../server/domain/types.ts';
 import type { Schema } from '../../server/registry/schema.ts';
@@ -10,6 +12,7 @@ import { createUser, signIn, type ConsoleClient } from './console-client.ts';
 
 const NOW = new Date('2026-06-15T10:00:00Z');
 const TODAY = utcDate(NOW);
+const ECEI = eceiScheme(readConfig({}));
 
 /** A small deterministic register with every kind of current label; names of lowercase letters only, so every collation orders them alike. */
 function register(count: number) {
@@ -44,7 +47,7 @@ interface Expected {
 
 /** The list's rules, written out plainly in JavaScript. */
 function matches(row: Expected, filters: ListFilters): boolean {
-  const { in30, in90, graceFrom } = queueDates(NOW);
+  const { in30, in90, graceFrom } = queueDates(NOW, ECEI);
   const end = row.validUntil ?? '';
   const effectivelyExpired = row.status === 'expired' || (row.status === 'valid' && end < TODAY);
   if (filters.country && row.country !== filters.country) return false;
@@ -114,8 +117,8 @@ describeEachDialect('the console’s cluster list', (dialect) => {
     const seen: ListRow[] = [];
     let after: ListQuery['after'];
     for (let guard = 0; guard < 100; guard++) {
-      const count = await countClusters(db, dialect, query, NOW);
-      const page = await listClusters(db, dialect, { ...query, after }, NOW, 7, count);
+      const count = await countClusters(db, dialect, query, queueDates(NOW, ECEI));
+      const page = await listClusters(db, dialect, { ...query, after }, queueDates(NOW, ECEI), 7, count);
       seen.push(...page.rows);
       if (!page.next) return seen;
       after = page.next;
@@ -146,7 +149,7 @@ describeEachDialect('the console’s cluster list', (dialect) => {
         const walked = await walk({ ...filters, sort });
         expect(walked.map((row) => row.id), `${JSON.stringify(filters)} by ${sort}`).toEqual(expectedOrder(expected, sort));
       }
-      expect(await countClusters(server.database.db, dialect, filters, NOW)).toEqual({ total: expected.length, more: false });
+      expect(await countClusters(server.database.db, dialect, filters, queueDates(NOW, ECEI))).toEqual({ total: expected.length, more: false });
     }
   });
 
@@ -276,10 +279,17 @@ describe('what an audit entry changed', () => {
 
 describe('the grace year in the queues', () => {
   it('starts from the first end date whose year-later day is today or later', () => {
-    expect(queueDates(new Date('2026-06-15T10:00:00Z')).graceFrom).toBe('2025-06-15');
+    expect(queueDates(new Date('2026-06-15T10:00:00Z'), ECEI).graceFrom).toBe('2025-06-15');
     // 29 February 2024 + 1 year is 28 February 2025: that end is still in its grace year on 28 February.
-    expect(queueDates(new Date('2025-02-28T10:00:00Z')).graceFrom).toBe('2024-02-28');
-    expect(queueDates(new Date('2025-03-01T10:00:00Z')).graceFrom).toBe('2024-03-01');
-    expect(queueDates(new Date('2024-02-29T10:00:00Z')).graceFrom).toBe('2023-03-01');
+    expect(queueDates(new Date('2025-02-28T10:00:00Z'), ECEI).graceFrom).toBe('2024-02-28');
+    expect(queueDates(new Date('2025-03-01T10:00:00Z'), ECEI).graceFrom).toBe('2024-03-01');
+    expect(queueDates(new Date('2024-02-29T10:00:00Z'), ECEI).graceFrom).toBe('2023-03-01');
+  });
+
+  it('follows the grace period of the scheme', () => {
+    const oneMonth = { ...ECEI, rules: { ...ECEI.rules, graceMonths: 1 } };
+    expect(queueDates(new Date('2026-06-15T10:00:00Z'), oneMonth).graceFrom).toBe('2026-05-15');
+    // An end on 28 February had its month of grace end on 28 March: on 30 March the first end still in grace is 1 March.
+    expect(queueDates(new Date('2026-03-30T10:00:00Z'), oneMonth).graceFrom).toBe('2026-03-01');
   });
 });

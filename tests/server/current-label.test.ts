@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { listClusters } from '../../server/console/list.ts';
+import { listClusters, queueDates } from '../../server/console/list.ts';
 import { exportRegister } from '../../server/import/index.ts';
 import { currentLabels } from '../../server/registry/current-label.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
@@ -31,7 +31,7 @@ describeEachDialect('the current label', (dialect) => {
     const { items } = await server.registry.listClusters({ offset: 0, limit: 10 });
     expect(items.map(({ cluster, label }) => [cluster.id, label && [label.level, label.status]])).toEqual([['alpha', expected.alpha], ['beta', expected.beta], ['gamma', undefined]]);
 
-    const console = await listClusters(server.database.db, server.database.dialect, { sort: 'name' }, server.now());
+    const console = await listClusters(server.database.db, server.database.dialect, { sort: 'name' }, queueDates(server.now(), server.registry.scheme));
     expect(Object.fromEntries(console.rows.map((row) => [row.id, row.level && [row.level, row.status]]))).toEqual({ ...expected, gamma: null });
 
     const { csv } = await exportRegister(server.database);

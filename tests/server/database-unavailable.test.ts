@@ -113,7 +113,7 @@ describeEachDialect('a busy database', (dialect) => {
     const before = await treeSize(server.database.db);
     expect(await coveredSize(server.database.db)).toBeLessThan(before);
     const csv = 'Name,Comparative portfolio,www,Label valid until\nImported One,Photonics,https://one.example,2027-12-31\nImported Two,Photonics,https://two.example,\n';
-    const report = await importRegister(server.database, server.keyring, csv, { actor: 'test', defaultCountry: 'DE', defaultLevel: 'bronze', periods: server.config, now: server.now(), log: server.log });
+    const report = await importRegister(server.database, server.keyring, csv, { actor: 'test', defaultCountry: 'DE', defaultLevel: 'bronze', scheme: server.registry.scheme, now: server.now(), log: server.log });
     expect(report.applied).toBe(true);
     expect(await treeSize(server.database.db)).toBe(before + 2);
     const published = await server.database.db.selectFrom('log_checkpoints').select('size').where('size', '=', before).execute();

@@ -3,12 +3,13 @@ import { addMonths, addYears, endOfDay, endOfMonthAfter, isIsoDate } from '../..
 import { ClusterInput } from '../../server/contract/requests.ts';
 import { parseWith } from '../../server/contract/refusals.ts';
 import { parseSite } from '../../server/domain/clusters.ts';
-import { effectiveStatus, graceEnds, planAward, planRenewal, planUpgrade, tokenStatus, checkWithdrawable, checkRevocable } from '../../server/domain/labels.ts';
+import { tokenStatus } from '../../server/domain/labels.ts';
+import { checkRevocable, checkWithdrawable, eceiScheme, effectiveStatus, graceEnds, planAward, planRenewal, planUpgrade } from '../../server/domain/schemes.ts';
 import { buildClaims } from '../../server/domain/claims.ts';
 import type { Label } from '../../server/domain/types.ts';
 import { LabelError } from '../../server/errors.ts';
 
-const periods = { validityMonths: { bronze: 24, silver: 24, gold: 24 }, renewalMonths: { bronze: 36, silver: 24, gold: 24 } };
+const ecei = eceiScheme({ programmeName: 'Label', issuerName: 'Issuer', validityMonths: { bronze: 24, silver: 24, gold: 24 }, renewalMonths: { bronze: 36, silver: 24, gold: 24 } });
 
 function label(overrides: Partial<Label> = {}): Label {
   return { id: 1, clusterId: 'c', level: 'bronze', awarded: '2018-03-14', validUntil: '2020-03-31', status: 'valid', assessmentRef: null, revokedAt: null, publicReason: null, internalNote: null, changedAt: '2018-03-14T00:00:00Z', ...overrides };
@@ -50,52 +51,64 @@ describe('validity arithmetic', () => {
     expect(addMonths('2024-03-31', -1)).toBe('2024-02-29');
     expect(addYears('2024-02-29', 1)).toBe('2025-02-28');
   });
+
+  it('ends the ECEI grace period twelve months on, the same day a year later, 29 February included', () => {
+    expect(ecei.rules.graceMonths).toBe(12);
+    let checked = 0;
+    for (let day = Date.parse('2019-01-01'); day <= Date.parse('2029-12-31'); day += 86_400_000) {
+      const validUntil = new Date(day).toISOString().slice(0, 10);
+      expect(graceEnds(ecei, { validUntil }), validUntil).toBe(addYears(validUntil, 1));
+      checked++;
+    }
+    expect(checked).toBe(4018);
+    expect(graceEnds(ecei, { validUntil: '2028-02-29' })).toBe('2029-02-28');
+  });
 });
 
 describe('label life', () => {
   const now = new Date('2019-06-01T12:00:00Z');
 
   it('awards with the configured period, or an explicit end', () => {
-    expect(planAward(undefined, { level: 'silver', awarded: '2018-03-14' }, now, periods)).toMatchObject({ validUntil: '2020-03-31' });
-    expect(planAward(undefined, { level: 'gold', awarded: '2019-01-10', validUntil: '2021-06-30' }, now, periods).validUntil).toBe('2021-06-30');
-    expect(planAward(undefined, { level: 'gold' }, now, periods).awarded).toBe('2019-06-01');
+    expect(planAward(ecei, undefined, { level: 'silver', awarded: '2018-03-14' }, now)).toMatchObject({ validUntil: '2020-03-31' });
+    expect(planAward(ecei, undefined, { level: 'gold', awarded: '2019-01-10', validUntil: '2021-06-30' }, now).validUntil).toBe('2021-06-30');
+    expect(planAward(ecei, undefined, { level: 'gold' }, now).awarded).toBe('2019-06-01');
   });
 
   it('refuses an award over a valid label, a future assessment, an end before the assessment', () => {
-    expect(codeOf(() => planAward(label(), { level: 'gold' }, now, periods))).toBe('label_already_held');
-    expect(codeOf(() => planAward(undefined, { level: 'gold', awarded: '2019-06-02' }, now, periods))).toBe('awarded_in_future');
-    expect(codeOf(() => planAward(undefined, { level: 'gold', awarded: '2019-01-01', validUntil: '2019-01-01' }, now, periods))).toBe('valid_until_before_awarded');
+    expect(codeOf(() => planAward(ecei, label(), { level: 'gold' }, now))).toBe('label_already_held');
+    expect(codeOf(() => planAward(ecei, undefined, { level: 'gold', awarded: '2019-06-02' }, now))).toBe('awarded_in_future');
+    expect(codeOf(() => planAward(ecei, undefined, { level: 'gold', awarded: '2019-01-01', validUntil: '2019-01-01' }, now))).toBe('valid_until_before_awarded');
   });
 
   it('awards anew after an expired, revoked or withdrawn label', () => {
     for (const status of ['expired', 'revoked', 'withdrawn'] as const) {
-      expect(planAward(label({ status }), { level: 'bronze' }, now, periods).level).toBe('bronze');
+      expect(planAward(ecei, label({ status }), { level: 'bronze' }, now).level).toBe('bronze');
     }
   });
 
   it('upgrades only to a higher level of a valid label', () => {
-    expect(planUpgrade(label(), { level: 'silver' }, now, periods).level).toBe('silver');
-    expect(codeOf(() => planUpgrade(label({ level: 'silver' }), { level: 'bronze' }, now, periods))).toBe('not_an_upgrade');
-    expect(codeOf(() => planUpgrade(label({ level: 'silver' }), { level: 'silver' }, now, periods))).toBe('not_an_upgrade');
-    expect(codeOf(() => planUpgrade(undefined, { level: 'gold' }, now, periods))).toBe('no_current_label');
-    expect(codeOf(() => planUpgrade(label({ status: 'revoked' }), { level: 'gold' }, now, periods))).toBe('label_not_valid');
+    expect(planUpgrade(ecei, label(), { level: 'silver' }, now).level).toBe('silver');
+    expect(codeOf(() => planUpgrade(ecei, label({ level: 'silver' }), { level: 'bronze' }, now))).toBe('not_an_upgrade');
+    expect(codeOf(() => planUpgrade(ecei, label({ level: 'silver' }), { level: 'silver' }, now))).toBe('not_an_upgrade');
+    expect(codeOf(() => planUpgrade(ecei, undefined, { level: 'gold' }, now))).toBe('no_current_label');
+    expect(codeOf(() => planUpgrade(ecei, label({ status: 'revoked' }), { level: 'gold' }, now))).toBe('label_not_valid');
   });
 
   it('renews from the previous end, not from today, before expiry and in the grace year', () => {
     // Bronze renewal: three years from the previous end.
-    expect(planRenewal(label(), {}, now, periods).validUntil).toBe('2023-03-31');
+    expect(planRenewal(ecei, label(), {}, now).validUntil).toBe('2023-03-31');
     const inGrace = new Date('2021-03-31T12:00:00Z');
     expect(effectiveStatus(label(), inGrace)).toBe('expired');
-    expect(planRenewal(label(), {}, inGrace, periods).validUntil).toBe('2023-03-31');
-    expect(graceEnds(label())).toBe('2021-03-31');
-    expect(codeOf(() => planRenewal(label(), {}, new Date('2021-04-01T00:00:00Z'), periods))).toBe('grace_period_over');
-    expect(planRenewal(label({ level: 'silver' }), {}, now, periods).validUntil).toBe('2022-03-31');
+    expect(planRenewal(ecei, label(), {}, inGrace).validUntil).toBe('2023-03-31');
+    expect(graceEnds(ecei, label())).toBe('2021-03-31');
+    expect(codeOf(() => planRenewal(ecei, label(), {}, new Date('2021-04-01T00:00:00Z')))).toBe('grace_period_over');
+    expect(planRenewal(ecei, label({ level: 'silver' }), {}, now).validUntil).toBe('2022-03-31');
   });
 
   it('refuses to renew a revoked or withdrawn label, or to an earlier end', () => {
-    expect(codeOf(() => planRenewal(label({ status: 'revoked' }), {}, now, periods))).toBe('label_not_renewable');
-    expect(codeOf(() => planRenewal(label({ status: 'withdrawn' }), {}, now, periods))).toBe('label_not_renewable');
-    expect(codeOf(() => planRenewal(label(), { validUntil: '2020-03-31' }, now, periods))).toBe('valid_until_not_later');
+    expect(codeOf(() => planRenewal(ecei, label({ status: 'revoked' }), {}, now))).toBe('label_not_renewable');
+    expect(codeOf(() => planRenewal(ecei, label({ status: 'withdrawn' }), {}, now))).toBe('label_not_renewable');
+    expect(codeOf(() => planRenewal(ecei, label(), { validUntil: '2020-03-31' }, now))).toBe('valid_until_not_later');
   });
 
   it('withdraws only expired labels and revokes only held ones', () => {

@@ -29,7 +29,7 @@ const REGISTER = [
 describeEachDialect('register import', (dialect) => {
   let server: TestServer;
   const clock = testClock('2026-06-15T10:00:00Z');
-  const options = (extra: Partial<ImportOptions> = {}) => ({ actor: 'cli:test', defaultCountry: 'DE', defaultLevel: 'bronze' as const, periods: server.config, now: clock.now(), ...extra });
+  const options = (extra: Partial<ImportOptions> = {}) => ({ actor: 'cli:test', defaultCountry: 'DE', defaultLevel: 'bronze' as const, scheme: server.registry.scheme, now: clock.now(), ...extra });
   const run = (text: string, extra: Partial<ImportOptions> = {}) => importRegister(server.database, server.keyring, text, options(extra));
   const count = async (table: 'clusters' | 'labels' | 'audit_log') => Number((await server.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 

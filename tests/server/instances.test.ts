@@ -110,7 +110,7 @@ if (!dialects.includes('postgres')) {
       await createTestCluster(a.server, 'epsilon');
       expect((await verifiedLabel(b, await token(b, 'epsilon'))).status).toBe('none');
       const csv = ['Id;Name;Country;Level;Label valid until', 'epsilon;Epsilon Test Cluster;DE;gold;2099-12-31'].join('\n');
-      const report = await importRegister(a.server.database, a.server.keyring, csv, { actor: 'cli:test', periods: a.server.config, now: new Date() });
+      const report = await importRegister(a.server.database, a.server.keyring, csv, { actor: 'cli:test', scheme: a.server.registry.scheme, now: new Date() });
       expect(report).toMatchObject({ applied: true, labelled: ['epsilon'] });
       const ms = await msUntil(async () => (await verifiedLabel(b, await token(b, 'epsilon'))).level === 'gold');
       console.log(`instances: B served the imported label ${ms} ms after A committed the import`);

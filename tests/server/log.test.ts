@@ -91,7 +91,7 @@ describeEachDialect('transparency log', (dialect) => {
   it('records one entry per cluster an import touched', async () => {
     const { importRegister } = await import('../../server/import/register-import.ts');
     const csv = 'Name,www,Label valid until,Level,Country\nImported One,https://one.example,2027-05-31,silver,DE\nImported Two,https://two.example,,,FR\n';
-    const report = await importRegister(server.database, server.keyring, csv, { actor: 'test', defaultCountry: 'DE', defaultLevel: 'bronze', periods: server.config, now: clock.now() });
+    const report = await importRegister(server.database, server.keyring, csv, { actor: 'test', defaultCountry: 'DE', defaultLevel: 'bronze', scheme: server.registry.scheme, now: clock.now() });
     expect(report.applied).toBe(true);
     const imported = (await entries()).filter((e) => e.entry.change === 'register.import');
     expect(imported.map((e) => e.subject).sort()).toEqual([...report.created].sort());

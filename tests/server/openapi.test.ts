@@ -182,6 +182,7 @@ describeEachDialect('OpenAPI document', (dialect) => {
     expect((await conforms('GET', '/openapi.json')).status).toBe(200);
     expect((await conforms('GET', '/.well-known/jwks.json')).status).toBe(200);
     expect((await conforms('GET', '/v1/audit/head')).status).toBe(200);
+    expect((await conforms('GET', '/v1/schemes')).status).toBe(200);
     expect((await conforms('GET', '/v1/clusters/{id}/attestation', { path: '/v1/clusters/nobody/attestation' })).status).toBe(404);
     await server.registry.createCluster({ id: 'alpha', name: 'Alpha', organisation: '', country: 'DE', portfolio: '', sites: [], contactEmail: null }, 'test');
     expect((await conforms('GET', '/v1/clusters/{id}/attestation', { path: '/v1/clusters/alpha/attestation' })).status).toBe(200);

@@ -8,6 +8,7 @@ const EVERY_FAMILY = [
   '/v1/clusters/-bad-/attestation',
   '/.well-known/jwks.json',
   '/v1/audit/head',
+  '/v1/schemes',
   '/widget.js',
   '/v1/widget',
   '/widget/0.0.0/cluster-label.js',
@@ -50,6 +51,7 @@ describeEachDialect('cross-origin headers', (dialect) => {
     '/v1/clusters',
     '/v1/clusters.csv',
     '/v1/audit/head',
+    '/v1/schemes',
     '/widget.js',
     '/widget/0.0.0/cluster-label.js',
   ])('%s may be read by any site, errors included', async (path) => {

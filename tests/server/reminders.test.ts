@@ -3,6 +3,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readConfig } from '../../server/config.ts';
+import { eceiScheme } from '../../server/domain/schemes.ts';
 import { silentLogger } from '../../server/log.ts';
 import { readReminderConfig, type ReminderConfig } from '../../server/reminders/config.ts';
 import { dueReminder } from '../../server/reminders/plan.ts';
@@ -88,17 +90,24 @@ describe('reminder configuration', () => {
 });
 
 describe('which reminder is due', () => {
+  const ecei = eceiScheme(readConfig({}));
   const label = { id: 1, clusterId: 'c', level: 'silver' as const, validUntil: '2026-09-30' };
   const windows = [90, 30, 7];
   it('picks the tightest window that has begun, then expiry, then the end of the grace year', () => {
-    expect(dueReminder(label, '2026-07-01', windows)).toBeUndefined(); // 91 days left
-    expect(dueReminder(label, '2026-07-02', windows)).toMatchObject({ event: 'expiring', windowDays: 90 });
-    expect(dueReminder(label, '2026-09-10', windows)).toMatchObject({ event: 'expiring', windowDays: 30 });
-    expect(dueReminder(label, '2026-09-30', windows)).toMatchObject({ event: 'expiring', windowDays: 7 });
-    expect(dueReminder(label, '2026-10-01', windows)).toMatchObject({ event: 'expired' });
-    expect(dueReminder(label, '2026-11-15', windows)).toBeUndefined(); // past the catch-up of 30 days
-    expect(dueReminder(label, '2027-10-01', windows)).toMatchObject({ event: 'grace_ended' });
-    expect(dueReminder(label, '2028-01-01', windows)).toBeUndefined();
+    expect(dueReminder(ecei, label, '2026-07-01', windows)).toBeUndefined(); // 91 days left
+    expect(dueReminder(ecei, label, '2026-07-02', windows)).toMatchObject({ event: 'expiring', windowDays: 90 });
+    expect(dueReminder(ecei, label, '2026-09-10', windows)).toMatchObject({ event: 'expiring', windowDays: 30 });
+    expect(dueReminder(ecei, label, '2026-09-30', windows)).toMatchObject({ event: 'expiring', windowDays: 7 });
+    expect(dueReminder(ecei, label, '2026-10-01', windows)).toMatchObject({ event: 'expired' });
+    expect(dueReminder(ecei, label, '2026-11-15', windows)).toBeUndefined(); // past the catch-up of 30 days
+    expect(dueReminder(ecei, label, '2027-10-01', windows)).toMatchObject({ event: 'grace_ended' });
+    expect(dueReminder(ecei, label, '2028-01-01', windows)).toBeUndefined();
+  });
+
+  it('ends the grace period the scheme sets', () => {
+    const noGrace = { ...ecei, rules: { ...ecei.rules, graceMonths: 0 } };
+    expect(dueReminder(noGrace, label, '2026-10-01', windows)).toMatchObject({ event: 'grace_ended' });
+    expect(dueReminder(ecei, label, '2026-10-01', windows)).toMatchObject({ event: 'expired' });
   });
 });
 
@@ -131,6 +140,7 @@ describeEachDialect('reminders', (dialect) => {
     new ReminderWorker({
       database: (options.shareWith ?? server).database,
       config,
+      scheme: server.registry.scheme,
       programmeName: 'Cluster Management Excellence Label',
       issuer: 'https://issuer.test',
       now: clock.now,

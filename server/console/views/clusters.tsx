@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../audit/log.ts';
 import { roleAllows } from '../../auth/roles.ts';
-import { effectiveStatus, graceEnds } from '../../domain/labels.ts';
+import { effectiveStatus, graceEnds, type Scheme } from '../../domain/schemes.ts';
 import { LEVELS, type Cluster, type Label, type LabelStatus, type Level } from '../../domain/types.ts';
 import type { Delivery } from '../../reminders/outbox.ts';
 import { LIST_SORTS, LIST_STATUSES, listAddress, QUEUES, type ListCount, type ListPage, type ListQuery } from '../list.ts';
@@ -198,6 +198,8 @@ export interface ClusterDetail {
   snippet: string;
   now: Date;
   today: string;
+  /** The rules its labels follow. */
+  scheme: Scheme;
   /** The version every form of the page carries. */
   version: string;
   /** What the label forms were drawn from, for a conflict page. */
@@ -257,7 +259,7 @@ export function ClusterPage(props: { page: PageContext; detail: ClusterDetail; a
               <button type="submit">{t.awardButton}</button>
             </PostForm>
           )}
-          {current && offer('renew', status === 'valid' || (status === 'expired' && props.detail.today <= graceEnds(current))) && (
+          {current && offer('renew', status === 'valid' || (status === 'expired' && props.detail.today <= graceEnds(props.detail.scheme, current))) && (
             <PostForm page={page} action={`${base}/renew`} class="stack" version={version} seen={seen}>
               <strong>{t.renew(levelName(page, current.level))}</strong>
               <Field label={t.validUntil} name="validUntil" type="date" value={values('renew').validUntil} hint={t.renewHint(date(page, current.validUntil))} />

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../audit/log.ts';
-import { effectiveStatus } from '../../domain/labels.ts';
+import { effectiveStatus } from '../../domain/schemes.ts';
 import { LEVELS } from '../../domain/types.ts';
 import { describeChange } from '../changes.ts';
 import { listAddress, type ListRow } from '../list.ts';

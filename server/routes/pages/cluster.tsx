@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import { utcDate } from '../../domain/dates.ts';
-import { effectiveStatus, tokenStatus } from '../../domain/labels.ts';
+import { tokenStatus } from '../../domain/labels.ts';
+import { effectiveStatus } from '../../domain/schemes.ts';
 import type { Cluster, Label } from '../../domain/types.ts';
 import { countryName, fill, formatDate, fullLabelName, messagesOf } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
