@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import { sql } from 'kysely';
 import { verifyChain } from '../audit/log.ts';
 import { isIsoDate } from '../domain/dates.ts';
 import { fail } from '../errors.ts';
-import type { Db } from '../registry/database.ts';
+import { distinctValues } from '../registry/distinct.ts';
 import { userActor } from './accounts.ts';
 import { actorNames, pageOf, type ConsoleDeps, type ConsoleEnv } from './context.ts';
 import { guard } from './guard.ts';
@@ -43,7 +42,7 @@ export function auditRoutes(deps: ConsoleDeps) {
         limit: PAGE,
       }),
       registry.auditHead(),
-      auditActions(registry.db),
+      distinctValues(registry.db, 'audit_log', 'action'),
       c.req.query('verify') === '1' ? verifyChain(registry.db, keyring.allPublicKeys()) : undefined,
     ]);
     const nextBefore = entries.length === PAGE ? entries[entries.length - 1]!.seq : undefined;
@@ -52,14 +51,3 @@ export function auditRoutes(deps: ConsoleDeps) {
   return app;
 }
 
-/** The actions the log holds, each found by one seek in its index rather than a scan of the log. */
-async function auditActions(db: Db): Promise<string[]> {
-  const result = await sql<{ action: string | null }>`
-    with recursive a (action) as (
-      select min(action) from audit_log
-      union all
-      select (select min(action) from audit_log where action > a.action) from a where a.action is not null
-    )
-    select action from a where action is not null`.execute(db);
-  return result.rows.map((row) => row.action!);
-}

@@ -78,6 +78,18 @@ export interface ListCount {
  */
 export const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Several reads of one page. PostgreSQL answers them at once from its pool; SQLite's
+ * reads run on this thread, so there they run one after another, each behind a turn
+ * of the event loop (they yield themselves), and no page holds the issuer for long.
+ */
+export async function readAll<T>(dialect: Dialect, reads: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+  if (dialect === 'postgres') return Promise.all(reads.map((read) => read()));
+  const results: T[] = [];
+  for (const read of reads) results.push(await read());
+  return results;
+}
+
 /** Counting stops here: an exact count of a broad text search would read every match. */
 export const COUNT_LIMIT = 10_000;
 

@@ -2,7 +2,7 @@ import type { AuditEntry } from '../audit/log.ts';
 import { LEVELS, type Level } from '../domain/types.ts';
 import type { Db, Dialect } from '../registry/database.ts';
 import type { Registry } from '../registry/registry.ts';
-import { countClusters, listClusters, queueDates, QUEUES, yieldToOthers, type ListRow, type ListSort, type Queue, type QueueDates } from './list.ts';
+import { countClusters, listClusters, queueDates, QUEUES, readAll, yieldToOthers, type ListRow, type ListSort, type Queue, type QueueDates } from './list.ts';
 
 /** How many of each queue the dashboard shows; the rest is one link away. */
 export const QUEUE_PREVIEW = 10;
@@ -40,10 +40,11 @@ export interface Overview {
 export async function loadOverview(registry: Registry, now: Date): Promise<Overview> {
   const { db, dialect } = registry.database;
   const dates = queueDates(now, registry.scheme);
-  const counts = await labelCounts(db, dates);
-  const queues: QueueOverview[] = [];
-  for (const queue of QUEUES) queues.push(await queueOverview(db, dialect, queue, dates));
-  const recent = await registry.audit({ limit: 5 });
+  const [counts, queues, recent] = await Promise.all([
+    labelCounts(db, dialect, dates),
+    readAll(dialect, QUEUES.map((queue) => () => queueOverview(db, dialect, queue, dates))),
+    registry.audit({ limit: 5 }),
+  ]);
   return { ...counts, queues, recent };
 }
 
@@ -56,11 +57,10 @@ async function queueOverview(db: Db, dialect: Dialect, queue: Queue, dates: Queu
 /**
  * Clusters by level and stored status, then the valid rows past their end moved to
  * expired: each number one range of the label mirror's index (level, status, end),
- * counted one after the other, so that no single read holds SQLite for long (one
- * grouped scan of 100,000 rows took 50 ms; the largest range here takes a few), with
- * a turn of the event loop between them.
+ * so that no single read holds SQLite for long (one grouped scan of 100,000 rows took
+ * 50 ms; the largest range here takes a few), read as `readAll` reads.
  */
-async function labelCounts(db: Db, { today }: QueueDates): Promise<Pick<Overview, 'clusters' | 'counts' | 'unlabelled'>> {
+async function labelCounts(db: Db, dialect: Dialect, { today }: QueueDates): Promise<Pick<Overview, 'clusters' | 'counts' | 'unlabelled'>> {
   const count = async (level: Level | null, status: 'valid' | 'expired' | 'withdrawn' | 'revoked' | null, endBefore?: string) => {
     await yieldToOthers();
     let q = db.selectFrom('clusters').select((eb) => eb.fn.countAll<number | string>().as('n'));
@@ -69,18 +69,17 @@ async function labelCounts(db: Db, { today }: QueueDates): Promise<Pick<Overview
     if (endBefore !== undefined) q = q.where('label_valid_until', '<', endBefore);
     return Number((await q.executeTakeFirstOrThrow()).n);
   };
+  const STATUSES = ['valid', 'expired', 'withdrawn', 'revoked'] as const;
+  const [unlabelled = 0, ...byLevel] = await readAll(dialect, [
+    () => count(null, null),
+    ...LEVELS.flatMap((level) => [...STATUSES.map((status) => () => count(level, status)), () => count(level, 'valid', today)]),
+  ]);
   const counts = {} as Overview['counts'];
-  let clusters = 0;
-  for (const level of LEVELS) {
-    counts[level] = { valid: 0, expired: 0, withdrawn: 0, revoked: 0 };
-    for (const status of ['valid', 'expired', 'withdrawn', 'revoked'] as const) {
-      counts[level][status] = await count(level, status);
-      clusters += counts[level][status];
-    }
-    const pastEnd = await count(level, 'valid', today);
-    counts[level].valid -= pastEnd;
-    counts[level].expired += pastEnd;
-  }
-  const unlabelled = await count(null, null);
-  return { clusters: clusters + unlabelled, counts, unlabelled };
+  let clusters = unlabelled;
+  LEVELS.forEach((level, i) => {
+    const [valid = 0, expired = 0, withdrawn = 0, revoked = 0, pastEnd = 0] = byLevel.slice(i * 5, i * 5 + 5);
+    counts[level] = { valid: valid - pastEnd, expired: expired + pastEnd, withdrawn, revoked };
+    clusters += valid + expired + withdrawn + revoked;
+  });
+  return { clusters, counts, unlabelled };
 }

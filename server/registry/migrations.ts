@@ -356,6 +356,16 @@ const steps: Record<string, Step> = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
   },
+  /**
+   * PostgreSQL: the start of an id (the console's text search matches names or an id's
+   * start) read from an index whatever the database's collation; a `like 'x%'` cannot use
+   * the primary key's index outside the C collation, and the OR with the name's trigram
+   * index became a scan of every cluster. SQLite reads the id's start as a key range.
+   */
+  '012_cluster_id_prefix': async (db, dialect) => {
+    if (dialect !== 'postgres') return;
+    await sql`create index clusters_id_prefix on clusters (id text_pattern_ops)`.execute(db);
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

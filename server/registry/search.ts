@@ -5,6 +5,7 @@ import { isClusterId } from '../domain/clusters.ts';
 import { isLevel, type Cluster, type Label, type LabelStatus, type Level, type TokenStatus } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import type { Change, ChangeBus } from './changes.ts';
+import { distinctValues } from './distinct.ts';
 import type { Db, Dialect } from './database.ts';
 import type { Schema } from './schema.ts';
 
@@ -485,14 +486,5 @@ function toEntry(row: Row, now: Date): RegisterEntry {
   return { cluster, label: labelClaim(label, now) };
 }
 
-/** The countries that have a registered cluster, in code order: one index seek each, not a scan. */
-export async function registeredCountries(db: Db): Promise<string[]> {
-  const result = await sql<{ country: string | null }>`
-    with recursive c (country) as (
-      select min(country) from clusters
-      union all
-      select (select min(country) from clusters where country > c.country) from c where c.country is not null
-    )
-    select country from c where country is not null`.execute(db);
-  return result.rows.map((row) => row.country!);
-}
+/** The countries that have a registered cluster, in code order. */
+export const registeredCountries = (db: Db) => distinctValues(db, 'clusters', 'country');
