@@ -1,6 +1,10 @@
 import type { Role } from '../auth/roles.ts';
 import { messagesOf } from '../routes/pages/i18n.ts';
 import type { ListSort, ListStatus, Queue } from './list.ts';
+import type { ImportState, ImportView } from './views/import.tsx';
+
+type ImportPhase = NonNullable<ImportView['progress']>['phase'];
+type ImportFigure = 'created' | 'updated' | 'labelled' | 'unchanged' | 'refused';
 
 /**
  * The console's words in English and German. Levels and label statuses are the
@@ -215,6 +219,73 @@ const en = {
   rotationSteps: 'Rotation has two steps: publish a next key now, activate it a few minutes later.',
   activateNext: 'Activate the next key',
   publishNext: 'Publish a next key',
+  // import and export
+  importExport: 'Import and export',
+  importRegister: 'Import the register',
+  importIntro: [
+    'The same CSV file as',
+    ': columns Name, Comparative portfolio, www, Label valid until, and optionally Level, Country, Id, Organisation (any order, case ignored; comma or semicolon). First the file is checked and you see what it would do; nothing is written until you confirm, and then all of it or nothing.',
+  ] as [before: string, after: string],
+  importLimits: (mib: string, cell: string, line: string) => `At most ${mib} MiB, UTF-8, a cell at most ${cell} characters and a line at most ${line}.`,
+  defaultCountry: 'Country for rows without one',
+  defaultCountryHint: 'Two-letter ISO code, e.g. DE. The public register has no Country column.',
+  defaultLevel: 'Level for rows with a valid-until date but no level',
+  noDefaultLevel: 'none: such rows are refused',
+  csvFile: 'CSV file',
+  checkFile: 'Check the file',
+  latestImports: 'Latest imports',
+  file: 'File',
+  uploaded: 'Uploaded',
+  importStates: {
+    checking: 'being checked',
+    checked: 'checked, waiting for confirmation',
+    refused: 'refused: lines to correct',
+    writing: 'being written',
+    done: 'imported',
+    failed: 'failed: nothing was written',
+  } satisfies Record<ImportState, string>,
+  exportRegister: 'Export the register',
+  exportIntro: 'Every cluster with its current label, in the columns the import reads (without contact e-mails); the filters are the cluster list’s.',
+  nameContains: 'Name contains',
+  downloadCsv: 'Download CSV',
+  importOf: (file: string) => `Import of ${file}`,
+  uploadedBy: (when: string, who: string, state: string) => `Uploaded ${when} by ${who}; ${state}.`,
+  importDone: 'The file is imported, and recorded in the audit log as one entry.',
+  importServerFailed: 'Something went wrong on the server; the error has been logged. Nothing was written.',
+  importStale: 'The register changed since the preview, so the import would now do something else. Nothing was written: check this new preview, then confirm again.',
+  importNoChange: 'The file matches the register: importing it changes nothing.',
+  importConfirmHint: 'Nothing is written until you confirm; then every line is written, or none.',
+  importRows: (n: number, formatted: string) => (n === 1 ? 'Import 1 row' : `Import ${formatted} rows`),
+  uploadCorrected: 'Upload the corrected file',
+  importAnother: 'Import another file',
+  progressLabel: { checking: 'Checking', writing: 'Writing' },
+  progressDone: (phase: ImportPhase, n: number, done: string, total: string | undefined) => {
+    const of = total ? ` of ${total}` : '';
+    const one = n === 1;
+    if (phase === 'writing') return `${done}${of} ${one ? 'row' : 'rows'} written.`;
+    if (phase === 'checking') return `${done}${of} ${one ? 'row' : 'rows'} compared with the register.`;
+    return `${done}${of} ${one ? 'line' : 'lines'} read.`;
+  },
+  reloads: 'This page reloads itself.',
+  importSummary: (applied: boolean): string => (applied ? 'Imported' : 'What the import would do'),
+  importFigure: (kind: ImportFigure, n: number, applied: boolean): string => {
+    const s = n === 1 ? '' : 's';
+    if (kind === 'refused') return `line${s} refused`;
+    if (kind === 'unchanged') return `cluster${s} unchanged`;
+    return `cluster${s} ${applied ? '' : 'to be '}${kind}`;
+  },
+  importRowCount: (n: number, formatted: string) => (n === 1 ? '1 row.' : `${formatted} rows.`),
+  fileSha256: 'File SHA-256',
+  ignoredColumns: (columns: string) => `Ignored columns: ${columns}.`,
+  samples: { created: 'New', updated: 'Changed', labelled: 'Labelled' },
+  andMore: (n: string) => ` and ${n} more`,
+  refusedLines: 'Refused lines',
+  refusedIntro: 'Nothing is imported while a line is refused: correct these lines in the file and upload it again.',
+  line: 'Line',
+  reason: 'Reason',
+  previousN: (n: string) => `Previous ${n}`,
+  nextN: (n: string) => `Next ${n}`,
+  pageNofM: (page: string, pages: string) => `Page ${page} of ${pages}`,
   // errors
   errorTitle: (status: number): string => (status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'Not possible'),
   backToDashboard: 'Back to the dashboard',
@@ -421,6 +492,74 @@ const de: ConsoleMessages = {
   rotationSteps: 'Der Wechsel hat zwei Schritte: jetzt einen nächsten Schlüssel veröffentlichen, ihn einige Minuten später aktivieren.',
   activateNext: 'Den nächsten Schlüssel aktivieren',
   publishNext: 'Einen nächsten Schlüssel veröffentlichen',
+  importExport: 'Import und Export',
+  importRegister: 'Das Register importieren',
+  importIntro: [
+    'Dieselbe CSV-Datei wie für',
+    ': die Spalten Name, Comparative portfolio, www, Label valid until und wahlweise Level, Country, Id, Organisation (in beliebiger Reihenfolge, ohne Rücksicht auf Groß- und Kleinschreibung; Komma oder Semikolon). Zuerst wird die Datei geprüft, und Sie sehen, was sie bewirken würde; geschrieben wird erst, wenn Sie bestätigen, und dann alles oder nichts.',
+  ],
+  importLimits: (mib, cell, line) => `Höchstens ${mib} MiB, UTF-8, eine Zelle höchstens ${cell} Zeichen und eine Zeile höchstens ${line}.`,
+  defaultCountry: 'Land für Zeilen ohne Land',
+  defaultCountryHint: 'Zweibuchstabiger ISO-Code, z. B. DE. Das öffentliche Register hat keine Spalte Country.',
+  defaultLevel: 'Stufe für Zeilen mit Gültig-bis-Datum, aber ohne Stufe',
+  noDefaultLevel: 'keine: solche Zeilen werden abgelehnt',
+  csvFile: 'CSV-Datei',
+  checkFile: 'Die Datei prüfen',
+  latestImports: 'Letzte Importe',
+  file: 'Datei',
+  uploaded: 'Hochgeladen',
+  importStates: {
+    checking: 'wird geprüft',
+    checked: 'geprüft, wartet auf Bestätigung',
+    refused: 'abgelehnt: Zeilen zu korrigieren',
+    writing: 'wird geschrieben',
+    done: 'importiert',
+    failed: 'gescheitert: nichts wurde geschrieben',
+  },
+  exportRegister: 'Das Register exportieren',
+  exportIntro: 'Jeder Cluster mit seinem aktuellen Label, in den Spalten, die der Import liest (ohne Kontakt-E-Mails); die Filter sind die der Clusterliste.',
+  nameContains: 'Name enthält',
+  downloadCsv: 'CSV herunterladen',
+  importOf: (file) => `Import von ${file}`,
+  uploadedBy: (when, who, state) => `Hochgeladen am ${when} von ${who}; ${state}.`,
+  importDone: 'Die Datei ist importiert und im Prüfprotokoll als ein Eintrag festgehalten.',
+  importServerFailed: 'Auf dem Server ist etwas schiefgegangen; der Fehler ist protokolliert. Nichts wurde geschrieben.',
+  importStale: 'Das Register hat sich seit der Vorschau geändert, sodass der Import jetzt etwas anderes bewirken würde. Nichts wurde geschrieben: Prüfen Sie diese neue Vorschau und bestätigen Sie erneut.',
+  importNoChange: 'Die Datei stimmt mit dem Register überein: ihr Import ändert nichts.',
+  importConfirmHint: 'Geschrieben wird erst, wenn Sie bestätigen; dann jede Zeile oder keine.',
+  importRows: (n, formatted) => (n === 1 ? '1 Zeile importieren' : `${formatted} Zeilen importieren`),
+  uploadCorrected: 'Die korrigierte Datei hochladen',
+  importAnother: 'Eine weitere Datei importieren',
+  progressLabel: { checking: 'Prüfung', writing: 'Schreiben' },
+  progressDone: (phase, n, done, total) => {
+    const of = total ? ` von ${total}` : '';
+    const one = n === 1;
+    if (phase === 'writing') return `${done}${of} ${one ? 'Zeile' : 'Zeilen'} geschrieben.`;
+    if (phase === 'checking') return `${done}${of} ${one ? 'Zeile' : 'Zeilen'} mit dem Register verglichen.`;
+    return `${done}${of} ${one ? 'Zeile' : 'Zeilen'} gelesen.`;
+  },
+  reloads: 'Diese Seite lädt sich selbst neu.',
+  importSummary: (applied) => (applied ? 'Importiert' : 'Was der Import bewirken würde'),
+  importFigure: (kind, n, applied) => {
+    const one = n === 1;
+    if (kind === 'refused') return one ? 'Zeile abgelehnt' : 'Zeilen abgelehnt';
+    if (kind === 'unchanged') return 'Cluster unverändert';
+    if (applied) return kind === 'labelled' ? `Cluster ${one ? 'hat' : 'haben'} ein Label erhalten` : `Cluster ${kind === 'created' ? 'angelegt' : 'geändert'}`;
+    if (kind === 'labelled') return `Cluster ${one ? 'erhält' : 'erhalten'} ein Label`;
+    return `Cluster ${one ? 'wird' : 'werden'} ${kind === 'created' ? 'angelegt' : 'geändert'}`;
+  },
+  importRowCount: (n, formatted) => (n === 1 ? '1 Zeile.' : `${formatted} Zeilen.`),
+  fileSha256: 'SHA-256 der Datei',
+  ignoredColumns: (columns) => `Nicht berücksichtigte Spalten: ${columns}.`,
+  samples: { created: 'Neu', updated: 'Geändert', labelled: 'Label vergeben' },
+  andMore: (n) => ` und ${n} weitere`,
+  refusedLines: 'Abgelehnte Zeilen',
+  refusedIntro: 'Solange eine Zeile abgelehnt ist, wird nichts importiert: Korrigieren Sie diese Zeilen in der Datei und laden Sie sie erneut hoch.',
+  line: 'Zeile',
+  reason: 'Grund',
+  previousN: (n) => `Vorherige ${n}`,
+  nextN: (n) => `Nächste ${n}`,
+  pageNofM: (page, pages) => `Seite ${page} von ${pages}`,
   errorTitle: (status) => (status === 404 ? 'Nicht gefunden' : status >= 500 ? 'Etwas ist schiefgegangen' : 'Nicht möglich'),
   backToDashboard: 'Zurück zur Übersicht',
 };

@@ -145,8 +145,9 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
 
   const failed = async (id: string, error: unknown, preview?: ImportSummary) => {
     if (!(error instanceof LabelError)) logger.error('import_failed', { import: id, message: (error as Error).message, stack: (error as Error).stack });
-    const failure = error instanceof LabelError ? error.message : 'Something went wrong on the server; the error has been logged. Nothing was written.';
-    await save(id, 'failed', { ...(preview ?? emptySummary()), failure }).catch((saveError: Error) => logger.error('import_failed', { import: id, message: saveError.message }));
+    // A catalogue message is kept as it is; for any other error the page says so in the reader's language.
+    const failure = error instanceof LabelError ? { failure: error.message } : {};
+    await save(id, 'failed', { ...(preview ?? emptySummary()), ...failure }).catch((saveError: Error) => logger.error('import_failed', { import: id, message: saveError.message }));
   };
 
   const renderIndex = async (c: Context, status: 200 | 400 | 403 | 404 | 409 | 413 = 200, notice?: Notice) => {

@@ -65,14 +65,14 @@ describe('console import and export in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { name: /Refused lines/ }).count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByRole('heading', { name: /Refused lines/ }).textContent()).toBe('Refused lines (2)');
     expect(await refused.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^3\s+"2027-13-01" is not a date/), '4\tthe name is empty']);
-    expect(await page.locator('.cards').innerText()).toMatch(/2\s+to be created/);
+    expect(await page.locator('.cards').innerText()).toMatch(/2\s+clusters to be created/);
     expect(await page.getByRole('button', { name: /^Import/ }).count()).toBe(0);
 
     await page.getByRole('link', { name: 'Upload the corrected file' }).click();
     await upload(FIXED);
     const confirm = page.getByRole('button', { name: 'Import 3 rows' });
     await expect.poll(() => confirm.count(), { timeout: 20_000 }).toBe(1);
-    expect(await page.locator('.cards').innerText()).toMatch(/3\s+to be created/);
+    expect(await page.locator('.cards').innerText()).toMatch(/3\s+clusters to be created/);
     expect(await server.registry.getCluster('nordlicht-photonics-cluster')).toBeUndefined();
     await confirm.click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toBe('The file is imported, and recorded in the audit log as one entry.');

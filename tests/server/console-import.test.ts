@@ -91,8 +91,8 @@ describeEachDialect('console import and export', (dialect) => {
     const html = await (await officer.get(`/admin/import/${id}`)).text();
     // The figures come before the refused lines.
     expect(html.indexOf('to be created')).toBeLessThan(html.indexOf('Refused lines'));
-    expect(html).toMatch(/<span class="big">2<\/span> to be created/);
-    expect(html).toMatch(/<span class="big">2<\/span> refused/);
+    expect(html).toMatch(/<span class="big">2<\/span> clusters to be created/);
+    expect(html).toMatch(/<span class="big">2<\/span> lines refused/);
     expect(html).toContain('<td>3</td><td>&quot;2027-13-01&quot; is not a date');
     expect(html).toContain('<td>4</td><td>the name is empty</td>');
     expect(html).not.toContain('/confirm');
@@ -109,8 +109,8 @@ describeEachDialect('console import and export', (dialect) => {
     const id = await uploadAndCheck(FIXED);
     expect(await stateOf(id)).toBe('checked');
     const preview = await (await officer.get(`/admin/import/${id}`)).text();
-    expect(preview).toMatch(/<span class="big">3<\/span> to be created/);
-    expect(preview).toMatch(/<span class="big">2<\/span> to be labelled/);
+    expect(preview).toMatch(/<span class="big">3<\/span> clusters to be created/);
+    expect(preview).toMatch(/<span class="big">2<\/span> clusters to be labelled/);
     expect(preview).toContain(`action="/admin/import/${id}/confirm"`);
     expect(await count('clusters')).toBe(0);
 
@@ -141,7 +141,26 @@ describeEachDialect('console import and export', (dialect) => {
     expect(await count('audit_log')).toBe(audit);
     const html = await (await officer.get(`/admin/import/${id}`)).text();
     expect(html).toContain('The register changed since the preview');
-    expect(html).toMatch(/<span class="big">2<\/span> to be created/);
+    expect(html).toMatch(/<span class="big">2<\/span> clusters to be created/);
+  });
+
+  it('shows an import in German: the heading, the counts with their singular and plural, the state and the numbers', async () => {
+    const id = await uploadAndCheck(WITH_ERRORS);
+    const html = await (await officer.get(`/admin/import/${id}?lang=de`)).text();
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('<h1>Import von register.csv</h1>');
+    expect(html).toMatch(/<span class="big">2<\/span> Cluster werden angelegt/);
+    expect(html).toMatch(/<span class="big">1<\/span> Cluster erhält ein Label/);
+    expect(html).toMatch(/<span class="big">2<\/span> Zeilen abgelehnt/);
+    expect(html).toContain('abgelehnt: Zeilen zu korrigieren.');
+    expect(html).toContain('Abgelehnte Zeilen (2)');
+    expect(html).toContain('Die korrigierte Datei hochladen');
+    expect(html).not.toMatch(/to be created|Refused lines|Uploaded/);
+    // The limits sentence writes its numbers as German does.
+    const index = await (await officer.get('/admin/import?lang=de')).text();
+    expect(index).toContain('<h1>Import und Export</h1>');
+    expect(index).toContain('eine Zelle höchstens 4.096 Zeichen und eine Zeile höchstens 16.384.');
+    expect(index).toContain('<td>abgelehnt: Zeilen zu korrigieren</td>');
   });
 
   it('lets viewers export but not import, and reads no file from them', async () => {

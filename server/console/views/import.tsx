@@ -1,7 +1,7 @@
 import { LEVELS } from '../../domain/types.ts';
 import type { LineError } from '../../import/index.ts';
-import { STATUSES } from '../../registry/search.ts';
-import { Layout, PostForm, type Notice, type PageContext } from './layout.tsx';
+import { LIST_STATUSES } from '../list.ts';
+import { instant, Layout, levelName, number, PostForm, type Notice, type PageContext } from './layout.tsx';
 
 /** What a dry run (or the import) found, as the console keeps it between requests. */
 export interface ImportSummary {
@@ -19,7 +19,7 @@ export interface ImportSummary {
   samples: { created: string[]; updated: string[]; labelled: string[] };
   /** The register changed after an earlier preview: this is a new one. */
   stale?: boolean;
-  /** Why the write failed (nothing was written). */
+  /** Why the write failed, from the error catalogue; absent for an unexpected error (nothing was written either way). */
   failure?: string;
 }
 
@@ -43,73 +43,64 @@ export interface ImportLimits {
   recordChars: number;
 }
 
-const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
-const STATE_TEXT: Record<ImportState, string> = {
-  checking: 'being checked',
-  checked: 'checked, waiting for confirmation',
-  refused: 'refused: lines to correct',
-  writing: 'being written',
-  done: 'imported',
-  failed: 'failed: nothing was written',
-};
+/** An upload's time as the other console pages write instants: date and minute, UTC. */
+const when = (iso: string) => `${instant(iso)} UTC`;
 
 /** The import form, the latest imports, and the export. */
 export function ImportExportPage(props: { page: PageContext; canImport: boolean; recent: ImportView[]; limits: ImportLimits; notice?: Notice | undefined }) {
-  const { limits } = props;
+  const { page, limits } = props;
+  const { t } = page;
   return (
-    <Layout page={props.page} title="Import and export" notice={props.notice}>
+    <Layout page={page} title={t.importExport} notice={props.notice}>
       {props.canImport && (
         <section aria-labelledby="import">
-          <h2 id="import">Import the register</h2>
+          <h2 id="import">{t.importRegister}</h2>
           <p>
-            The same CSV file as <code>npm run admin -- register import</code>: columns Name, Comparative portfolio, www, Label valid until, and optionally Level, Country, Id,
-            Organisation (any order, case ignored; comma or semicolon). First the file is checked and you see what it would do; nothing is written until you confirm, and
-            then all of it or nothing.
+            {t.importIntro[0]} <code>npm run admin -- register import</code>
+            {t.importIntro[1]}
           </p>
-          <p>
-            At most {limits.mib} MiB, UTF-8, a cell at most {limits.cellChars.toLocaleString('en')} characters and a line at most {limits.recordChars.toLocaleString('en')}.
-          </p>
+          <p>{t.importLimits(number(page, limits.mib), number(page, limits.cellChars), number(page, limits.recordChars))}</p>
           {/* The token comes first: the server checks it before it reads the file. */}
           <form method="post" action="/admin/import" enctype="multipart/form-data" class="stack">
-            <input type="hidden" name="csrf" value={props.page.csrfToken} />
+            <input type="hidden" name="csrf" value={page.csrfToken} />
             <label>
-              <span>Country for rows without one</span>
+              <span>{t.defaultCountry}</span>
               <input type="text" name="country" maxlength={2} autocomplete="off" />
-              <small>Two-letter ISO code, e.g. DE. The public register has no Country column.</small>
+              <small>{t.defaultCountryHint}</small>
             </label>
             <label>
-              <span>Level for rows with a valid-until date but no level</span>
+              <span>{t.defaultLevel}</span>
               <select name="level">
-                <option value="">none: such rows are refused</option>
+                <option value="">{t.noDefaultLevel}</option>
                 {LEVELS.map((level) => (
-                  <option value={level}>{level}</option>
+                  <option value={level}>{levelName(page, level)}</option>
                 ))}
               </select>
             </label>
             <label>
-              <span>CSV file</span>
+              <span>{t.csvFile}</span>
               <input type="file" name="file" accept=".csv,text/csv" required />
             </label>
-            <button type="submit">Check the file</button>
+            <button type="submit">{t.checkFile}</button>
           </form>
         </section>
       )}
       {props.recent.length > 0 && (
         <section aria-labelledby="recent">
-          <h2 id="recent">Latest imports</h2>
+          <h2 id="recent">{t.latestImports}</h2>
           <table>
             <thead>
               <tr>
-                <th>File</th>
-                <th>State</th>
-                <th>Uploaded</th>
+                <th>{t.file}</th>
+                <th>{t.state}</th>
+                <th>{t.uploaded}</th>
               </tr>
             </thead>
             <tbody>
               {props.recent.map((view) => (
                 <tr>
                   <td>{props.canImport ? <a href={`/admin/import/${view.id}`}>{view.fileName}</a> : view.fileName}</td>
-                  <td>{STATE_TEXT[view.state]}</td>
+                  <td>{t.importStates[view.state]}</td>
                   <td>{when(view.createdAt)}</td>
                 </tr>
               ))}
@@ -118,36 +109,36 @@ export function ImportExportPage(props: { page: PageContext; canImport: boolean;
         </section>
       )}
       <section aria-labelledby="export">
-        <h2 id="export">Export the register</h2>
-        <p>Every cluster with its current label, in the columns the import reads (without contact e-mails); the filters are the cluster list's.</p>
+        <h2 id="export">{t.exportRegister}</h2>
+        <p>{t.exportIntro}</p>
         <form method="get" action="/admin/export.csv" class="stack">
           <label>
-            <span>Name contains</span>
+            <span>{t.nameContains}</span>
             <input type="search" name="q" />
           </label>
           <label>
-            <span>Country</span>
+            <span>{t.country}</span>
             <input type="text" name="country" maxlength={2} autocomplete="off" />
           </label>
           <label>
-            <span>Level</span>
+            <span>{t.level}</span>
             <select name="level">
-              <option value="">any</option>
+              <option value="">{t.anyLevel}</option>
               {LEVELS.map((level) => (
-                <option value={level}>{level}</option>
+                <option value={level}>{levelName(page, level)}</option>
               ))}
             </select>
           </label>
           <label>
-            <span>Label status</span>
+            <span>{t.status}</span>
             <select name="status">
-              <option value="">any</option>
-              {STATUSES.map((status) => (
-                <option value={status}>{status === 'none' ? 'no label' : status}</option>
+              <option value="">{t.anyStatus}</option>
+              {LIST_STATUSES.map((status) => (
+                <option value={status}>{t.listStatuses[status]}</option>
               ))}
             </select>
           </label>
-          <button type="submit">Download CSV</button>
+          <button type="submit">{t.downloadCsv}</button>
         </form>
       </section>
     </Layout>
@@ -163,93 +154,87 @@ export const ERRORS_PER_PAGE = 500;
  * and the confirmation.
  */
 export function ImportPage(props: { page: PageContext; view: ImportView; errorsPage: number; notice?: Notice | undefined }) {
-  const { view } = props;
+  const { page, view } = props;
+  const { t } = page;
   const summary = view.summary;
   const running = view.state === 'checking' || view.state === 'writing';
   const notice: Notice | undefined =
     props.notice ??
     (view.state === 'done'
-      ? { kind: 'success', text: 'The file is imported, and recorded in the audit log as one entry.' }
+      ? { kind: 'success', text: t.importDone }
       : view.state === 'failed'
-        ? { kind: 'error', text: summary?.failure ?? 'The import failed; nothing was written.' }
+        ? { kind: 'error', text: summary?.failure ?? t.importServerFailed }
         : summary?.stale
-          ? { kind: 'error', text: 'The register changed since the preview, so the import would now do something else. Nothing was written: check this new preview, then confirm again.' }
+          ? { kind: 'error', text: t.importStale }
           : undefined);
   return (
-    <Layout page={props.page} title={`Import of ${view.fileName}`} notice={notice} refresh={running ? 2 : undefined}>
-      <p>
-        Uploaded {when(view.createdAt)} by {view.actor}; {STATE_TEXT[view.state]}.
-      </p>
-      {running && <Progress view={view} />}
-      {summary && <Summary summary={summary} applied={view.state === 'done'} />}
-      {summary && summary.errors.length > 0 && <RefusedLines id={view.id} errors={summary.errors} page={props.errorsPage} />}
+    <Layout page={page} title={t.importOf(view.fileName)} notice={notice} refresh={running ? 2 : undefined}>
+      <p>{t.uploadedBy(when(view.createdAt), view.actor, t.importStates[view.state])}</p>
+      {running && <Progress page={page} view={view} />}
+      {summary && <Summary page={page} summary={summary} applied={view.state === 'done'} />}
+      {summary && summary.errors.length > 0 && <RefusedLines page={page} id={view.id} errors={summary.errors} errorsPage={props.errorsPage} />}
       {view.state === 'checked' && summary && (
-        <PostForm page={props.page} action={`/admin/import/${view.id}/confirm`} class="stack">
-          <p>
-            {summary.created + summary.updated + summary.labelled === 0
-              ? 'The file matches the register: importing it changes nothing.'
-              : 'Nothing is written until you confirm; then every line is written, or none.'}
-          </p>
-          <button type="submit">Import {summary.rows.toLocaleString('en')} rows</button>
+        <PostForm page={page} action={`/admin/import/${view.id}/confirm`} class="stack">
+          <p>{summary.created + summary.updated + summary.labelled === 0 ? t.importNoChange : t.importConfirmHint}</p>
+          <button type="submit">{t.importRows(summary.rows, number(page, summary.rows))}</button>
         </PostForm>
       )}
       {(view.state === 'refused' || view.state === 'done' || view.state === 'failed') && (
         <p>
-          <a href="/admin/import">{view.state === 'refused' ? 'Upload the corrected file' : 'Import another file'}</a>
+          <a href="/admin/import">{view.state === 'refused' ? t.uploadCorrected : t.importAnother}</a>
         </p>
       )}
     </Layout>
   );
 }
 
-function Progress(props: { view: ImportView }) {
+function Progress(props: { page: PageContext; view: ImportView }) {
+  const { page } = props;
+  const { t } = page;
   const progress = props.view.progress;
-  const label = props.view.state === 'writing' ? 'Writing' : 'Checking';
-  if (!progress) return <p role="status">{label}… This page reloads itself.</p>;
-  const what = progress.phase === 'writing' ? 'rows written' : progress.phase === 'checking' ? 'rows compared with the register' : 'lines read';
+  const label = t.progressLabel[props.view.state === 'writing' ? 'writing' : 'checking'];
+  if (!progress) return <p role="status">{`${label}… ${t.reloads}`}</p>;
+  const total = progress.total ? number(page, progress.total) : undefined;
   return (
     <p role="status">
       <label>
-        <span>
-          {label}: {progress.done.toLocaleString('en')}
-          {progress.total ? ` of ${progress.total.toLocaleString('en')}` : ''} {what}. This page reloads itself.
-        </span>
+        <span>{`${label}: ${t.progressDone(progress.phase, progress.total || progress.done, number(page, progress.done), total)} ${t.reloads}`}</span>
         {progress.total ? <progress max={progress.total} value={progress.done} /> : <progress />}
       </label>
     </p>
   );
 }
 
-function Summary(props: { summary: ImportSummary; applied: boolean }) {
+function Summary(props: { page: PageContext; summary: ImportSummary; applied: boolean }) {
+  const { page, applied } = props;
+  const { t } = page;
   const s = props.summary;
-  const verb = props.applied ? '' : 'to be ';
-  const figures: Array<[string, number]> = [
-    [`${verb}created`, s.created],
-    [`${verb}updated`, s.updated],
-    [`${verb}labelled`, s.labelled],
+  const figures = [
+    ['created', s.created],
+    ['updated', s.updated],
+    ['labelled', s.labelled],
     ['unchanged', s.unchanged],
     ['refused', s.errors.length],
-  ];
+  ] as const;
   return (
     <section aria-labelledby="summary">
-      <h2 id="summary">{props.applied ? 'Imported' : 'What the import would do'}</h2>
+      <h2 id="summary">{t.importSummary(applied)}</h2>
       <div class="cards">
-        {figures.map(([label, n]) => (
+        {figures.map(([kind, n]) => (
           <div>
-            <span class="big">{n.toLocaleString('en')}</span> {label}
+            <span class="big">{number(page, n)}</span> {t.importFigure(kind, n, applied)}
           </div>
         ))}
       </div>
       <p>
-        {s.rows.toLocaleString('en')} rows. File SHA-256 <code>{s.sha256}</code>.
-        {s.ignoredColumns.length > 0 && ` Ignored columns: ${s.ignoredColumns.join(', ')}.`}
+        {t.importRowCount(s.rows, number(page, s.rows))} {t.fileSha256} <code>{s.sha256}</code>.{s.ignoredColumns.length > 0 && ` ${t.ignoredColumns(s.ignoredColumns.join(', '))}`}
       </p>
       {(['created', 'updated', 'labelled'] as const).map(
         (kind) =>
           s.samples[kind].length > 0 && (
             <p>
-              {kind === 'created' ? 'New' : kind === 'updated' ? 'Changed' : 'Labelled'}: {s.samples[kind].join(', ')}
-              {s[kind] > s.samples[kind].length ? ` and ${(s[kind] - s.samples[kind].length).toLocaleString('en')} more` : ''}.
+              {t.samples[kind]}: {s.samples[kind].join(', ')}
+              {s[kind] > s.samples[kind].length ? t.andMore(number(page, s[kind] - s.samples[kind].length)) : ''}.
             </p>
           ),
       )}
@@ -257,19 +242,24 @@ function Summary(props: { summary: ImportSummary; applied: boolean }) {
   );
 }
 
-function RefusedLines(props: { id: string; errors: LineError[]; page: number }) {
+function RefusedLines(props: { page: PageContext; id: string; errors: LineError[]; errorsPage: number }) {
+  const { page } = props;
+  const { t } = page;
   const pages = Math.ceil(props.errors.length / ERRORS_PER_PAGE);
-  const page = Math.min(Math.max(1, props.page), pages);
-  const shown = props.errors.slice((page - 1) * ERRORS_PER_PAGE, page * ERRORS_PER_PAGE);
+  const shownPage = Math.min(Math.max(1, props.errorsPage), pages);
+  const shown = props.errors.slice((shownPage - 1) * ERRORS_PER_PAGE, shownPage * ERRORS_PER_PAGE);
+  const perPage = number(page, ERRORS_PER_PAGE);
   return (
     <section aria-labelledby="refused">
-      <h2 id="refused">Refused lines ({props.errors.length.toLocaleString('en')})</h2>
-      <p>Nothing is imported while a line is refused: correct these lines in the file and upload it again.</p>
+      <h2 id="refused">
+        {t.refusedLines} ({number(page, props.errors.length)})
+      </h2>
+      <p>{t.refusedIntro}</p>
       <table>
         <thead>
           <tr>
-            <th>Line</th>
-            <th>Reason</th>
+            <th>{t.line}</th>
+            <th>{t.reason}</th>
           </tr>
         </thead>
         <tbody>
@@ -282,9 +272,9 @@ function RefusedLines(props: { id: string; errors: LineError[]; page: number }) 
         </tbody>
       </table>
       {pages > 1 && (
-        <nav aria-label="Refused lines">
-          {page > 1 && <a href={`/admin/import/${props.id}?errors=${page - 1}`}>Previous {ERRORS_PER_PAGE}</a>} Page {page} of {pages}{' '}
-          {page < pages && <a href={`/admin/import/${props.id}?errors=${page + 1}`}>Next {ERRORS_PER_PAGE}</a>}
+        <nav aria-label={t.refusedLines}>
+          {shownPage > 1 && <a href={`/admin/import/${props.id}?errors=${shownPage - 1}`}>{t.previousN(perPage)}</a>} {t.pageNofM(number(page, shownPage), number(page, pages))}{' '}
+          {shownPage < pages && <a href={`/admin/import/${props.id}?errors=${shownPage + 1}`}>{t.nextN(perPage)}</a>}
         </nav>
       )}
     </section>
