@@ -8,7 +8,7 @@ import { fail, LabelError } from '../errors.ts';
 import { boundaryOf, CSV_LIMITS, CsvError, CsvParser, exportRegisterCsv, importRegister, MultipartError, MultipartReader, type ImportReport } from '../import/index.ts';
 import { jsonLogger, type Logger } from '../log.ts';
 import type { Services } from '../services.ts';
-import { listedIds, parseListParams, queueDates } from './list.ts';
+import { listedIds, parseListParams, queueDates, yieldToOthers } from './list.ts';
 import { ImportExportPage, ImportPage, type ImportState, type ImportSummary, type ImportView } from './views/import.tsx';
 import type { Notice, PageContext } from './views/layout.tsx';
 
@@ -320,8 +320,17 @@ async function readCsvText(bytes: AsyncIterable<Uint8Array>): Promise<string> {
     parser.push(text);
     pieces.push(text);
   };
+  // A fast upload arrives faster than it is checked, and its pieces then follow one
+  // another without a turn of the event loop: other requests get one every 256 KiB.
+  let sinceTurn = 0;
   try {
-    for await (const piece of bytes) take(decoder.decode(piece, { stream: true }));
+    for await (const piece of bytes) {
+      take(decoder.decode(piece, { stream: true }));
+      if ((sinceTurn += piece.length) >= 256 * 1024) {
+        sinceTurn = 0;
+        await yieldToOthers();
+      }
+    }
     take(decoder.decode());
     parser.end();
   } catch (error) {
