@@ -10,7 +10,8 @@ import { registeredCountries } from '../registry/search.ts';
 import { actorNames, actorOf, noticeOf, pageOf, type ConsoleContext, type ConsoleDeps, type ConsoleEnv } from './context.ts';
 import { clusterValues, decodeSeen, encodeSeen, failure, formOf, isStale, parseForm, sitesOf } from './forms.ts';
 import { guard } from './guard.ts';
-import { countClusters, listClusters, parseListParams, queueDates, yieldToOthers } from './list.ts';
+import { yieldToOthers } from '../registry/database.ts';
+import { countClusters, listClusters, parseListParams, queueDates } from './list.ts';
 import { ClusterFormPage, ClusterListPage, ClusterPage, ConflictPage, snippet, type ClusterDetail } from './views/clusters.tsx';
 import { country, date, levelName, type Notice } from './views/layout.tsx';
 

@@ -8,7 +8,8 @@ import { fail, LabelError } from '../errors.ts';
 import { boundaryOf, CSV_LIMITS, CsvError, CsvParser, exportRegisterCsv, importRegister, MultipartError, MultipartReader, type ImportReport } from '../import/index.ts';
 import { jsonLogger, type Logger } from '../log.ts';
 import type { Services } from '../services.ts';
-import { listedIds, parseListParams, queueDates, yieldToOthers } from './list.ts';
+import { yieldToOthers } from '../registry/database.ts';
+import { listedIds, parseListParams, queueDates } from './list.ts';
 import { ImportExportPage, ImportPage, type ImportState, type ImportSummary, type ImportView } from './views/import.tsx';
 import type { Notice, PageContext } from './views/layout.tsx';
 

@@ -4,7 +4,7 @@ import { graceEnds, type Scheme } from '../domain/schemes.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { isLevel, LEVELS, type IsoDate, type LabelStatus, type Level } from '../domain/types.ts';
 import { fail } from '../errors.ts';
-import type { Db, Dialect } from '../registry/database.ts';
+import { yieldToOthers, type Db, type Dialect } from '../registry/database.ts';
 import type { Schema } from '../registry/schema.ts';
 
 /**
@@ -70,13 +70,6 @@ export interface ListCount {
   more: boolean;
 }
 
-/**
- * Lets the server answer whatever else is waiting before the next read. SQLite reads
- * run on this thread, and awaiting one completes without giving network events a
- * turn: a page of several reads would hold every other request until its last. One
- * turn of the event loop between reads keeps the issuer answering meanwhile.
- */
-export const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Several reads of one page. PostgreSQL answers them at once from its pool; SQLite's

@@ -1,8 +1,8 @@
 import type { AuditEntry } from '../audit/log.ts';
 import { LEVELS, type Level } from '../domain/types.ts';
-import type { Db, Dialect } from '../registry/database.ts';
+import { yieldToOthers, type Db, type Dialect } from '../registry/database.ts';
 import type { Registry } from '../registry/registry.ts';
-import { countClusters, listClusters, queueDates, QUEUES, readAll, yieldToOthers, type ListRow, type ListSort, type Queue, type QueueDates } from './list.ts';
+import { countClusters, listClusters, queueDates, QUEUES, readAll, type ListRow, type ListSort, type Queue, type QueueDates } from './list.ts';
 
 /** How many of each queue the dashboard shows; the rest is one link away. */
 export const QUEUE_PREVIEW = 10;

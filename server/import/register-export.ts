@@ -2,7 +2,7 @@ import { tokenStatus } from '../domain/labels.ts';
 import type { LabelStatus, Level } from '../domain/types.ts';
 import type { Database } from '../registry/database.ts';
 import { writeCsv } from './csv.ts';
-import { yieldToEventLoop } from './register-import.ts';
+import { yieldToOthers } from '../registry/database.ts';
 
 export const EXPORT_HEADER = ['Id', 'Name', 'Organisation', 'Country', 'Comparative portfolio', 'www', 'Level', 'Label valid until', 'Status'];
 
@@ -63,7 +63,7 @@ export async function* exportRegisterCsv(database: Database, select: ExportSelec
     const lines = await linesOf(database, ids, now);
     if (lines.length > 0) yield { csv: writeCsv(lines), rows: lines.length };
     // SQLite answers synchronously: a fast reader would otherwise take every batch in one turn of the event loop.
-    await yieldToEventLoop();
+    await yieldToOthers();
   }
 }
 

@@ -8,7 +8,7 @@ import { levelOf, type Scheme } from '../domain/schemes.ts';
 import { isLevel, type Level } from '../domain/types.ts';
 import type { Insertable, Updateable } from 'kysely';
 import { fail } from '../errors.ts';
-import type { Database, Db, Trx } from '../registry/database.ts';
+import { yieldToOthers, type Database, type Db, type Trx } from '../registry/database.ts';
 import { joinCurrentLabel } from '../registry/current-label.ts';
 import type { Schema } from '../registry/schema.ts';
 import { coveredSize, treeSize } from '../log/store.ts';
@@ -205,8 +205,6 @@ export function readRegisterCsv(text: string, options: ImportOptions): { rows: R
 /** How much text is read between two turns of the event loop: a few milliseconds of work. */
 const READ_PIECE = 16 * 1024;
 
-/** Lets the event loop answer what waits (attestations, health checks) between two pieces of a long job. */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function* pieces(source: string | AsyncIterable<string>): AsyncGenerator<string> {
   if (typeof source !== 'string') return yield* source;
@@ -229,7 +227,7 @@ export async function readRegister(source: string | AsyncIterable<string>, optio
       hash.update(piece);
       reader.add(parser.push(piece));
       options.onStage?.({ phase: 'reading', done: reader.rows.length + reader.errors.length });
-      await yieldToEventLoop();
+      await yieldToOthers();
     }
     reader.add(parser.end());
   } catch (error) {
@@ -320,7 +318,7 @@ async function planImport(db: Db | Trx, rows: readonly Row[], options: ImportOpt
     }
     options.onStage?.({ phase: 'checking', done: Math.min(rows.length, start + LOOKUP), total: rows.length });
     // SQLite answers synchronously: without this, every lookup would run in one turn of the event loop.
-    await yieldToEventLoop();
+    await yieldToOthers();
   }
   plan.digest = createHash('sha256').update(JSON.stringify([plan.created, plan.updated, plan.labelled, plan.unchanged])).digest('hex');
   return plan;
@@ -410,7 +408,7 @@ async function applyPlan({ trx }: Write, plan: Plan, options: ImportOptions) {
   let done = 0;
   const progress = async (n: number) => {
     options.onProgress?.((done += n), total);
-    await yieldToEventLoop();
+    await yieldToOthers();
   };
   for (let i = 0; i < plan.newClusters.length; i += CHUNK) {
     const chunk = plan.newClusters.slice(i, i + CHUNK);

@@ -1,11 +1,10 @@
 import type { AuditEntry } from '../audit/log.ts';
-import type { Trx } from '../registry/database.ts';
+import { yieldToOthers, type Trx } from '../registry/database.ts';
 import { serializeEntry, type ClusterEntry, type LogEntry } from './entry.ts';
 import { appendEntries } from './store.ts';
 
 /** The clusters of an import whose entries are appended between two turns of the event loop. */
-const IMPORT_SLICE = 1000;
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const IMPORT_SLICE = 250;
 
 /**
  * Appends the log entries an audited change calls for, in its transaction: a change to
@@ -30,7 +29,7 @@ export async function recordInLog(trx: Trx, audit: AuditEntry): Promise<void> {
       const slice = ids.slice(i, i + IMPORT_SLICE);
       const states = await publicStates(trx, slice);
       await appendEntries(trx, slice.map((id) => ({ subject: id, data: serializeEntry({ v: 1, type: 'cluster', ...anchor, ...states.get(id)! }) })));
-      await turn();
+      await yieldToOthers();
     }
     return;
   } else if (family === 'key') {

@@ -10,6 +10,14 @@ import type { Schema } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Schema>;
+
+/**
+ * Lets the server answer whatever else is waiting (attestations, health checks) before
+ * the next piece of a long job. SQLite's reads and writes run on this thread, and
+ * awaiting one completes without giving network events a turn: a page of many reads, or
+ * an import of many rows, would hold every other request until its end.
+ */
+export const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 export type Trx = Transaction<Schema>;
 
 export interface Database {
