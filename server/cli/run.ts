@@ -68,7 +68,10 @@ function parse(command: Command, rest: string[]): { args: string[]; options: Opt
     parsed = parseArgs({ args: rest, options: { ...specs, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
     // Node's messages go on to explain `--` escaping; the first sentence is the one that helps.
-    throw new UsageError((error as Error).message.split('. ')[0]!.replace(/\.$/, ''));
+    const first = (error as Error).message.split('. ')[0]!.replace(/\.$/, '');
+    // A value may begin with "-" (a key id can), and is then read as options: `--` before it says it is a value.
+    const value = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? rest.find((word) => /^-[^-]./.test(word)) : undefined;
+    throw new UsageError(value ? `${first}; a value that begins with "-" goes after "--": ${command.name} -- ${value}` : first);
   }
   const { help, ...options } = parsed.values as OptionValues;
   if (help) return { args: [], options: {}, help: true };

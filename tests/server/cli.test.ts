@@ -82,10 +82,13 @@ describe('admin CLI help', () => {
       run('labels', 'award', 'alpha', '--level', 'gold', '--colour', 'red'),
       run('tokens', 'create', 'ci'),
       run('clusters', 'show'),
+      run('keys', 'revoke', '-v9Dk9cM9N0NpssAzRdsAse9v1dj1gK-ctsma5tcowQ'),
     ]);
     for (const refused of runs) expectError(refused, 'usage');
     expect(runs[0]!.stderr).toBe('error [usage]: unknown command "tokens steal". See npm run admin -- tokens --help\n');
     expect(runs[1]!.stderr).toBe("error [usage]: Unknown option '--colour'. See npm run admin -- labels award --help\n");
+    // A key id that begins with "-" is read as options: the message says how to give it.
+    expect(runs[4]!.stderr).toContain('a value that begins with "-" goes after "--": keys revoke -- -v9Dk9cM9N0NpssAzRdsAse9v1dj1gK-ctsma5tcowQ');
     expect((await run()).code).toBe(1);
   });
 
@@ -235,7 +238,8 @@ describeEachDialect('admin CLI', (dialect) => {
     expect(next).toBeDefined();
     expectError(await run('keys', 'rotate'), 'next_key_too_new');
     expect(await ok('keys', 'rotate', '--force')).toContain(`Activated the key ${next}`);
-    expect(await ok('keys', 'revoke', first)).toBe(`Revoked the key ${first}; ${next} signs from now on.\n`);
+    // A key id may begin with "-": after `--` it is read as the value it is, whatever its first character.
+    expect(await ok('keys', 'revoke', '--', first)).toBe(`Revoked the key ${first}; ${next} signs from now on.\n`);
     await server.keyring.refresh();
     expect(server.keyring.list().map((k) => [k.kid, k.state])).toEqual([
       [first, 'revoked'],
