@@ -4,6 +4,7 @@ import { graceEnds, type Scheme } from '../domain/schemes.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { isLevel, LEVELS, type IsoDate, type LabelStatus, type Level } from '../domain/types.ts';
 import { fail } from '../errors.ts';
+import { nameMatches, words } from '../registry/search.ts';
 import { yieldToOthers, type Db, type Dialect } from '../registry/database.ts';
 import type { Schema } from '../registry/schema.ts';
 
@@ -281,29 +282,16 @@ export function filtered(db: Db, dialect: Dialect, filters: ListFilters, dates: 
   return q;
 }
 
-/** Name words (all of them, case-insensitively) or the start of the id. */
+/** The name's words as the register matches them (`nameMatches`), or the start of the id. */
 function textMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect, text: string): Expression<SqlBool> {
-  const escape = (word: string) => word.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-  const words = [...new Set(text.normalize('NFC').split(/\s+/).filter(Boolean))].slice(0, 10);
-  // An id is a lowercase slug: text that could start one also matches ids by their start.
+  const name = nameMatches(eb, dialect, words(text), true);
+  // An id is a lowercase slug: text that could start one also matches ids by their start
+  // (a slug holds no LIKE wildcard). PostgreSQL reads it from migration 012's index; SQLite
+  // as a range of the key ('~' sorts after every slug character).
   const prefix = text.toLowerCase();
-  const idLike = /^[a-z0-9-]+$/.test(prefix);
-  if (dialect === 'postgres') {
-    const name = eb.and(words.map((word) => eb('clusters.name', 'ilike', `%${escape(word)}%`)));
-    return idLike ? eb.or([name, eb('clusters.id', 'like', `${escape(prefix)}%`)]) : name;
-  }
-  // FTS5 trigrams (migration 004) for words of three characters or more; shorter ones match a word's start.
-  const long = words.filter((word) => [...word].length >= 3);
-  const short = words.filter((word) => [...word].length < 3);
-  const conditions: Expression<SqlBool>[] = short.map((word) =>
-    eb.or([sql<SqlBool>`clusters.name like ${`${escape(word)}%`} escape '\\'`, sql<SqlBool>`clusters.name like ${`% ${escape(word)}%`} escape '\\'`]),
-  );
-  if (long.length > 0) {
-    const match = long.map((word) => `"${word.replaceAll('"', '""')}"`).join(' ');
-    conditions.unshift(sql<SqlBool>`clusters.search_id in (select rowid from clusters_fts where clusters_fts match ${match})`);
-  }
-  // The id's start as a range of its key ('~' sorts after every slug character), so each side of the OR reads its own index.
-  return idLike ? eb.or([eb.and(conditions), eb.and([eb('clusters.id', '>=', prefix), eb('clusters.id', '<', `${prefix}~`)])]) : eb.and(conditions);
+  if (!/^[a-z0-9-]+$/.test(prefix)) return name;
+  const id = dialect === 'postgres' ? eb('clusters.id', 'like', `${prefix}%`) : eb.and([eb('clusters.id', '>=', prefix), eb('clusters.id', '<', `${prefix}~`)]);
+  return eb.or([name, id]);
 }
 
 const ROW = ['clusters.id', 'clusters.name', 'clusters.country', 'clusters.label_level', 'clusters.label_status', 'clusters.label_valid_until', 'clusters.changed_at'] as const;

@@ -395,7 +395,7 @@ function filtered(db: Db, dialect: Dialect, query: SearchFilters & { now: Date }
 }
 
 /** Up to ten distinct words; a longer query adds nothing a person meant. */
-function words(text: string): string[] {
+export function words(text: string): string[] {
   return [...new Set(text.normalize('NFC').split(/\s+/).filter(Boolean))].slice(0, 10);
 }
 
@@ -408,7 +408,7 @@ const escapeLike = (word: string) => word.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 const length = (word: string) => [...word].length;
 
 /** `leads`: on SQLite, whether the text index may lead the plan (a walk has the order's index lead). */
-function nameMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect, terms: string[], leads: boolean) {
+export function nameMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect, terms: string[], leads: boolean) {
   if (dialect === 'postgres') {
     // ILIKE folds case by the database's locale; pg_trgm's GIN index serves it.
     const like = (pattern: string) => eb('clusters.name', 'ilike', pattern);
