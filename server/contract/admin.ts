@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { SLUG } from '../domain/clusters.ts';
-import { fail, type ErrorCode } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
 import { MAX_BODY_BYTES } from './json-body.ts';
 import type { Operation } from './operation.ts';
-import { refusedAs } from './refusals.ts';
+import { integerQuery, textQuery } from './query.ts';
 import { AwardInput, ClusterInput, ClusterPatch, NoFields, RenewalInput, RevocationInput, RotationInput } from './requests.ts';
 import { RESPONSES as R } from './responses.ts';
 
@@ -12,31 +12,6 @@ import { RESPONSES as R } from './responses.ts';
  * (path, role, query and body schemas), and the OpenAPI document describes the same
  * entries, so what is validated and what is documented cannot drift apart.
  */
-
-/** A whole number from `min` to `max` in the query; `fallback` when absent or empty. */
-export function integerQuery<F extends number | undefined>(min: number, max: number, fallback: F, description: string) {
-  return refusedAs(
-    z
-      .string()
-      .regex(/^\d{1,16}$/)
-      .transform(Number)
-      .pipe(z.int().min(min).max(max)) as z.ZodType<number, string>,
-    (value, parameter) => fail('invalid_query', { parameter, rule: `must be a whole number from ${min} to ${max}; it is "${String(value).slice(0, 40)}"` }),
-  )
-    .optional()
-    .transform((value): number | F => value ?? fallback)
-    .meta({ type: 'integer', minimum: min, maximum: max, ...(fallback === undefined ? {} : { default: fallback }), description });
-}
-
-/** Free text in the query: at most 200 characters, no control characters. */
-export function textQuery(description: string) {
-  return refusedAs(z.string().max(200, 'is longer than 200 characters').regex(/^[^\u0000-\u001f\u007f]*$/, 'contains a control character'), (_value, parameter, issue) =>
-    fail('invalid_query', { parameter, rule: issue.message }),
-  )
-    .optional()
-    .transform((value) => value || undefined)
-    .describe(description);
-}
 
 export const clusterIdParameter = { name: 'id', in: 'path', description: 'The cluster id, a lowercase slug.', schema: z.string().regex(SLUG) } as const;
 const ifMatch = {

@@ -2,6 +2,9 @@ import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, 
 import { utcDate } from '../domain/dates.ts';
 import { labelClaim, type LabelClaim } from '../domain/claims.ts';
 import { isClusterId } from '../domain/clusters.ts';
+import { registerQuery, type Sort } from '../contract/register.ts';
+import { queryValues } from '../contract/query.ts';
+import { parseWith } from '../contract/refusals.ts';
 import { isLevel, type Cluster, type Label, type LabelStatus, type Level, type TokenStatus } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import type { Change, ChangeBus } from './changes.ts';
@@ -9,12 +12,7 @@ import { distinctValues } from './distinct.ts';
 import type { Db, Dialect } from './database.ts';
 import type { Schema } from './schema.ts';
 
-export const SORTS = ['name', '-name', 'country', 'valid-until', '-valid-until'] as const;
-export type Sort = (typeof SORTS)[number];
-
-export const STATUSES = ['valid', 'expired', 'revoked', 'none'] as const satisfies readonly TokenStatus[];
-
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE, SORTS, STATUSES, type Sort } from '../contract/register.ts';
 
 export interface SearchFilters {
   /** Words that must all occur in the name, case-insensitively; one or two characters match the start of a word. */
@@ -66,38 +64,14 @@ export interface SearchResult {
 }
 
 /**
- * Checks the register's query parameters (as a URL carries them) and returns a
- * clean query; throws `invalid_query` naming the parameter.
+ * Checks the register's query parameters (as a URL carries them) against the register's
+ * query schema and returns a clean query; throws `invalid_query` naming the parameter.
  *
  * @example parseSearchParams(new URL(c.req.url).searchParams, { pageSize: 25, now })
  */
 export function parseSearchParams(params: URLSearchParams, defaults: { pageSize: number; now: Date }): SearchQuery {
-  const value = (name: string) => params.get(name)?.trim() || undefined;
-  const bad = (name: string, expected: string) => fail('invalid_query', { parameter: name, rule: `must be ${expected}` });
-
-  const text = value('q');
-  if (text !== undefined && text.length > 200) throw bad('q', 'at most 200 characters');
-  // No name holds a control character (whitespace only separates words), and PostgreSQL refuses NUL in text outright.
-  if (text !== undefined && /(?![\t\n\v\f\r])[\u0000-\u001f\u007f-\u009f]/.test(text)) throw bad('q', 'text without control characters');
-  const country = value('country')?.toUpperCase();
-  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw bad('country', 'a two-letter country code such as DE');
-  const level = value('level');
-  if (level !== undefined && !isLevel(level)) throw bad('level', 'bronze, silver or gold');
-  const status = value('status');
-  if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw bad('status', STATUSES.join(', '));
-  const sort = value('sort') ?? 'name';
-  if (!(SORTS as readonly string[]).includes(sort)) throw bad('sort', SORTS.join(', '));
-  const page = wholeNumber(value('page'), 1, 1_000_000);
-  if (page === undefined) throw bad('page', 'a whole number from 1');
-  const pageSize = wholeNumber(value('pageSize'), defaults.pageSize, MAX_PAGE_SIZE);
-  if (pageSize === undefined) throw bad('pageSize', `a whole number from 1 to ${MAX_PAGE_SIZE}`);
-  return { text, country, level: level as Level | undefined, status: status as TokenStatus | undefined, sort: sort as Sort, page, pageSize, now: defaults.now };
-}
-
-function wholeNumber(raw: string | undefined, fallback: number, max: number): number | undefined {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  return /^\d+$/.test(raw) && n >= 1 && n <= max ? n : undefined;
+  const { q, country, level, status, sort, page, pageSize } = parseWith(registerQuery(defaults.pageSize), queryValues(params));
+  return { text: q, country, level, status, sort, page, pageSize, now: defaults.now };
 }
 
 /** Longer than any cursor a page hands out (a name is at most 200 characters). */

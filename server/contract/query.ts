@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import { fail } from '../errors.ts';
+import { refusedAs } from './refusals.ts';
+
+/*
+ * Query parameters as schemas: each refuses as `invalid_query`, naming the parameter and
+ * the rule it broke, and documents itself in the OpenAPI document by the same schema.
+ */
+
+/**
+ * A whole number from `min` to `max`; `fallback` when absent. `rule` is what a refusal
+ * says the parameter must be (by default the range and the value given).
+ *
+ * @example integerQuery(1, 200, 50, 'Entries a page.')
+ */
+export function integerQuery<F extends number | undefined>(min: number, max: number, fallback: F, description: string, rule?: string) {
+  const number: z.ZodType<number, string> = z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .transform(Number)
+    .pipe(z.int().min(min).max(max));
+  return refusedAs(number, (value, parameter) =>
+    fail('invalid_query', { parameter, rule: rule ?? `must be a whole number from ${min} to ${max}; it is "${String(value).slice(0, 40)}"` }),
+  )
+    .optional()
+    .transform((value): number | F => value ?? fallback)
+    .meta({ type: 'integer', minimum: min, maximum: max, ...(fallback === undefined ? {} : { default: fallback }), description });
+}
+
+/** Free text in the query: at most 200 characters, no control characters. */
+export function textQuery(description: string) {
+  return refusedAs(z.string().max(200, 'is longer than 200 characters').regex(/^[^\u0000-\u001f\u007f]*$/, 'contains a control character'), (_value, parameter, issue) =>
+    fail('invalid_query', { parameter, rule: issue.message }),
+  )
+    .optional()
+    .transform((value) => value || undefined)
+    .describe(description);
+}
+
+/** One of `values`, or absent; a refusal says the parameter `must be` the rule given (by default the list). */
+export function choiceQuery<const T extends readonly [string, ...string[]]>(values: T, rule = `one of ${values.join(', ')}`) {
+  return refusedAs(z.enum(values), (_value, parameter) => fail('invalid_query', { parameter, rule: `must be ${rule}` })).optional();
+}
+
+/**
+ * The parameters of an address as a schema reads them: the first value of each name,
+ * trimmed, and an empty one as absent, as a form sends a field left blank.
+ */
+export function queryValues(params: URLSearchParams): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of new Set(params.keys())) {
+    const value = params.get(name)?.trim();
+    if (value) values[name] = value;
+  }
+  return values;
+}
