@@ -1,11 +1,11 @@
 import { Hono, type Context } from 'hono';
+import { BadgeQuery } from '../contract/public.ts';
+import { readQuery } from '../contract/query.ts';
 import { endOfDay } from '../domain/dates.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { fail } from '../errors.ts';
 import { labelClaim } from '../domain/claims.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
-import { LANGUAGES, languageOf } from '../languages.ts';
 import { drawBadge } from './draw.ts';
 import { PngRenderer } from './png.ts';
 
@@ -29,10 +29,7 @@ export function badgeRoutes(services: Services) {
   const { programmeName, publicUrl } = services.config;
   const answer = (format: Format) => async (c: Context) => {
     const id = c.req.param('id') ?? '';
-    const asked = c.req.query('lang') ?? 'en';
-    // A regional tag draws its language (`pt-BR` → `pt`).
-    const lang = languageOf(asked);
-    if (!lang) throw fail('invalid_query', { parameter: 'lang', rule: `must be one of ${LANGUAGES.join(', ')}` });
+    const { lang } = readQuery(BadgeQuery, c.req.url);
     const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
     const now = services.now();
     const label = cluster ? labelClaim(await services.registry.getCurrentLabel(id), now) : null;

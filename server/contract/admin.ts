@@ -1,8 +1,7 @@
 import * as z from 'zod';
-import { SLUG } from '../domain/clusters.ts';
 import type { ErrorCode } from '../errors.ts';
 import { MAX_BODY_BYTES } from './json-body.ts';
-import type { Operation } from './operation.ts';
+import { clusterIdParameter, json, pathParameter, type Operation } from './operation.ts';
 import { integerQuery, textQuery } from './query.ts';
 import { AwardInput, ClusterInput, ClusterPatch, NoFields, RenewalInput, RevocationInput, RotationInput } from './requests.ts';
 import { RESPONSES as R } from './responses.ts';
@@ -13,7 +12,6 @@ import { RESPONSES as R } from './responses.ts';
  * entries, so what is validated and what is documented cannot drift apart.
  */
 
-export const clusterIdParameter = { name: 'id', in: 'path', description: 'The cluster id, a lowercase slug.', schema: z.string().regex(SLUG) } as const;
 const ifMatch = {
   name: 'If-Match',
   in: 'header',
@@ -27,8 +25,6 @@ const etag = { ETag: 'The version of the resource, for `If-Match`.' };
 const ALWAYS = ['unauthorized', 'database_busy', 'database_unreachable'] as const satisfies ErrorCode[];
 const BODY = ['malformed_json', 'json_too_deep', 'duplicate_field', 'invalid_body', 'unknown_field', 'payload_too_large', 'unsupported_media_type'] as const satisfies ErrorCode[];
 const bodyNotes = { 413: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.` };
-
-const json = <S extends z.core.$ZodType>(schema: S) => ({ 'application/json': schema });
 
 function labelAction<S extends z.core.$ZodType = typeof NoFields>(
   action: 'award' | 'upgrade' | 'renew' | 'revoke' | 'withdraw',
@@ -228,7 +224,7 @@ export const ADMIN = {
     summary: 'Revoke a compromised key at once',
     description:
       'The key leaves the key set immediately, tokens it signed are no longer served, and another key signs from now on. The request has no body. If-Match takes the ETag of the key list.',
-    parameters: [{ name: 'kid', in: 'path', schema: z.string() }, ifMatch],
+    parameters: [pathParameter('kid'), ifMatch],
     body: { content: json(NoFields), required: false },
     answers: { '200': { description: 'The revoked key and the one that signs now.', content: json(R.KeyRevocation) } },
     refusals: [...ALWAYS, 'forbidden', ...BODY, 'precondition_failed', 'key_not_found', 'key_already_revoked'],

@@ -1,11 +1,18 @@
 import * as z from 'zod';
 import { ADMIN } from './admin.ts';
-import { CONSOLE_PATHS, CREDENTIAL_PATHS, PUBLIC_PATHS } from './documented-routes.ts';
+import { CONSOLE } from './console.ts';
+import { CREDENTIALS } from './credentials.ts';
 import { refusalAnswers, type Answer, type Operation } from './operation.ts';
+import { PUBLIC } from './public.ts';
 import { AwardInput, ClusterInput, ClusterPatch, RenewalInput, RevocationInput, RotationInput } from './requests.ts';
 import { RESPONSES } from './responses.ts';
 
 type Json = Record<string, unknown>;
+
+/** One operation of the document: its answers by status, and the rest as OpenAPI names it. */
+interface PathOperation extends Json {
+  responses: Record<string, { description: string; headers?: Json; content?: Json }>;
+}
 
 /** The schemas the document names, request bodies with the answers. */
 const COMPONENTS: Record<string, z.core.$ZodType> = { ...RESPONSES, ClusterInput, ClusterPatch, AwardInput, RenewalInput, RevocationInput, RotationInput };
@@ -83,7 +90,7 @@ function pathItems(operations: readonly Operation[]) {
     return { operation, query, parameters, body, responses };
   });
   const converted = convert(inline);
-  const paths: Record<string, Record<string, Json>> = {};
+  const paths: Record<string, Record<string, PathOperation>> = {};
   for (const { operation, query, parameters, body, responses } of drafts) {
     const { role, security, method, path, tag, summary, description } = operation;
     const roleNote = role && operation.security !== 'consoleSession' ? `Needs the \`${role}\` role or a higher one.` : undefined;
@@ -91,7 +98,8 @@ function pathItems(operations: readonly Operation[]) {
       tags: [tag],
       summary,
       ...(description || roleNote ? { description: [description, roleNote].filter(Boolean).join(' ') } : {}),
-      ...(role ? { security: [{ [security ?? 'bearerToken']: [] }], 'x-role': role } : {}),
+      ...(role || security ? { security: [{ [security ?? 'bearerToken']: [] }] } : {}),
+      ...(role ? { 'x-role': role } : {}),
       ...(parameters.length || query.length ? { parameters: [...parameters.map((draw) => draw()), ...query.map((draw) => draw())] } : {}),
       ...(body
         ? {
@@ -118,7 +126,7 @@ function pathItems(operations: readonly Operation[]) {
 
 /** The OpenAPI 3.1 document of every HTTP route, for the issuer at `serverUrl` (its PUBLIC_URL). */
 export function openApiDocument(serverUrl: string, version: string) {
-  const { paths, components } = pathItems(Object.values(ADMIN));
+  const { paths, components } = pathItems([...Object.values(PUBLIC), ...CONSOLE, ...Object.values(ADMIN), ...Object.values(CREDENTIALS)]);
   return {
     openapi: '3.1.0',
     info: {
@@ -135,7 +143,7 @@ export function openApiDocument(serverUrl: string, version: string) {
       { name: 'console', description: 'The programme office’s console: HTML pages and forms for a signed-in account.' },
       { name: 'operations', description: 'For operators.' },
     ],
-    paths: { ...PUBLIC_PATHS, ...CONSOLE_PATHS, ...paths, ...CREDENTIAL_PATHS },
+    paths,
     components: {
       schemas: components,
       securitySchemes: {

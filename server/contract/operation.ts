@@ -1,5 +1,6 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { Role } from '../auth/roles.ts';
+import { SLUG } from '../domain/clusters.ts';
 import { ERRORS, type ErrorCode } from '../errors.ts';
 import { ErrorBody } from './responses.ts';
 
@@ -21,8 +22,9 @@ export interface Parameter {
 }
 
 /**
- * One HTTP operation as the contract states it. For the admin API it is also what the
- * route is built from (`routes/admin.ts`): its path, role, query and body schemas.
+ * One HTTP operation as the contract states it: the OpenAPI document describes it, and
+ * its route checks its query and body with the schemas named here. The admin API's
+ * routes are built from theirs (`routes/admin.ts`), path and role included.
  */
 export interface Operation {
   method: 'get' | 'post' | 'patch';
@@ -60,6 +62,9 @@ const REFUSAL_NOTES: Record<number, string> = {
   503: 'The registry is busy or cannot be reached; try again after Retry-After seconds.',
 };
 
+/** The refusals that tell the client when to try again. */
+const RETRIED: ReadonlySet<ErrorCode> = new Set(['database_busy', 'database_unreachable']);
+
 /**
  * The refusal answers of `operation`: its codes grouped by the status the catalogue gives
  * each, so a code can only ever be documented under the status it is answered with.
@@ -71,9 +76,9 @@ export function refusalAnswers(operation: Operation): Record<string, Answer> {
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const note = operation.refusalNotes?.[status] ?? REFUSAL_NOTES[status] ?? 'Refused.';
     const headers: Record<string, string> = {
-      ...(operation.cors ? { 'Access-Control-Allow-Origin': '*' } : {}),
+      ...(operation.cors ? { 'Access-Control-Allow-Origin': '`*`: any site may read the refusal.' } : {}),
       ...(status === 401 ? { 'WWW-Authenticate': 'Bearer realm="cluster-label"' } : {}),
-      ...(status === 503 ? { 'Retry-After': 'Seconds to wait before trying again.' } : {}),
+      ...(codes.some((code) => RETRIED.has(code)) ? { 'Retry-After': 'Seconds to wait before trying again.' } : {}),
     };
     answers[String(status)] = {
       description: `${note} (\`${codes.join('`, `')}\`)`,
@@ -83,3 +88,20 @@ export function refusalAnswers(operation: Operation): Record<string, Answer> {
   }
   return answers;
 }
+
+/** The body `schema` as JSON. */
+export const json = <S extends z.core.$ZodType>(schema: S) => ({ 'application/json': schema });
+
+/** An HTML page as an answer. */
+export const html = (description: string): Answer => ({ description, content: { 'text/html': 'text' } });
+
+/** A redirect as an answer: where to is in `Location`. */
+export const redirect = (description: string): Answer => ({ description, headers: { Location: 'Where to.' } });
+
+/** Any JSON object: a document of a standard this one does not restate (Open Badges, SD-JWT VC). */
+export const AnyObject = z.looseObject({});
+
+export const clusterIdParameter = { name: 'id', in: 'path', description: 'The cluster id, a lowercase slug.', schema: z.string().regex(SLUG) } as const satisfies Parameter;
+
+/** A path parameter described by its schema alone. */
+export const pathParameter = (name: string, schema: z.core.$ZodType = z.string(), description?: string): Parameter => ({ name, in: 'path', schema, ...(description ? { description } : {}) });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { fail } from '../errors.ts';
-import { refusedAs } from './refusals.ts';
+import { parseWith, refusedAs } from './refusals.ts';
 
 /*
  * Query parameters as schemas: each refuses as `invalid_query`, naming the parameter and
@@ -38,7 +38,7 @@ export function textQuery(description: string) {
 }
 
 /** One of `values`, or absent; a refusal says the parameter `must be` the rule given (by default the list). */
-export function choiceQuery<const T extends readonly [string, ...string[]]>(values: T, rule = `one of ${values.join(', ')}`) {
+export function choiceQuery<const T extends readonly string[]>(values: T, rule = `one of ${values.join(', ')}`) {
   return refusedAs(z.enum(values), (_value, parameter) => fail('invalid_query', { parameter, rule: `must be ${rule}` })).optional();
 }
 
@@ -53,4 +53,14 @@ export function queryValues(params: URLSearchParams): Record<string, string> {
     if (value) values[name] = value;
   }
   return values;
+}
+
+/**
+ * The query of the address `url`, checked and shaped by `schema`; throws
+ * `invalid_query` naming the first parameter that breaks its rule.
+ *
+ * @example const { size, theme, lang } = readQuery(EmbedQuery, c.req.url);
+ */
+export function readQuery<S extends z.ZodObject>(schema: S, url: string): z.output<S> {
+  return parseWith(schema, queryValues(new URL(url).searchParams));
 }

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { VerifyInput } from '../contract/credentials.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { isLevel } from '../domain/types.ts';
 import { fail } from '../errors.ts';
@@ -123,9 +124,9 @@ async function tokenFromBody(c: Context): Promise<string> {
     } catch {
       throw fail('body_invalid');
     }
-    const credential = typeof body === 'object' && body !== null ? (body as { credential?: unknown }).credential : undefined;
-    if (typeof credential !== 'string') throw fail('body_invalid');
-    return credential;
+    const input = VerifyInput.safeParse(body);
+    if (!input.success) throw fail('body_invalid');
+    return input.data.credential;
   }
   if (TOKEN_MEDIA_TYPES.has(mediaType)) return c.req.text();
   throw fail('unsupported_media_type', { sent: mediaType, accepted: 'text/plain (or the token\'s own media type), or {"credential": "…"} as application/json' });

@@ -8,6 +8,7 @@ import { ApiTokens, authenticate, bearerToken, principalOf, requireRole, type Au
 import { ADMIN } from '../contract/admin.ts';
 import { MAX_BODY_BYTES, readJson } from '../contract/json-body.ts';
 import type { Operation } from '../contract/operation.ts';
+import { readQuery } from '../contract/query.ts';
 import { parseWith } from '../contract/refusals.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { effectiveStatus } from '../domain/schemes.ts';
@@ -60,8 +61,7 @@ export function adminRoutes(services: Services) {
   function route<O extends Operation>(operation: O, handler: (c: Context<AuthEnv>, input: Input<O>) => Promise<Response>) {
     const path = operation.path.slice(PREFIX.length).replace(/\{(\w+)\}/g, ':$1');
     admin.on(operation.method.toUpperCase(), path, requireRole(operation.role ?? 'viewer'), async (c) => {
-      // An empty parameter (`?page=`) is as good as an absent one.
-      const query = operation.query && parseWith(operation.query, Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value !== '')));
+      const query = operation.query && readQuery(operation.query, c.req.url);
       const schema = operation.body?.content['application/json'];
       const body = typeof schema === 'object' ? parseWith(schema, (await readJson(c)) ?? {}) : undefined;
       return handler(c, { query, body, ifMatch: ifMatchOf(c) } as Input<O>);

@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
+import { EMBED_SIZES, EmbedQuery } from '../contract/public.ts';
+import { readQuery } from '../contract/query.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { fail } from '../errors.ts';
-import { LANGUAGES } from '../languages.ts';
 import type { Services } from '../services.ts';
 
-/** Each option's values, its default first. */
-const OPTIONS = {
-  size: ['card', 'pill', 'seal'],
-  theme: ['auto', 'light', 'dark'],
-  lang: ['en', ...LANGUAGES.filter((lang) => lang !== 'en')],
-} as const;
-
-type Option = keyof typeof OPTIONS;
-
 /** The frame's box for each size: the badge's own, so the iframe snippet needs no guessing. */
-export const EMBED_BOX = { card: [320, 96], pill: [280, 28], seal: [152, 188] } as const satisfies Record<(typeof OPTIONS)['size'][number], readonly [number, number]>;
+export const EMBED_BOX = { card: [320, 96], pill: [280, 28], seal: [152, 188] } as const satisfies Record<(typeof EMBED_SIZES)[number], readonly [number, number]>;
 
 const STYLE = 'html,body{margin:0;background:transparent;overflow:hidden}';
 /**
@@ -40,12 +32,7 @@ export function embedRoutes(services: Services) {
   app.get('/embed/:id', async (c) => {
     const id = c.req.param('id');
     if (!isClusterId(id)) throw fail('cluster_not_found');
-    const chosen = {} as Record<Option, string>;
-    for (const name of Object.keys(OPTIONS) as Option[]) {
-      const value = c.req.query(name) ?? OPTIONS[name][0];
-      if (!(OPTIONS[name] as readonly string[]).includes(value)) throw fail('invalid_query', { parameter: name, rule: `must be one of ${OPTIONS[name].join(', ')}` });
-      chosen[name] = value;
-    }
+    const chosen = readQuery(EmbedQuery, c.req.url);
     const cluster = await services.registry.getCluster(id);
     if (!cluster) throw fail('cluster_not_found');
     const page = `${services.config.publicUrl}/clusters/${id}`;

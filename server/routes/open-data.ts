@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
+import { OPEN_DATA_PAGE_SIZE } from '../contract/public.ts';
 import { eachCluster, encodeCursor, matchCounts, parseCursor, parseSearchParams, searchClusters, type RegisterEntry } from '../registry/search.ts';
 import type { Services } from '../services.ts';
 import { publicResource } from './public.ts';
-
-const JSON_PAGE_SIZE = 50;
 
 export const CSV_COLUMNS = ['id', 'name', 'organisation', 'country', 'portfolio', 'sites', 'level', 'status', 'awarded', 'valid_until', 'revoked_at', 'revocation_reason', 'url'] as const;
 
@@ -46,7 +45,7 @@ export function openDataRoutes(services: Services) {
 
   app.get('/v1/clusters', async (c) => {
     const params = new URL(c.req.url).searchParams;
-    const query = parseSearchParams(params, { pageSize: JSON_PAGE_SIZE, now: services.now() });
+    const query = parseSearchParams(params, { pageSize: OPEN_DATA_PAGE_SIZE, now: services.now() });
     const after = parseCursor(params, query.sort);
     const { items, total, next } = await searchClusters(services.database.db, services.database.dialect, { ...query, after }, matchCounts(services.database.changes));
     c.header('Cache-Control', 'public, max-age=60');
@@ -61,7 +60,7 @@ export function openDataRoutes(services: Services) {
 
   app.get('/v1/clusters.csv', (c) => {
     // Checked before the first byte is sent, so a bad filter is still a 400.
-    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: JSON_PAGE_SIZE, now: services.now() });
+    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: OPEN_DATA_PAGE_SIZE, now: services.now() });
     const batches = eachCluster(services.database.db, services.database.dialect, query, query.now);
     const encoder = new TextEncoder();
     // One batch per pull: the client's pace sets ours, and memory holds one batch at a time.

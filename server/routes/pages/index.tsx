@@ -17,7 +17,8 @@ import { WebsitePage } from './website.tsx';
 import { ClusterNotFoundPage } from './errors.tsx';
 import { chooseLanguage, LANGUAGES, languageOf, type Lang } from './i18n.ts';
 import type { PageContext } from './layout.tsx';
-import { PAGE_SIZE, RegisterPage } from './register.tsx';
+import { RegisterPage } from './register.tsx';
+import { REGISTER_PAGE_SIZE } from '../../contract/public.ts';
 
 const css = readFileSync(new URL('../../assets/register.css', import.meta.url), 'utf8');
 
@@ -86,7 +87,7 @@ export function pageRoutes(services: Services) {
 
   app.get('/clusters', async (c) => {
     const now = services.now();
-    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: PAGE_SIZE, now });
+    const query = parseSearchParams(new URL(c.req.url).searchParams, { pageSize: REGISTER_PAGE_SIZE, now });
     const [result, countries] = await Promise.all([
       searchClusters(services.database.db, services.database.dialect, query, matchCounts(services.database.changes)),
       registeredCountries(services.database.db),

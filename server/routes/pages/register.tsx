@@ -1,10 +1,8 @@
+import { REGISTER_PAGE_SIZE } from '../../contract/public.ts';
 import { LEVELS } from '../../domain/types.ts';
 import { SORTS, STATUSES, type SearchQuery, type SearchResult } from '../../registry/search.ts';
 import { countryName, fill, formatDate, formatNumber, intlLocale, messagesOf, plural } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
-
-/** Rows on a page of the register unless the address asks for another number. */
-export const PAGE_SIZE = 25;
 
 /** The query's filters as URL parameters, so every view of the register is a bookmarkable address. */
 export function registerParams(query: SearchQuery, page?: number): URLSearchParams {
@@ -14,7 +12,7 @@ export function registerParams(query: SearchQuery, page?: number): URLSearchPara
   if (query.level) params.set('level', query.level);
   if (query.status) params.set('status', query.status);
   if (query.sort !== 'name') params.set('sort', query.sort);
-  if (query.pageSize !== PAGE_SIZE) params.set('pageSize', String(query.pageSize));
+  if (query.pageSize !== REGISTER_PAGE_SIZE) params.set('pageSize', String(query.pageSize));
   if (page !== undefined && page > 1) params.set('page', String(page));
   return params;
 }
