@@ -3,6 +3,7 @@ import { readConsoleConfig, type ConsoleConfig } from './console/config.ts';
 import type { Level } from './domain/types.ts';
 import { readReminderConfig, type ReminderConfig } from './reminders/config.ts';
 import { parseWitnesses, type WitnessConfig } from './log/witness-client.ts';
+import { messageOf } from './errors.ts';
 
 export interface Config {
   port: number;
@@ -80,7 +81,7 @@ function witnesses(value: string | undefined): WitnessConfig[] {
   try {
     return parseWitnesses(value);
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    throw new ConfigError(messageOf(error));
   }
 }
 

@@ -217,3 +217,12 @@ export const statusOf = (error: LabelError): ContentfulStatusCode => ERRORS[erro
 export function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
 }
+
+/** What anything thrown says: an `Error`'s message, or the thrown value as text. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The `code` a thrown error carries (Node's `ENOENT`, a driver's `SQLITE_BUSY`), if it carries one as text. */
+export function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}

@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
-import { errorBody, fail as refusal } from './errors.ts';
+import { codeOf, errorBody, fail as refusal, messageOf } from './errors.ts';
 import { readConfig, type Config } from './config.ts';
 import { jsonLogger, RequestLog } from './log.ts';
 import { seedDemo } from './seed.ts';
@@ -15,8 +15,8 @@ const logger = jsonLogger();
 const REQUEST_LOG_SECONDS = 60;
 
 function fail(error: unknown): never {
-  const { code, message } = error as { code?: string; message?: string };
-  process.stderr.write(`cluster-label could not start: ${message ?? String(error)}${code ? ` [${code}]` : ''}\n`);
+  const code = codeOf(error);
+  process.stderr.write(`cluster-label could not start: ${messageOf(error)}${code ? ` [${code}]` : ''}\n`);
   process.exit(1);
 }
 
@@ -97,7 +97,7 @@ async function main() {
       try {
         await job();
       } catch (error) {
-        logger.warn(`${name}_failed`, { message: (error as Error).message });
+        logger.warn(`${name}_failed`, { message: messageOf(error) });
       } finally {
         running = false;
       }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { ed25519Cosigner } from './log/cosignature.ts';
 import { ed25519PrivateKey, parseVkey } from './log/note.ts';
 import { witnessApp } from './log/witness.ts';
+import { messageOf } from './errors.ts';
 
 function fail(message: string): never {
   process.stderr.write(`the witness could not start: ${message}\n`);
@@ -21,7 +22,7 @@ let logs;
 try {
   logs = (env.WITNESS_LOGS ?? '').split(',').map((v) => v.trim()).filter(Boolean).map(parseVkey);
 } catch (error) {
-  fail(`WITNESS_LOGS: ${(error as Error).message}`);
+  fail(`WITNESS_LOGS: ${messageOf(error)}`);
 }
 if (logs.length === 0) fail("set WITNESS_LOGS to the logs' verifier keys (GET /v1/log → verifierKey), comma-separated.");
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail('WITNESS_PORT must be a port number.');

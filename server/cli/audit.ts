@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { AUDIT_HEAD_TYP, verifyChain } from '../audit/log.ts';
-import { fail } from '../errors.ts';
+import { fail, messageOf } from '../errors.ts';
 import type { Command } from './command.ts';
 
 /** Exit code of a chain that does not hold (1 is for errors). */
@@ -23,7 +23,7 @@ async function readHead(file: string, keys: Map<string, JWK>): Promise<SavedHead
   try {
     head = JSON.parse(readFileSync(file, 'utf8')) as typeof head;
   } catch (error) {
-    throw headError(file, `cannot be read as JSON: ${(error as Error).message}`);
+    throw headError(file, `cannot be read as JSON: ${messageOf(error)}`);
   }
   const { seq, hash, signature } = head ?? {};
   if (!Number.isInteger(seq) || typeof hash !== 'string' || typeof signature !== 'string') {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseOrigin } from '../config.ts';
-import { fail } from '../errors.ts';
+import { fail, messageOf, codeOf } from '../errors.ts';
 import { watchRound, type WatchState } from '../log/monitor.ts';
 import { verifyLog } from '../log/verify.ts';
 import { UsageError, type Command } from './command.ts';
@@ -40,8 +40,8 @@ function readState(file: string | undefined): WatchState | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as WatchState;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw fail('invalid_state', { file, why: (error as Error).message });
+    if (codeOf(error) === 'ENOENT') return undefined;
+    throw fail('invalid_state', { file, why: messageOf(error) });
   }
 }
 
@@ -61,7 +61,7 @@ const logWatchCommand: Command = {
     try {
       issuer = parseOrigin(issuerArg!, 'ISSUER');
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError(messageOf(error));
     }
     const interval = Number(options.interval ?? 10);
     if (!Number.isFinite(interval) || interval < 1) throw new UsageError('--interval is a number of seconds, at least 1.');

@@ -5,6 +5,7 @@ import { UsageError, type CliIo, type Command, type OptionValues } from './comma
 import { commands } from './commands.ts';
 import { openCliRegistry } from './issuer.ts';
 import { closest } from './suggest.ts';
+import { messageOf, codeOf } from '../errors.ts';
 
 const PROGRAM = 'npm run admin --';
 
@@ -68,9 +69,9 @@ function parse(command: Command, rest: string[]): { args: string[]; options: Opt
     parsed = parseArgs({ args: rest, options: { ...specs, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
     // Node's messages go on to explain `--` escaping; the first sentence is the one that helps.
-    const first = (error as Error).message.split('. ')[0]!.replace(/\.$/, '');
+    const first = messageOf(error).split('. ')[0]!.replace(/\.$/, '');
     // A value may begin with "-" (a key id can), and is then read as options: `--` before it says it is a value.
-    const value = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? rest.find((word) => /^-[^-]./.test(word)) : undefined;
+    const value = codeOf(error) === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? rest.find((word) => /^-[^-]./.test(word)) : undefined;
     throw new UsageError(value ? `${first}; a value that begins with "-" goes after "--": ${command.name} -- ${value}` : first);
   }
   const { help, ...options } = parsed.values as OptionValues;
@@ -158,8 +159,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (error) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    io.stderr.write(`error [${typeof code === 'string' ? code : 'internal_error'}]: ${typeof message === 'string' ? message : String(error)}\n`);
+    io.stderr.write(`error [${codeOf(error) ?? 'internal_error'}]: ${messageOf(error)}\n`);
     return 1;
   }
 }

@@ -22,11 +22,13 @@ const COMPONENTS: Record<string, z.core.$ZodType> = { ...RESPONSES, ClusterInput
  * between them, in one conversion: zod names a registered schema by `$ref` wherever it
  * occurs. Requests are described as sent (`io: 'input'`), before any transform.
  */
-function convert(inline: z.core.$ZodType[]): { components: Record<string, Json>; inline: Json[] } {
+function convert(inline: z.core.$ZodType[]): { components: Record<string, Json>; inline: (at: number) => Json } {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema, { id });
-  inline.forEach((schema, i) => {
-    if (!registry.has(schema)) registry.add(schema, { id: `inline-${i}` });
+  const ids = inline.map((schema, i) => {
+    const id = registry.get(schema)?.id ?? `inline-${i}`;
+    if (!registry.has(schema)) registry.add(schema, { id });
+    return id;
   });
   const { schemas } = z.toJSONSchema(registry, {
     io: 'input',
@@ -38,15 +40,19 @@ function convert(inline: z.core.$ZodType[]): { components: Record<string, Json>;
       if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
       if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
     },
-  }) as { schemas: Record<string, Json> };
-  const clean = ({ $schema: _, $id: __, ...schema }: Json) => schema;
-  const components = Object.fromEntries(Object.keys(COMPONENTS).map((id) => [id, clean(schemas[id]!)]));
+  });
+  const converted = (id: string | undefined): Json => {
+    const schema = id === undefined ? undefined : schemas[id];
+    if (!schema) throw new Error(`No JSON Schema was made for ${id ?? 'a schema never registered'}.`);
+    const { $schema: _, $id: __, ...rest } = schema;
+    return rest;
+  };
   return {
-    components,
-    inline: inline.map((schema, i) => {
-      const id = registry.get(schema)!.id;
-      return id.startsWith('inline-') ? clean(schemas[id]!) : { $ref: `#/components/schemas/${id}` };
-    }),
+    components: Object.fromEntries(Object.keys(COMPONENTS).map((id) => [id, converted(id)])),
+    inline: (at) => {
+      const id = ids[at];
+      return id?.startsWith('inline-') === false ? { $ref: `#/components/schemas/${id}` } : converted(id);
+    },
   };
 }
 
@@ -57,7 +63,7 @@ function pathItems(operations: readonly Operation[]) {
     if (schema === 'text') return () => ({ type: 'string' });
     if (schema === 'binary') return () => ({ type: 'string', format: 'binary' });
     const at = inline.push(schema) - 1;
-    return () => converted.inline[at]!;
+    return () => converted.inline(at);
   };
   // Drawn first, filled in once every schema is known: one conversion for the whole document.
   const drafts = operations.map((operation) => {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { fail } from '../errors.ts';
+import { fail, messageOf } from '../errors.ts';
 
 /** Deeper than any body this API accepts; checked before parsing, so a hostile body costs one pass. */
 export const MAX_JSON_DEPTH = 8;
@@ -31,7 +31,7 @@ export async function readJson(c: Context): Promise<unknown> {
   try {
     body = JSON.parse(text);
   } catch (error) {
-    throw fail('malformed_json', { reason: error instanceof Error ? error.message : String(error) });
+    throw fail('malformed_json', { reason: messageOf(error) });
   }
   if (duplicate !== undefined) throw fail('duplicate_field', { field: duplicate });
   return body;

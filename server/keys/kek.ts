@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { messageOf, codeOf } from '../errors.ts';
 
 export class KeyError extends Error {
   readonly code: string;
@@ -27,8 +28,8 @@ export function loadKeyEncryptionKey(options: { keyEncryptionKey?: string | unde
     return key;
   } catch (error) {
     if (error instanceof KeyError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new KeyError('key_unreadable', `Cannot read the key-encryption key ${file}: ${(error as Error).message}`);
+    if (codeOf(error) !== 'ENOENT') {
+      throw new KeyError('key_unreadable', `Cannot read the key-encryption key ${file}: ${messageOf(error)}`);
     }
   }
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });

@@ -2,6 +2,7 @@ import { parseCheckpoint } from './checkpoint.ts';
 import { parseVkey, verifyNote } from './note.ts';
 import { CompactRange, leafHash } from './proof.ts';
 import { readEntryBundle, tileIndexPath, TILE_WIDTH } from './tiles.ts';
+import { messageOf } from '../errors.ts';
 
 /** What a monitor remembers of a log: the last size and root it verified, and the tree's right edge to extend it. */
 export interface WatchState {
@@ -35,7 +36,7 @@ export async function watchRound(issuer: string, state: WatchState | undefined):
   try {
     checkpoint = parseCheckpoint(verifyNote(note, (info.verifierKeys as string[]).map(parseVkey)).text);
   } catch (error) {
-    return { problem: `the checkpoint does not verify under the log's keys: ${(error as Error).message}` };
+    return { problem: `the checkpoint does not verify under the log's keys: ${messageOf(error)}` };
   }
   if (checkpoint.origin !== info.origin) return { problem: `the checkpoint names the origin ${checkpoint.origin}` };
   const old = state?.size ?? 0;

@@ -4,6 +4,7 @@ import type { AuditAnchor } from './entry.ts';
 import { verifyNote, type Verifier } from './note.ts';
 import { CompactRange, leafHash } from './proof.ts';
 import { treeRoot } from './store.ts';
+import { messageOf } from '../errors.ts';
 
 export interface LogReport {
   ok: boolean;
@@ -35,7 +36,7 @@ export async function verifyLog(db: Db, verifiers: readonly Verifier[], origin: 
       try {
         checkpoint = parseCheckpoint(verifyNote(note, verifiers).text);
       } catch (error) {
-        return `the checkpoint of size ${size} does not verify: ${(error as Error).message}`;
+        return `the checkpoint of size ${size} does not verify: ${messageOf(error)}`;
       }
       if (checkpoint.origin !== origin || checkpoint.size !== size) return `the checkpoint stored as size ${size} names ${checkpoint.origin} at size ${checkpoint.size}`;
       if (!equal(checkpoint.root, range.root())) return `the checkpoint of size ${size} names a root the entries do not make: the log was rewritten`;

@@ -1,5 +1,6 @@
 import { formatNote, parseNote, parseVkey, verifyNote, type Verifier } from './note.ts';
 import type { Hash } from './proof.ts';
+import { messageOf } from '../errors.ts';
 
 /** A witness the log asks to cosign its checkpoints: its cosigning key and its submission prefix. */
 export interface WitnessConfig {
@@ -49,7 +50,7 @@ export async function askWitness(
     try {
       response = await fetch(`${witness.url}/add-checkpoint`, { method: 'POST', body, signal: AbortSignal.timeout(WITNESS_TIMEOUT) });
     } catch (error) {
-      return { refused: `unreachable: ${(error as Error).message}` };
+      return { refused: `unreachable: ${messageOf(error)}` };
     }
     const answer = await response.text();
     if (response.status === 409 && attempt === 0) {
@@ -63,7 +64,7 @@ export async function askWitness(
     try {
       verifyNote(formatNote(text, lines), [witness.verifier]);
     } catch (error) {
-      return { refused: `its answer does not verify: ${(error as Error).message}` };
+      return { refused: `its answer does not verify: ${messageOf(error)}` };
     }
     // Only this witness's own signatures: anything else in its answer is not its to add.
     const own = parseNote(formatNote(text, lines)).signatures.filter((s) => s.name === witness.verifier.name && s.keyId === witness.verifier.keyId);

@@ -4,6 +4,7 @@ import { parseCheckpoint } from './checkpoint.ts';
 import type { Cosigner } from './cosignature.ts';
 import { NoteError, parseNote, verifyNote, type Verifier } from './note.ts';
 import { EMPTY_ROOT, verifyConsistency } from './proof.ts';
+import { messageOf } from '../errors.ts';
 
 /** What a witness remembers per log (by origin): the last checkpoint it cosigned. */
 type WitnessState = Record<string, { size: number; root: string }>;
@@ -45,8 +46,8 @@ export function witnessApp({ cosigner, logs, stateFile, now = () => new Date() }
       if (trusted.length === 0) return text(`Unknown log ${origin}.\n`, 404);
       checkpoint = parseCheckpoint(verifyNote(note, trusted).text);
     } catch (error) {
-      const code = (error as NoteError).code;
-      return text(`${(error as Error).message}\n`, code === 'note_unverified' || code === 'note_signature_invalid' ? 403 : 400);
+      const code = error instanceof NoteError ? error.code : undefined;
+      return text(`${messageOf(error)}\n`, code === 'note_unverified' || code === 'note_signature_invalid' ? 403 : 400);
     }
     if (old > checkpoint.size) return text('The old size is larger than the checkpoint.\n', 400);
     const known = state[checkpoint.origin];

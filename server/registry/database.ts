@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Sqlite from 'libsql';
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SelectQueryNode, SqliteDialect, sql, type DatabaseConnection, type Driver, type QueryResult, type Transaction } from 'kysely';
-import { fail, type LabelError } from '../errors.ts';
+import { fail, type LabelError, messageOf, codeOf } from '../errors.ts';
 import { ChangeBus } from './changes.ts';
 import { migrate } from './migrations.ts';
 import type { Schema } from './schema.ts';
@@ -69,7 +69,7 @@ const UNREACHABLE_MESSAGE = /^Connection terminated|timeout exceeded when trying
  */
 export function databaseRefusal(error: unknown): LabelError | undefined {
   if (!(error instanceof Error)) return undefined;
-  const code = String((error as { code?: unknown }).code ?? '');
+  const code = codeOf(error) ?? '';
   if (BUSY.has(code)) return fail('database_busy').withHeaders({ 'Retry-After': RETRY_BUSY_SECONDS });
   if (UNREACHABLE.has(code) || code.startsWith('08') || UNREACHABLE_MESSAGE.test(error.message)) {
     return fail('database_unreachable').withHeaders({ 'Retry-After': RETRY_UNREACHABLE_SECONDS });
@@ -324,7 +324,7 @@ export async function openPostgres(url: string): Promise<Database> {
     await sql`select 1`.execute(db);
   } catch (error) {
     await db.destroy();
-    throw new DatabaseError(`Cannot reach ${where}: ${(error as Error).message}`);
+    throw new DatabaseError(`Cannot reach ${where}: ${messageOf(error)}`);
   }
   const changes = new ChangeBus(db);
   return {

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './database.ts';
+import { messageOf } from '../errors.ts';
 
 type Step = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -383,6 +384,6 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
   const { error, results } = await new Migrator({ db, provider: provider(dialect) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`The registry schema could not be migrated (step ${failed}): ${(error as Error).message}`);
+    throw new Error(`The registry schema could not be migrated (step ${failed}): ${messageOf(error)}`);
   }
 }

@@ -8,6 +8,7 @@ import type { ReminderConfig } from './config.ts';
 import { languageFor, reminderEmail, type ReminderPayload } from './messages.ts';
 import { Outbox, type Delivery, type NewDelivery } from './outbox.ts';
 import { dedupeKey, dueReminder } from './plan.ts';
+import { messageOf } from '../errors.ts';
 
 export interface Mail {
   to: string;
@@ -137,7 +138,7 @@ export class ReminderWorker {
       await this.outbox.markSent(delivery.id);
       return true;
     } catch (error) {
-      const message = (error as Error).message || String(error);
+      const message = messageOf(error) || String(error);
       const giveUp = delivery.attempts >= this.#backoff.maxAttempts;
       const retryAt = giveUp ? undefined : new Date(this.#options.now().getTime() + retryDelaySeconds(delivery.attempts, this.#backoff) * 1000);
       await this.outbox.markFailed(delivery.id, message, retryAt);
