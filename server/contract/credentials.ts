@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CREDENTIAL_FORMATS, FORMATS } from '../credentials/credentials.ts';
 import { LEVELS } from '../domain/types.ts';
 import { AnyObject, clusterIdParameter, json, pathParameter, type Answer, type Operation } from './operation.ts';
 import { RESPONSES as R } from './responses.ts';
@@ -53,7 +54,7 @@ export const CREDENTIALS = {
     tag: 'public',
     cors: true,
     summary: 'One current credential, as a file',
-    parameters: [clusterIdParameter, pathParameter('format', z.enum(['vc-jwt', 'sd-jwt-vc']))],
+    parameters: [clusterIdParameter, pathParameter('format', z.enum(FORMATS.map((format) => CREDENTIAL_FORMATS[format].download)))],
     answers: { '200': { description: 'The compact credential.', content: { 'application/vc+jwt': 'text', 'application/dc+sd-jwt': 'text' } } },
     refusals: ['cluster_not_found', 'credential_format_not_found', 'credential_not_found'],
     refusalNotes: { 404: 'No such cluster or format, or no valid label.' },

@@ -13,7 +13,8 @@ export const CREDENTIAL_FORMATS = {
   'dc+sd-jwt': { mediaType: 'application/dc+sd-jwt', download: 'sd-jwt-vc', extension: 'sd-jwt', name: 'SD-JWT VC' },
 } as const;
 export type CredentialFormat = keyof typeof CREDENTIAL_FORMATS;
-const FORMATS = Object.keys(CREDENTIAL_FORMATS) as CredentialFormat[];
+/** Every format, in the order a cluster's credentials are issued and listed. */
+export const FORMATS = Object.keys(CREDENTIAL_FORMATS) as CredentialFormat[];
 
 export interface IssuedCredential {
   format: CredentialFormat;

@@ -6,7 +6,7 @@ import { isLevel } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
-import { CREDENTIAL_FORMATS, type CredentialFormat } from './credentials.ts';
+import { CREDENTIAL_FORMATS, FORMATS } from './credentials.ts';
 import { achievement, credentialType, issuerProfile } from './statement.ts';
 import { STATUS_LIST_MEDIA_TYPE, STATUS_LIST_TTL } from './status-lists.ts';
 import { MAX_VERIFY_BYTES } from './verify.ts';
@@ -75,7 +75,7 @@ export function credentialRoutes(services: Services) {
   });
 
   app.get('/v1/clusters/:id/credentials/:format', async (c) => {
-    const format = (Object.keys(CREDENTIAL_FORMATS) as CredentialFormat[]).find((f) => CREDENTIAL_FORMATS[f].download === c.req.param('format'));
+    const format = FORMATS.find((f) => CREDENTIAL_FORMATS[f].download === c.req.param('format'));
     if (!format) throw fail('credential_format_not_found');
     const { id, issued } = await currentCredentials(c);
     const credential = issued.find((item) => item.format === format);
