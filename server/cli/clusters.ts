@@ -3,13 +3,13 @@ import { parseWith } from '../contract/refusals.ts';
 import { effectiveStatus } from '../domain/schemes.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
-import type { Command } from './command.ts';
+import { command, type Command } from './command.ts';
 import { table } from './format.ts';
 
 const PAGE = 500;
 
 export const clusterCommands: Command[] = [
-  {
+  command({
     name: 'clusters create',
     summary: 'register a cluster',
     args: ['id'],
@@ -22,19 +22,19 @@ export const clusterCommands: Command[] = [
       email: { type: 'string', value: 'address', description: 'contact e-mail', field: 'contactEmail' },
     },
     details: 'The id is a lowercase slug such as nordlicht-photonics; it cannot be changed later.',
-    async run(cli, [id], options) {
+    async run(cli, { id }, options) {
       const input = parseWith(ClusterInput, { id, name: options.name, country: options.country, organisation: options.organisation, portfolio: options.portfolio, sites: options.site, contactEmail: options.email });
       const cluster = await cli.services.registry.createCluster(input, cli.actor);
       cli.out(`Registered the cluster ${cluster.id} (${cluster.name}).`);
     },
-  },
-  {
+  }),
+  command({
     name: 'clusters show',
     summary: 'show a cluster and its whole label history',
     args: ['id'],
-    async run(cli, [id]) {
+    async run(cli, { id }) {
       const { registry, now } = cli.services;
-      const cluster = await registry.getCluster(id!);
+      const cluster = await registry.getCluster(id);
       if (!cluster) throw fail('cluster_not_found');
       const labels = await registry.getLabels(cluster.id);
       const fields: Array<[string, string]> = [
@@ -53,7 +53,7 @@ export const clusterCommands: Command[] = [
       const row = (label: Label) => [label.id, label.level, effectiveStatus(label, now()), label.awarded, label.validUntil, label.assessmentRef, label.publicReason];
       for (const line of table(['LABEL', 'LEVEL', 'STATUS', 'AWARDED', 'VALID UNTIL', 'ASSESSMENT', 'REASON'], labels.map(row))) cli.out(line);
     },
-  },
+  }),
   {
     name: 'clusters list',
     summary: 'list every cluster with its current label',

@@ -13,6 +13,12 @@ export interface OptionSpec {
 
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
+/** The value of the string option `name`; undefined when it was not given. */
+export function textOption(options: OptionValues, name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The process around the CLI: its environment and standard streams (in tests, stand-ins). */
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -33,18 +39,25 @@ export interface Cli {
   note(line: string): void;
 }
 
-export interface Command {
+export interface Command<A extends string = string> {
   /** The words that call it: `tokens create`. */
   name: string;
   summary: string;
   /** Positional arguments, all required, in order: `['name']` is shown as `<name>`. */
-  args?: string[];
+  args?: readonly A[];
   options?: Record<string, OptionSpec>;
   /** More help, after the options. */
   details?: string;
-  /** Returns the exit code (0 when absent). */
-  run(cli: Cli, args: string[], options: OptionValues): Promise<number | void>;
+  /** Gets each positional argument by its name; returns the exit code (0 when absent). */
+  run(cli: Cli, args: Record<A, string>, options: OptionValues): Promise<number | void>;
 }
+
+/**
+ * A command whose `run` gets its positional arguments by the names `args` declares.
+ *
+ * @example command({ name: 'keys revoke', summary: '…', args: ['kid'], run: async (cli, { kid }) => … })
+ */
+export const command = <const A extends string = never>(spec: Command<A>): Command => spec;
 
 /** A mistake in how the command was called: exit 1, with a pointer to --help. */
 export class UsageError extends Error {

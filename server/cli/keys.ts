@@ -1,4 +1,4 @@
-import type { Command } from './command.ts';
+import { command, type Command } from './command.ts';
 import { table } from './format.ts';
 
 export const keyCommands: Command[] = [
@@ -26,14 +26,14 @@ export const keyCommands: Command[] = [
       }
     },
   },
-  {
+  command({
     name: 'keys revoke',
     summary: 'revoke a compromised key at once (emergency)',
     args: ['kid'],
     details: 'The key leaves the key set at once and tokens it signed are no longer served; running servers pick the change up within KEY_REFRESH_INTERVAL seconds.',
-    async run(cli, [kid]) {
-      const { revoked, signingKid } = await cli.services.keyring.revoke(kid!, cli.actor);
+    async run(cli, { kid }) {
+      const { revoked, signingKid } = await cli.services.keyring.revoke(kid, cli.actor);
       cli.out(`Revoked the key ${revoked}; ${signingKid} signs from now on.`);
     },
-  },
+  }),
 ];

@@ -4,7 +4,7 @@ import { DATE_FORMS, readDate } from '../domain/dates.ts';
 import { effectiveStatus } from '../domain/schemes.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
-import type { Cli, Command, OptionSpec, OptionValues } from './command.ts';
+import { command, textOption, type Cli, type Command, type OptionSpec, type OptionValues } from './command.ts';
 
 const DATE = 'date';
 const awardOptions: Record<string, OptionSpec> = {
@@ -16,8 +16,8 @@ const awardOptions: Record<string, OptionSpec> = {
 
 /** A date option in any form the import reads, as `YYYY-MM-DD`; a refusal names the option. */
 function dateOption(options: OptionValues, name: string): string | undefined {
-  const value = options[name];
-  if (typeof value !== 'string') return undefined;
+  const value = textOption(options, name);
+  if (value === undefined) return undefined;
   const date = readDate(value.trim());
   if (!date) throw fail('invalid_date', { field: `--${name}`, value: value.slice(0, 40), forms: DATE_FORMS });
   return date;
@@ -29,22 +29,22 @@ function report(cli: Cli, verb: string, label: Label) {
 
 /** Award and upgrade take the same options and differ only in what they ask the registry. */
 function awardCommand(action: string, summary: string, verb: string, act: (cli: Cli, cluster: string, input: AwardInput) => Promise<Label>): Command {
-  return {
+  return command({
     name: `labels ${action}`,
     summary,
     args: ['cluster'],
     options: awardOptions,
-    async run(cli, [cluster], options) {
+    async run(cli, { cluster }, options) {
       const input = parseWith(AwardInput, { level: options.level, awarded: dateOption(options, 'awarded'), validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
-      report(cli, verb, await act(cli, cluster!, input));
+      report(cli, verb, await act(cli, cluster, input));
     },
-  };
+  });
 }
 
 export const labelCommands: Command[] = [
   awardCommand('award', 'award a label (a first one, or after an expired, withdrawn or revoked one)', 'Awarded', (cli, cluster, input) => cli.services.registry.award(cluster, input, cli.actor)),
   awardCommand('upgrade', 'replace the current valid label by a higher level', 'Upgraded', (cli, cluster, input) => cli.services.registry.upgrade(cluster, input, cli.actor)),
-  {
+  command({
     name: 'labels renew',
     summary: 'renew the current label from its previous end (before expiry or within the grace year)',
     args: ['cluster'],
@@ -52,12 +52,12 @@ export const labelCommands: Command[] = [
       'valid-until': { type: 'string', value: DATE, description: 'an explicit new last day (default: from the level’s renewal period)', field: 'validUntil' },
       ref: { type: 'string', value: 'text', description: 'the assessment reference of the re-certification', field: 'assessmentRef' },
     },
-    async run(cli, [cluster], options) {
+    async run(cli, { cluster }, options) {
       const input = parseWith(RenewalInput, { validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
-      report(cli, 'Renewed', await cli.services.registry.renew(cluster!, input, cli.actor));
+      report(cli, 'Renewed', await cli.services.registry.renew(cluster, input, cli.actor));
     },
-  },
-  {
+  }),
+  command({
     name: 'labels revoke',
     summary: 'revoke the current label early, for cause',
     args: ['cluster'],
@@ -65,16 +65,16 @@ export const labelCommands: Command[] = [
       reason: { type: 'string', value: 'text', required: true, description: 'the public reason, shown in the signed statement', field: 'reason' },
       note: { type: 'string', value: 'text', description: 'an internal note, never published', field: 'note' },
     },
-    async run(cli, [cluster], options) {
-      report(cli, 'Revoked', await cli.services.registry.revoke(cluster!, parseWith(RevocationInput, { reason: options.reason, note: options.note }), cli.actor));
+    async run(cli, { cluster }, options) {
+      report(cli, 'Revoked', await cli.services.registry.revoke(cluster, parseWith(RevocationInput, { reason: options.reason, note: options.note }), cli.actor));
     },
-  },
-  {
+  }),
+  command({
     name: 'labels withdraw',
     summary: 'withdraw an expired label formally (once its grace year has passed)',
     args: ['cluster'],
-    async run(cli, [cluster]) {
-      report(cli, 'Withdrew', await cli.services.registry.withdraw(cluster!, cli.actor));
+    async run(cli, { cluster }) {
+      report(cli, 'Withdrew', await cli.services.registry.withdraw(cluster, cli.actor));
     },
-  },
+  }),
 ];

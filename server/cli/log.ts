@@ -4,7 +4,7 @@ import { parseOrigin } from '../config.ts';
 import { fail, messageOf, codeOf } from '../errors.ts';
 import { watchRound, type WatchState } from '../log/monitor.ts';
 import { verifyLog } from '../log/verify.ts';
-import { UsageError, type Command } from './command.ts';
+import { command, textOption, UsageError, type Command } from './command.ts';
 
 /** Exit code of a log that does not hold (1 is for errors). */
 const EXIT_BROKEN = 2;
@@ -45,7 +45,7 @@ function readState(file: string | undefined): WatchState | undefined {
   }
 }
 
-const logWatchCommand: Command = {
+const logWatchCommand = command({
   name: 'log watch',
   summary: "follow an issuer's public log: check each checkpoint, print new entries",
   args: ['issuer'],
@@ -56,16 +56,16 @@ const logWatchCommand: Command = {
     interval: { type: 'string', value: 'seconds', description: 'pause between checks (default 10)' },
   },
   details: `Prints each new entry as "<index> <entry JSON>". Exit code ${EXIT_BROKEN} as soon as a checkpoint is not signed by the log's key or not consistent with the last one seen; 1 on any other error.`,
-  async run(cli, [issuerArg], options) {
+  async run(cli, args, options) {
     let issuer: string;
     try {
-      issuer = parseOrigin(issuerArg!, 'ISSUER');
+      issuer = parseOrigin(args.issuer, 'ISSUER');
     } catch (error) {
       throw new UsageError(messageOf(error));
     }
     const interval = Number(options.interval ?? 10);
     if (!Number.isFinite(interval) || interval < 1) throw new UsageError('--interval is a number of seconds, at least 1.');
-    const file = typeof options.state === 'string' ? options.state : undefined;
+    const file = textOption(options, 'state');
     let state = readState(file);
     for (;;) {
       const outcome = await watchRound(issuer, state);
@@ -81,6 +81,6 @@ const logWatchCommand: Command = {
       await sleep(interval * 1000);
     }
   },
-};
+});
 
 export const logCommands: Command[] = [logVerifyCommand, logWatchCommand, logRotateCommand];

@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isLevel } from '../domain/types.ts';
 import { backupSqlite, exportRegister, importRegister } from '../import/index.ts';
-import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { command, textOption, UsageError, type Command } from './command.ts';
 
 /** Bad lines an import shows without --verbose: enough to see what is wrong, not a screenful per hundred. */
 const SHOWN_ERRORS = 10;
 
 export const registerCommands: Command[] = [
-  {
+  command({
     name: 'import',
     summary: 'import the register from CSV, all or nothing',
     args: ['file'],
@@ -21,16 +20,16 @@ export const registerCommands: Command[] = [
     details:
       'Columns (any order, case ignored): Name, Comparative portfolio, www, Label valid until, and optionally Level, Country, Id, Organisation. ' +
       'The id is made from the name unless an Id column gives it. Every bad line is reported and nothing is written; importing the same file again changes nothing.',
-    async run(cli, [file], options) {
-      const level = options.level as string | undefined;
+    async run(cli, { file }, options) {
+      const level = textOption(options, 'level');
       if (level !== undefined && !isLevel(level)) throw new UsageError('--level must be bronze, silver or gold');
       const { services } = cli;
       let shown = -1;
-      const report = await importRegister(services.database, services.keyring, readFileSync(file!, 'utf8'), {
+      const report = await importRegister(services.database, services.keyring, readFileSync(file, 'utf8'), {
         actor: cli.actor,
         dryRun: options['dry-run'] === true,
-        defaultCountry: options.country as string | undefined,
-        defaultLevel: level as never,
+        defaultCountry: textOption(options, 'country'),
+        defaultLevel: level,
         scheme: services.registry.scheme,
         now: services.now(),
         log: services.log,
@@ -64,29 +63,29 @@ export const registerCommands: Command[] = [
         cli.note('--verbose lists every cluster created, updated or labelled.');
       }
     },
-  },
-  {
+  }),
+  command({
     name: 'export',
     summary: 'write the register to CSV, in the columns import reads',
     args: ['file'],
     details: 'A file name of - writes the CSV to standard output (and the count to standard error).',
-    async run(cli, [file]) {
+    async run(cli, { file }) {
       const { csv, rows } = await exportRegister(cli.services.database);
       if (file === '-') {
         cli.io.stdout.write(csv);
         return cli.note(`Wrote ${rows} clusters to standard output.`);
       }
-      writeFileSync(file!, csv);
+      writeFileSync(file, csv);
       cli.out(`Wrote ${rows} clusters to ${file}.`);
     },
-  },
-  {
+  }),
+  command({
     name: 'backup',
     summary: 'copy the SQLite registry to a new file while the server runs',
     args: ['file'],
     details: 'Uses SQLite VACUUM INTO: a consistent, compacted snapshot. Keep it with the key-encryption key (DATA_DIR/key-encryption.key, or KEY_ENCRYPTION_KEY), or the signing keys in it cannot be read. On PostgreSQL use pg_dump.',
-    async run(cli, [file]) {
-      cli.out(`Backed up the registry to ${await backupSqlite(cli.services.database, file!)}.`);
+    async run(cli, { file }) {
+      cli.out(`Backed up the registry to ${await backupSqlite(cli.services.database, file)}.`);
     },
-  },
+  }),
 ];

@@ -62,7 +62,7 @@ function unknownCommand(argv: string[]): UsageError {
   return new UsageError(`unknown command "${typed}"${suggestion ? `; did you mean "${suggestion}"?` : '.'} See ${help}`);
 }
 
-function parse(command: Command, rest: string[]): { args: string[]; options: OptionValues; help: boolean } {
+function parse(command: Command, rest: string[]): { args: Record<string, string>; options: OptionValues; help: boolean } {
   const specs = Object.fromEntries(Object.entries(command.options ?? {}).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }]));
   let parsed;
   try {
@@ -75,7 +75,7 @@ function parse(command: Command, rest: string[]): { args: string[]; options: Opt
     throw new UsageError(value ? `${first}; a value that begins with "-" goes after "--": ${command.name} -- ${value}` : first);
   }
   const { help, ...options } = parsed.values as OptionValues;
-  if (help) return { args: [], options: {}, help: true };
+  if (help) return { args: {}, options: {}, help: true };
   const expected = command.args ?? [];
   if (parsed.positionals.length !== expected.length) {
     throw new UsageError(expected.length ? `${command.name} takes ${expected.map((a) => `<${a}>`).join(' ')}` : `${command.name} takes no arguments`);
@@ -83,7 +83,8 @@ function parse(command: Command, rest: string[]): { args: string[]; options: Opt
   for (const [name, o] of Object.entries(command.options ?? {})) {
     if (o.required && options[name] === undefined) throw new UsageError(`--${name} is required`);
   }
-  return { args: parsed.positionals, options, help: false };
+  // Counted above: each declared argument has its value.
+  return { args: Object.fromEntries(expected.map((name, i) => [name, parsed.positionals[i] ?? ''])), options, help: false };
 }
 
 function actor(env: CliIo['env']): string {

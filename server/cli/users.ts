@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { ROLES } from '../auth/index.ts';
 import { Accounts } from '../console/index.ts';
 import { fail } from '../errors.ts';
-import type { Cli, CliIo, Command } from './command.ts';
+import { command, textOption, type Cli, type CliIo, type Command } from './command.ts';
 import { table } from './format.ts';
 
 const accountsOf = (cli: Cli) => new Accounts(cli.services.database, cli.services.keyring, cli.services.now, cli.services.config.console.passwordCost);
@@ -49,7 +49,7 @@ async function readPassword(io: CliIo, file: string | undefined): Promise<string
 }
 
 export const userCommands: Command[] = [
-  {
+  command({
     name: 'users create',
     summary: 'create a console account (the first admin starts here)',
     args: ['email'],
@@ -58,12 +58,12 @@ export const userCommands: Command[] = [
       'password-file': { type: 'string', value: 'file', description: 'read the password from the first line of this file instead of asking' },
     },
     details: 'Without --password-file the password is asked for on the terminal (not echoed), or read from the first line of standard input when it is not a terminal. Passwords are stored as scrypt hashes only.',
-    async run(cli, [email], options) {
-      const password = await readPassword(cli.io, options['password-file'] as string | undefined);
-      const user = await accountsOf(cli).create({ email: email!, role: options.role as string, password }, cli.actor);
+    async run(cli, { email }, options) {
+      const password = await readPassword(cli.io, textOption(options, 'password-file'));
+      const user = await accountsOf(cli).create({ email: email, role: options.role as string, password }, cli.actor);
       cli.out(`Created the ${user.role} account ${user.email}. Sign in at ${cli.services.config.publicUrl}/admin`);
     },
-  },
+  }),
   {
     name: 'users list',
     summary: 'list console accounts',
@@ -73,13 +73,13 @@ export const userCommands: Command[] = [
       for (const line of table(['EMAIL', 'ROLE', 'CREATED', 'DISABLED'], users.map((u) => [u.email, u.role, u.createdAt, u.disabledAt]))) cli.out(line);
     },
   },
-  {
+  command({
     name: 'users disable',
     summary: 'disable a console account and end its sessions at once',
     args: ['email'],
-    async run(cli, [email]) {
-      const user = await accountsOf(cli).disable(email!, cli.actor);
+    async run(cli, { email }) {
+      const user = await accountsOf(cli).disable(email, cli.actor);
       cli.out(`Disabled ${user.email}; its sessions have ended.`);
     },
-  },
+  }),
 ];

@@ -29,7 +29,7 @@ describeEachDialect('log verify and log watch', (dialect) => {
   });
 
   const cli = (): Cli => ({ io: { env: {}, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, services: server, actor: 'test', out: (line) => output.push(line), note: () => {} });
-  const run = (name: string, args: string[] = [], options: Record<string, string | boolean> = {}) => logCommands.find((c) => c.name === name)!.run(cli(), args, options);
+  const run = (name: string, args: Record<string, string> = {}, options: Record<string, string | boolean> = {}) => logCommands.find((c) => c.name === name)!.run(cli(), args, options);
 
   /**
    * What a dishonest operator could do with database access: change an entry, recompute
@@ -69,16 +69,16 @@ describeEachDialect('log verify and log watch', (dialect) => {
 
   it('log watch: prints new entries (or one cluster’s), continues from its state, and exits 2 when the history was rewritten, published checkpoints and all', async () => {
     const state = `${server.dataDir}/watch.json`;
-    expect(await run('log watch', [issuer], { once: true, state, cluster: 'alpha' })).toBeUndefined();
+    expect(await run('log watch', { issuer }, { once: true, state, cluster: 'alpha' })).toBeUndefined();
     expect(output.map((line) => JSON.parse(line.slice(line.indexOf(' ') + 1)).change)).toEqual(['cluster.create', 'label.award']);
     output = [];
     await server.registry.revoke('alpha', { reason: 'Audit failed', note: null }, 'test');
     await server.log.publish();
-    expect(await run('log watch', [issuer], { once: true, state })).toBeUndefined();
+    expect(await run('log watch', { issuer }, { once: true, state })).toBeUndefined();
     expect(output).toHaveLength(1);
     expect(output[0]).toContain('"change":"label.revoke"');
     await rewriteHistory();
-    expect(await run('log watch', [issuer], { once: true, state })).toBe(2);
+    expect(await run('log watch', { issuer }, { once: true, state })).toBe(2);
     expect(output.at(-1)).toMatch(/^INCONSISTENT: .*rewritten/);
   });
 });
