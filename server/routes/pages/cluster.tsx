@@ -15,14 +15,13 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
   const date = (iso: string) => <time datetime={iso.slice(0, 10)}>{formatDate(iso, lang)}</time>;
   const current = labels.at(-1);
   const status = tokenStatus(current, now);
-  const levelName = current && t.levels[current.level];
   const address = `${page.publicUrl}/clusters/${cluster.id}`;
 
   let statement: string;
   if (!current) statement = fill(t.statement.none, { name: cluster.name });
   else if (status === 'valid') statement = fill(t.statement.valid, { name: cluster.name, label: fullLabelName(page.programmeName, current.level), until: formatDate(current.validUntil, lang) });
-  else if (status === 'revoked') statement = fill(t.statement.revoked, { name: cluster.name, level: levelName!, on: formatDate(current.revokedAt!, lang) });
-  else statement = fill(t.statement.expired, { name: cluster.name, level: levelName!, until: formatDate(current.validUntil, lang) });
+  else if (status === 'revoked') statement = fill(t.statement.revoked, { name: cluster.name, level: t.levels[current.level], on: formatDate(current.revokedAt!, lang) });
+  else statement = fill(t.statement.expired, { name: cluster.name, level: t.levels[current.level], until: formatDate(current.validUntil, lang) });
 
   return (
     <Layout page={page} title={cluster.name}>
@@ -32,11 +31,11 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
           <Status status={status} text={`${t.statuses[status]}:`} /> {statement}
         </p>
         {status === 'expired' && <p class="notice">{t.expiredNotice}</p>}
-        {status === 'revoked' && (
+        {status === 'revoked' && current && (
           <>
             <p class="notice">{t.revokedNotice}</p>
             <p class="notice">
-              <strong>{t.reason}:</strong> {current!.publicReason}
+              <strong>{t.reason}:</strong> {current.publicReason}
             </p>
           </>
         )}
@@ -80,7 +79,7 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
             <dt>{t.label}</dt>
             <dd>{fullLabelName(page.programmeName, current.level)}</dd>
             <dt>{t.level}</dt>
-            <dd>{levelName}</dd>
+            <dd>{t.levels[current.level]}</dd>
             <dt>{t.awarded}</dt>
             <dd>{date(current.awarded)}</dd>
             <dt>{t.validUntil}</dt>
