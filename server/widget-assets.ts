@@ -3,20 +3,25 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface WidgetAssets {
-  /** The bundle, or undefined when `npm run build` has not been run. */
-  code: Uint8Array | undefined;
+/** The widget as this server serves it: built (its bundle, SRI hash and ETag), or not. */
+export type WidgetAssets = {
   version: string;
   major: string;
-  /** Subresource Integrity hash of the versioned file. */
-  integrity: string | undefined;
-  etag: string | undefined;
   /** The badge's words for each language not in the bundle (`pl` → its JSON), built beside it. */
-  locales: ReadonlyMap<string, Uint8Array>;
-}
+  locales: ReadonlyMap<string, Uint8Array<ArrayBuffer>>;
+} & (
+  | {
+      code: Uint8Array<ArrayBuffer>;
+      /** Subresource Integrity hash of the versioned file. */
+      integrity: string;
+      etag: string;
+    }
+  /** `npm run build` has not been run. */
+  | { code: undefined; integrity: undefined; etag: undefined }
+);
 
 /** The language files the build wrote into `locales/` beside the bundle. */
-function readLocales(folder: string): Map<string, Uint8Array> {
+function readLocales(folder: string): Map<string, Uint8Array<ArrayBuffer>> {
   try {
     return new Map(readdirSync(folder).filter((name) => name.endsWith('.json')).map((name) => [name.slice(0, -'.json'.length), readFileSync(join(folder, name))]));
   } catch {
@@ -30,7 +35,7 @@ const root = new URL('..', import.meta.url);
 export function loadWidgetAssets(file = fileURLToPath(new URL('dist/widget/cluster-label.js', root))): WidgetAssets {
   const version = (JSON.parse(readFileSync(fileURLToPath(new URL('package.json', root)), 'utf8')) as { version: string }).version;
   const major = version.split('.')[0] ?? '0';
-  let code: Uint8Array | undefined;
+  let code: Uint8Array<ArrayBuffer> | undefined;
   try {
     code = readFileSync(file);
   } catch {

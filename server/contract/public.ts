@@ -223,7 +223,7 @@ export const PUBLIC = {
     tag: 'public',
     summary: 'The widget’s words in one language it does not carry, immutable',
     description: 'The badge fetches it beside the token for a language other than English and German (`pl.json`).',
-    parameters: [pathParameter('version'), pathParameter('file', z.string().regex(/^[a-z]{2}\.json$/))],
+    parameters: [pathParameter('version'), pathParameter('file', z.string().regex(/^[a-z]{2,3}\.json$/))],
     answers: { '200': { description: 'The language’s words for the badge and its dialog.', content: json(AnyObject) }, '304': notModified },
     refusals: ['widget_version_not_found', 'widget_language_not_found', 'widget_not_built'],
     refusalNotes: { 404: 'This server does not have that version or that language.', ...widget },

@@ -21,7 +21,7 @@ export function widgetLocaleRoutes(widget: WidgetAssets) {
     if (!file) throw fail('widget_language_not_found', { languages: [...widget.locales.keys()].join(', ') });
     c.header('Content-Type', 'application/json; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
-    return c.body(file as Uint8Array<ArrayBuffer>);
+    return c.body(file);
   });
   return app;
 }
