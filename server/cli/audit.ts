@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import * as z from 'zod';
 import { AUDIT_HEAD_TYP, verifyChain } from '../audit/log.ts';
 import { fail, messageOf } from '../errors.ts';
 import type { Command } from './command.ts';
@@ -14,21 +15,23 @@ interface SavedHead {
 
 const headError = (file: string, why: string) => fail('invalid_head', { file, why });
 
+/** What a saved head holds: other fields (`at`) are passed over. */
+const SavedHeadFile = z.object({ seq: z.int(), hash: z.string(), signature: z.string() });
+
 /**
  * A head saved from GET /v1/audit/head. Its signature is checked with the
  * registry's keys, so a hand-edited file cannot vouch for a rewritten chain.
  */
 async function readHead(file: string, keys: Map<string, JWK>): Promise<SavedHead> {
-  let head: { seq?: unknown; hash?: unknown; signature?: unknown };
+  let text: unknown;
   try {
-    head = JSON.parse(readFileSync(file, 'utf8')) as typeof head;
+    text = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw headError(file, `cannot be read as JSON: ${messageOf(error)}`);
   }
-  const { seq, hash, signature } = head ?? {};
-  if (!Number.isInteger(seq) || typeof hash !== 'string' || typeof signature !== 'string') {
-    throw headError(file, 'is not a head saved from /v1/audit/head (it needs seq, hash and signature).');
-  }
+  const saved = SavedHeadFile.safeParse(text);
+  if (!saved.success) throw headError(file, 'is not a head saved from /v1/audit/head (it needs seq, hash and signature).');
+  const { seq, hash, signature } = saved.data;
   try {
     const { kid, typ } = decodeProtectedHeader(signature);
     const jwk = kid === undefined ? undefined : keys.get(kid);
@@ -39,7 +42,7 @@ async function readHead(file: string, keys: Map<string, JWK>): Promise<SavedHead
   } catch {
     throw headError(file, 'is not signed by this registry’s keys for the seq and hash it names.');
   }
-  return { seq: seq as number, hash };
+  return { seq, hash };
 }
 
 export const auditVerifyCommand: Command = {

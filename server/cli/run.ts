@@ -1,11 +1,11 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openServices } from '../services.ts';
+import { messageOf, codeOf } from '../errors.ts';
 import { UsageError, type CliIo, type Command, type OptionValues } from './command.ts';
 import { commands } from './commands.ts';
 import { openCliRegistry } from './issuer.ts';
 import { closest } from './suggest.ts';
-import { messageOf, codeOf } from '../errors.ts';
 
 const PROGRAM = 'npm run admin --';
 

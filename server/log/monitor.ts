@@ -1,8 +1,9 @@
+import * as z from 'zod';
+import { messageOf } from '../errors.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import { parseVkey, verifyNote } from './note.ts';
 import { CompactRange, leafHash } from './proof.ts';
 import { readEntryBundle, tileIndexPath, TILE_WIDTH } from './tiles.ts';
-import { messageOf } from '../errors.ts';
 
 /** What a monitor remembers of a log: the last size and root it verified, and the tree's right edge to extend it. */
 export interface WatchState {
@@ -20,6 +21,9 @@ async function get(url: string): Promise<Response> {
   return response;
 }
 
+/** What a watcher needs of `GET /v1/log`: the log's origin line and its verifier keys. */
+const LogDescription = z.object({ origin: z.string(), verifierKeys: z.array(z.string()) });
+
 /**
  * One round of watching an issuer's log: reads its checkpoint, checks the log's
  * signature, then fetches every entry added since `state` and recomputes the tree from
@@ -28,13 +32,14 @@ async function get(url: string): Promise<Response> {
  * ones it committed to. A log that shrank, or whose root disagrees, is a `problem`.
  */
 export async function watchRound(issuer: string, state: WatchState | undefined): Promise<WatchOutcome> {
-  const info = (await (await get(`${issuer}/v1/log`)).json()) as { origin?: unknown; verifierKeys?: unknown };
-  if (typeof info.origin !== 'string' || !Array.isArray(info.verifierKeys)) throw new Error(`${issuer}/v1/log does not describe a log.`);
+  const described = LogDescription.safeParse(await (await get(`${issuer}/v1/log`)).json());
+  if (!described.success) throw new Error(`${issuer}/v1/log does not describe a log.`);
+  const info = described.data;
   if (state && state.origin !== info.origin) return { problem: `the log's origin changed from ${state.origin} to ${info.origin}` };
   const note = await (await get(`${issuer}/log/checkpoint`)).text();
   let checkpoint;
   try {
-    checkpoint = parseCheckpoint(verifyNote(note, (info.verifierKeys as string[]).map(parseVkey)).text);
+    checkpoint = parseCheckpoint(verifyNote(note, info.verifierKeys.map(parseVkey)).text);
   } catch (error) {
     return { problem: `the checkpoint does not verify under the log's keys: ${messageOf(error)}` };
   }

@@ -1,10 +1,10 @@
 import type { Db } from '../registry/database.ts';
+import { messageOf } from '../errors.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import type { AuditAnchor } from './entry.ts';
 import { verifyNote, type Verifier } from './note.ts';
 import { CompactRange, leafHash } from './proof.ts';
 import { treeRoot } from './store.ts';
-import { messageOf } from '../errors.ts';
 
 export interface LogReport {
   ok: boolean;

@@ -1,6 +1,6 @@
+import { messageOf } from '../errors.ts';
 import { formatNote, parseNote, parseVkey, verifyNote, type Verifier } from './note.ts';
 import type { Hash } from './proof.ts';
-import { messageOf } from '../errors.ts';
 
 /** A witness the log asks to cosign its checkpoints: its cosigning key and its submission prefix. */
 export interface WitnessConfig {

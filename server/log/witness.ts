@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { messageOf } from '../errors.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import type { Cosigner } from './cosignature.ts';
 import { NoteError, parseNote, verifyNote, type Verifier } from './note.ts';
 import { EMPTY_ROOT, verifyConsistency } from './proof.ts';
-import { messageOf } from '../errors.ts';
 
 /** What a witness remembers per log (by origin): the last checkpoint it cosigned. */
 type WitnessState = Record<string, { size: number; root: string }>;

@@ -4,11 +4,11 @@ import { utcDate } from '../domain/dates.ts';
 import { graceEnds, type Scheme } from '../domain/schemes.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from '../registry/database.ts';
+import { messageOf } from '../errors.ts';
 import type { ReminderConfig } from './config.ts';
 import { languageFor, reminderEmail, type ReminderPayload } from './messages.ts';
 import { Outbox, type Delivery, type NewDelivery } from './outbox.ts';
 import { dedupeKey, dueReminder } from './plan.ts';
-import { messageOf } from '../errors.ts';
 
 export interface Mail {
   to: string;

@@ -9,6 +9,7 @@ import { verifyBodyLimit } from '../../credentials/routes.ts';
 import { VerifyPage } from '../../credentials/verify-page.tsx';
 import { badgeTitle } from '../../badge/draw.ts';
 import { labelClaim } from '../../domain/claims.ts';
+import { REGISTER_PAGE_SIZE } from '../../contract/public.ts';
 import { matchCounts, parseSearchParams, registeredCountries, searchClusters } from '../../registry/search.ts';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
@@ -18,7 +19,6 @@ import { ClusterNotFoundPage } from './errors.tsx';
 import { chooseLanguage, LANGUAGES, languageOf, type Lang } from './i18n.ts';
 import type { PageContext } from './layout.tsx';
 import { RegisterPage } from './register.tsx';
-import { REGISTER_PAGE_SIZE } from '../../contract/public.ts';
 
 const css = readFileSync(new URL('../../assets/register.css', import.meta.url), 'utf8');
 
@@ -56,13 +56,13 @@ const LANG_COOKIE = 'lang';
  */
 export function pageContext(c: Context, config: Pick<Config, 'programmeName' | 'issuerName' | 'publicUrl'>, at = c.req.url): PageContext {
   const url = new URL(at, config.publicUrl);
-  const switchTo = Object.fromEntries(
+  const switchTo: Record<Lang, string> = Object.fromEntries(
     LANGUAGES.map((lang) => {
       const params = new URLSearchParams(url.search);
       params.set('lang', lang);
       return [lang, `${url.pathname}?${params}`];
     }),
-  ) as Record<Lang, string>;
+  );
   const lang = chooseLanguage(getCookie(c, LANG_COOKIE), c.req.header('Accept-Language'));
   return { lang, programmeName: config.programmeName, issuerName: config.issuerName, publicUrl: config.publicUrl, switchTo, css };
 }
