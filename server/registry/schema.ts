@@ -2,6 +2,8 @@ import type { ColumnType, Generated } from 'kysely';
 import type { Role } from '../auth/roles.ts';
 import type { LabelStatus, Level } from '../domain/types.ts';
 import type { KeyState } from '../keys/keyring.ts';
+import type { Channel, DeliveryStatus } from '../reminders/outbox.ts';
+import type { ReminderEvent } from '../reminders/plan.ts';
 
 /** A column only triggers write: read it, never set it. */
 type Mirrored<T> = ColumnType<T, never, never>;
@@ -124,13 +126,13 @@ export interface Schema {
     id: Generated<number>;
     dedupe_key: string;
     delivery_id: string;
-    channel: string;
+    channel: Channel;
     target: string;
     cluster_id: string;
     label_id: number;
-    event: string;
+    event: ReminderEvent;
     payload: string;
-    status: string;
+    status: DeliveryStatus;
     attempts: number;
     next_attempt_at: string;
     claimed_by: string | null;

@@ -8,6 +8,8 @@ type Row = Omit<Schema['reminder_outbox'], 'id'> & { id: number };
 
 export type Channel = 'email' | 'webhook';
 
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
 export interface Delivery {
   id: number;
   deliveryId: string;
@@ -18,7 +20,7 @@ export interface Delivery {
   labelId: number;
   event: ReminderEvent;
   payload: string;
-  status: 'pending' | 'sent' | 'failed';
+  status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: string;
   lastError: string | null;
@@ -40,13 +42,13 @@ export interface NewDelivery {
 const toDelivery = (r: Row): Delivery => ({
   id: Number(r.id),
   deliveryId: r.delivery_id,
-  channel: r.channel as Channel,
+  channel: r.channel,
   target: r.target,
   clusterId: r.cluster_id,
   labelId: Number(r.label_id),
-  event: r.event as ReminderEvent,
+  event: r.event,
   payload: r.payload,
-  status: r.status as Delivery['status'],
+  status: r.status,
   attempts: Number(r.attempts),
   nextAttemptAt: r.next_attempt_at,
   lastError: r.last_error,
@@ -96,7 +98,7 @@ export class Outbox {
           last_error: null,
           created_at: now,
           sent_at: null,
-        } as never)
+        })
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .executeTakeFirst();
       added += Number(result.numInsertedOrUpdatedRows ?? 0);
