@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { fail, type LabelError } from '../errors.ts';
+import { fail, LabelError } from '../errors.ts';
 
 /** What a schema's failure is refused as, given the value it refused and the field's name. */
 type Refusal = (value: unknown, field: string, issue: z.core.$ZodIssue) => LabelError;
@@ -31,19 +31,26 @@ export function refusalIssue(error: LabelError, input: unknown): z.core.$ZodRawI
   return { code: 'custom', input, message: error.message, params: { refusal: error } };
 }
 
-/** The schema one step down `key`, through the wrappers that do not change the shape. */
-function child(schema: z.core.$ZodType | undefined, key: PropertyKey | undefined): z.core.$ZodType | undefined {
+/** The schema a wrapper that keeps the shape wraps (optional, nullable, default, …; a pipe's input side); undefined for any other. */
+function unwrapped(schema: z.core.$ZodType): z.core.$ZodType | undefined {
+  const def = schema._zod.def;
+  if ('innerType' in def && def.innerType instanceof z.core.$ZodType) return def.innerType;
+  return schema instanceof z.core.$ZodPipe ? schema._zod.def.in : undefined;
+}
+
+/** The schema itself once every wrapper that keeps the shape is taken off. */
+function unwrappedAll(schema: z.core.$ZodType): z.core.$ZodType {
   let at = schema;
-  for (;;) {
-    const def = at?._zod.def as { type?: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType } | undefined;
-    if (!def) return undefined;
-    if (def.innerType) at = def.innerType;
-    else if (def.type === 'pipe') at = def.in;
-    else if (key === undefined) return at;
-    else if (def.shape) return def.shape[String(key)];
-    else if (def.element) return def.element;
-    else return undefined;
-  }
+  for (let inner = unwrapped(at); inner; inner = unwrapped(at)) at = inner;
+  return at;
+}
+
+/** The schema one step down `key`, through the wrappers that do not change the shape. */
+function child(schema: z.core.$ZodType, key: PropertyKey): z.core.$ZodType | undefined {
+  const at = unwrappedAll(schema);
+  if (at instanceof z.core.$ZodObject) return at._zod.def.shape[String(key)];
+  if (at instanceof z.core.$ZodArray) return at._zod.def.element;
+  return undefined;
 }
 
 /** The refusal of the innermost schema along `path` that has one, or undefined. */
@@ -52,25 +59,21 @@ function refusalAlong(schema: z.core.$ZodType, path: readonly PropertyKey[]): Re
   let at: z.core.$ZodType | undefined = schema;
   for (let i = 0; at; i++) {
     // Every wrapper on the way may carry the refusal: `refusedAs(x.optional(), …)` as well as `refusedAs(x, …).optional()`.
-    for (let step: z.core.$ZodType | undefined = at; step; ) {
-      found = refusals.get(step._zod.def) ?? found;
-      const def = step._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType; type?: string };
-      step = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
-    }
-    if (i >= path.length) break;
-    at = child(at, path[i]);
+    for (let step: z.core.$ZodType | undefined = at; step; step = unwrapped(step)) found = refusals.get(step._zod.def) ?? found;
+    const key = path[i];
+    if (key === undefined) break;
+    at = child(at, key);
   }
   return found;
 }
 
 const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+  path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? Reflect.get(value, key) : undefined), input);
 
 /** The names a strict object schema accepts. */
 export function fieldsOf(schema: z.core.$ZodType): string[] {
-  const object = child(schema, undefined);
-  const shape = (object?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
-  return shape ? Object.keys(shape) : [];
+  const object = unwrappedAll(schema);
+  return object instanceof z.core.$ZodObject ? Object.keys(object._zod.def.shape) : [];
 }
 
 /**
@@ -90,7 +93,7 @@ export function parseWith<S extends z.core.$ZodType>(schema: S, input: unknown):
   if (unknown && unknown.path.length === 0) throw fail('unknown_field', { fields: unknown.keys, allowed: fieldsOf(schema) });
   const issue = issues[0]!;
   if (issue.path.length === 0 && issue.code === 'invalid_type') throw fail('invalid_body');
-  if (issue.code === 'custom' && issue.params?.refusal) throw issue.params.refusal as LabelError;
+  if (issue.code === 'custom' && issue.params?.refusal instanceof LabelError) throw issue.params.refusal;
   const field = issue.path.filter((key) => typeof key === 'string').join('.');
   const value = valueAt(input, issue.path);
   const refusal = refusalAlong(schema, issue.path);
