@@ -1,5 +1,6 @@
 // The only file that touches the environment, ports and signals.
 import { serve } from '@hono/node-server';
+import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { codeOf, errorBody, fail as refusal, messageOf } from './errors.ts';
@@ -134,7 +135,8 @@ async function main() {
     setTimeout(() => process.exit(1), 10_000).unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
-      (server as import('node:http').Server).closeIdleConnections();
+      // Only HTTP/1 keeps idle connections open between requests.
+      if (server instanceof Server) server.closeIdleConnections();
     });
     requestLog.flush();
     await services.close();
