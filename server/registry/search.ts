@@ -166,8 +166,11 @@ export async function searchClusters(db: Db, dialect: Dialect, query: SearchQuer
     const [matches, all] = await Promise.all([count(query), count({ now: query.now })]);
     total = matches;
     const offset = query.after ? 0 : (query.page - 1) * query.pageSize;
-    // Matches common enough that the walk should meet the page twice over, were they spread evenly.
-    if (matches * WALK >= 2 * (offset + wanted) * all) ids = await idsByWalk(db, dialect, query, wanted, offset);
+    // Matches common enough that the walk should meet the page twice over, were they spread
+    // evenly. A word of one or two letters matches the start of words, so most of its
+    // matches are names that begin with it, which sort together: never spread evenly.
+    const spread = words(query.text).every((word) => length(word) >= TRIGRAM);
+    if (spread && matches * WALK >= 2 * (offset + wanted) * all) ids = await idsByWalk(db, dialect, query, wanted, offset);
     if (!ids && dialect === 'postgres') ids = await idsAmongMatches(db, query, wanted, offset);
   }
   ids ??= query.after ? await idsAfter(db, dialect, query, query.after, wanted) : await idsAt(db, dialect, query, wanted);
