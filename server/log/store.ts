@@ -74,12 +74,23 @@ export async function treeRoot(db: Reader, size: number): Promise<Hash> {
 
 export const inclusionProof = (db: Reader, index: number, size: number) => inclusionProofFrom(db, index, size, new Map());
 
-/** The inclusion proof of `index` in a tree of `size` from the nodes given, reading only those missing. */
-export async function inclusionProofFrom(db: Reader, index: number, size: number, known: ReadonlyMap<string, Hash>): Promise<Hash[]> {
+/**
+ * The inclusion proof of `index` in a tree of `size` from the nodes given, reading only those missing.
+ * A range that ends at `size` lies on the tree's right edge, the one part of a proof that is hashed
+ * rather than read, and the same for every entry's proof at that size: `edge` keeps those hashes by
+ * their start (at most one per level), so a tree's edge is hashed once, not once per token.
+ */
+export async function inclusionProofFrom(db: Reader, index: number, size: number, known: ReadonlyMap<string, Hash>, edge = new Map<number, Hash>()): Promise<Hash[]> {
   const ranges = inclusionRanges(index, size);
-  const missing = nodesOf(ranges).filter((id) => !known.has(nodeKey(id)));
+  const toHash = ranges.filter(([start, end]) => end !== size || !edge.has(start));
+  const missing = nodesOf(toHash).filter((id) => !known.has(nodeKey(id)));
   const nodes = missing.length === 0 ? known : new Map([...known, ...(await readNodes(db, missing))]);
-  return ranges.map(([start, end]) => rangeHash(start, end, nodes));
+  return ranges.map(([start, end]) => {
+    if (end !== size) return rangeHash(start, end, nodes);
+    let hash = edge.get(start);
+    if (!hash) edge.set(start, (hash = rangeHash(start, end, nodes)));
+    return hash;
+  });
 }
 
 /** The stored hashes of the perfect subtrees that make up a tree of `size`: its right edge, which every proof in it may need. */

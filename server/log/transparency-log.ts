@@ -61,7 +61,8 @@ export class TransparencyLog {
    */
   #newest: PublishedCheckpoint | undefined;
   /** The hashes of the right edge of one tree size, read once for every proof at that size. */
-  #edge: { size: number; nodes: Promise<Map<string, Hash>> } | undefined;
+  /** The newest proven tree's right edge: its stored nodes, and the hashes proofs made from them (`inclusionProofFrom`). */
+  #edge: { size: number; nodes: Promise<Map<string, Hash>>; hashes: Map<number, Hash> } | undefined;
   #signer: { keyId: string; signer: NoteSigner } | undefined;
 
   constructor(database: Database, options: TransparencyLogOptions) {
@@ -207,19 +208,19 @@ export class TransparencyLog {
       if (round === 2) throw new Error(`No checkpoint could be published that includes entry ${index}.`);
       checkpoint = await this.publish();
     }
-    const edge = await this.#edgeOf(checkpoint.size);
-    const proof = await inclusionProofFrom(this.#database.db, index, checkpoint.size, new Map([...edge, ...nodes]));
+    const edge = this.#edgeOf(checkpoint.size);
+    const proof = await inclusionProofFrom(this.#database.db, index, checkpoint.size, new Map([...(await edge.nodes), ...nodes]), edge.hashes);
     return { index, entry: entry.data, checkpoint: checkpoint.note, proof: proof.map((hash) => Buffer.from(hash).toString('base64')) };
   }
 
   /** The right edge of a tree of `size`, read once for every proof at that size. */
-  #edgeOf(size: number): Promise<Map<string, Hash>> {
+  #edgeOf(size: number): { nodes: Promise<Map<string, Hash>>; hashes: Map<number, Hash> } {
     if (this.#edge?.size !== size) {
-      const edge = { size, nodes: edgeNodes(this.#database.db, size) };
+      const edge = { size, nodes: edgeNodes(this.#database.db, size), hashes: new Map<number, Hash>() };
       // A failed read is tried again by the next proof.
       edge.nodes.catch(() => this.#edge === edge && (this.#edge = undefined));
       this.#edge = edge;
     }
-    return this.#edge.nodes;
+    return this.#edge;
   }
 }

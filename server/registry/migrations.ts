@@ -367,6 +367,17 @@ const steps: Record<string, Step> = {
     if (dialect !== 'postgres') return;
     await sql`create index clusters_id_prefix on clusters (id text_pattern_ops)`.execute(db);
   },
+  /**
+   * One country's clusters in the order of their label's end, either way: a page of
+   * them (`country=FR&sort=-valid-until&page=20`) is a range of one index. Without it
+   * PostgreSQL walked the whole register's order of ends and tested each row's country
+   * (15,000 rows for page 20 of a country with 3,400 clusters: 78 ms, against 0.2 ms).
+   */
+  '014_register_country_by_end': async (db, dialect) => {
+    const descending = dialect === 'postgres' ? sql`label_valid_until desc nulls last` : sql`label_valid_until desc`;
+    await sql`create index clusters_by_country_valid_until on clusters (country, label_valid_until, name, id)`.execute(db);
+    await sql`create index clusters_by_country_valid_until_desc on clusters (country, ${descending}, name, id)`.execute(db);
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -136,12 +136,16 @@ export async function searchClusters(db: Db, dialect: Dialect, query: SearchQuer
   // whole with their label. Skipping to a deep page so costs index steps, not joins.
   let ids: string[] | undefined;
   let total: number | undefined;
-  if (dialect === 'sqlite' && query.text && WALKED_SORTS.has(query.sort)) {
+  if (query.text && WALKED_SORTS.has(query.sort)) {
     const [matches, all] = await Promise.all([count(query), count({ now: query.now })]);
     total = matches;
     const offset = query.after ? 0 : (query.page - 1) * query.pageSize;
-    // Matches common enough that the walk should meet the page twice over, were they spread evenly.
-    if (matches * WALK >= 2 * (offset + wanted) * all) ids = await idsByWalk(db, query, wanted, offset);
+    // Matches common enough that the walk should meet the page twice over, were they spread
+    // evenly. A word of one or two letters matches the start of words, so most of its
+    // matches are names that begin with it, which sort together: never spread evenly.
+    const spread = words(query.text).every((word) => length(word) >= TRIGRAM);
+    if (spread && matches * WALK >= 2 * (offset + wanted) * all) ids = await idsByWalk(db, dialect, query, wanted, offset);
+    if (!ids && dialect === 'postgres') ids = await idsAmongMatches(db, query, wanted, offset);
   }
   ids ??= query.after ? await idsAfter(db, dialect, query, query.after, wanted) : await idsAt(db, dialect, query, wanted);
   const found = ids;
@@ -198,29 +202,59 @@ export function matchCounts(changes: ChangeBus): MatchCounts {
 }
 
 /**
- * SQLite, a name search in an order by name or country: how many entries of the
- * order's index a page is looked for in before the matches are all found and sorted
- * instead. SQLite keeps no statistics to choose between the two: the name's text index
- * finds every match (a common word: thousands) to sort them, where the order's index,
- * read from the start (or the cursor), meets a page of common matches within a few
- * hundred entries. The walk is tried when the counts say it should find the page;
- * should the matches bunch further on (names that begin alike sort together), it stops
- * here and the matches are sorted after all.
+ * A name search in an order by name or country: how many entries of the order's index
+ * a page is looked for in before the matches are all found and sorted instead. The
+ * name's text index finds every match (a common word: thousands) to sort them, where
+ * the order's index, read from the start (or the cursor), meets a page of common
+ * matches within a few hundred entries. The walk is tried when the counts say it
+ * should find the page; should the matches bunch further on (names that begin alike
+ * sort together: `q=ka`), it stops here and the matches are sorted after all. Neither
+ * database can choose this alone: SQLite keeps no statistics, and PostgreSQL's assume
+ * matches spread evenly, so it walks the whole bunch's way (30,000 names for `q=ka`).
  */
 const WALK = 3000;
 const WALKED_SORTS: ReadonlySet<Sort> = new Set(['name', '-name', 'country']);
 
 /** The ids of the page within the first `WALK` entries of the order (after the cursor), or undefined if it is not all there. */
-async function idsByWalk(db: Db, query: SearchQuery, wanted: number, offset: number): Promise<string[] | undefined> {
+async function idsByWalk(db: Db, dialect: Dialect, query: SearchQuery, wanted: number, offset: number): Promise<string[] | undefined> {
   const stretch = query.after ? stretchesAfter(query.after)[0] : undefined;
   const from = stretch ? search(db).where(stretch) : search(db);
   const end = await sorted(from, query.sort).select(['clusters.id', 'clusters.name', 'clusters.country']).offset(WALK - 1).limit(1).executeTakeFirst();
-  let walk = filtered(db, 'sqlite', query, 'walk');
+  let walk = filtered(db, dialect, query, 'walk');
   if (stretch) walk = walk.where(stretch);
   if (end) walk = walk.where(upTo(query.sort, end));
   const rows = await sorted(walk, query.sort).select('clusters.id').limit(wanted).offset(offset).execute();
   // Short of the page within the walk, unless the walk reached the end of the order: the rest lies further on.
   return rows.length === wanted || !end ? rows.map((row) => row.id) : undefined;
+}
+
+/**
+ * PostgreSQL: the page among every match of the name search, found first by the name's
+ * trigram index (`materialized`: the planner may not fold this into a walk of the
+ * order's index), then sorted. What the walk does not find quickly, this finds in the
+ * time the matches take to read.
+ */
+async function idsAmongMatches(db: Db, query: SearchQuery, wanted: number, offset: number): Promise<string[]> {
+  const stretch = query.after ? stretchesAfter(query.after)[0] : undefined;
+  const matches = filtered(db, 'postgres', query).select(['clusters.id', 'clusters.name', 'clusters.country']);
+  const rows = await db
+    .with((cte) => cte('matches').materialized(), () => (stretch ? matches.where(stretch) : matches))
+    .selectFrom('matches')
+    .select('matches.id')
+    .$call((q) => {
+      switch (query.sort) {
+        case 'country':
+          return q.orderBy('matches.country').orderBy('matches.name').orderBy('matches.id');
+        case '-name':
+          return q.orderBy('matches.name', 'desc').orderBy('matches.id', 'desc');
+        default:
+          return q.orderBy('matches.name').orderBy('matches.id');
+      }
+    })
+    .limit(wanted)
+    .offset(offset)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /** The part of the order up to and including the entry `end`. */

@@ -21,6 +21,7 @@ const runs: string[][] = [
   ['attestation.ts', ...attestation, '--dialect', 'postgres'],
   ['cold.ts'],
   ['cold.ts', '--dialect', 'postgres'],
+  ['cold-profile.ts', ...(q ? ['--seconds', '2'] : [])],
   ['crawl.ts', ...(q ? ['--clusters', '10000'] : [])],
   ['widget.ts', ...(q ? ['--loads', '5'] : [])],
   ['startup.ts', ...(q ? ['--runs', '2'] : [])],

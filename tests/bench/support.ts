@@ -74,8 +74,8 @@ end
  * A server process on `port` (a built `.js` file, or TypeScript through tsx), its standard
  * output to a file in the registry's directory; resolves once `ready` answers 200.
  */
-export async function startServerProcess(args: string[], port: number, registry: BenchRegistry, options: { pin?: boolean; extra?: Record<string, string>; ready: string }): Promise<ChildProcess> {
-  const runner = args[0]!.endsWith('.js') ? [] : ['--import', 'tsx'];
+export async function startServerProcess(args: string[], port: number, registry: BenchRegistry, options: { pin?: boolean; extra?: Record<string, string>; ready: string; node?: string[] }): Promise<ChildProcess> {
+  const runner = [...(options.node ?? []), ...(args[0]!.endsWith('.js') ? [] : ['--import', 'tsx'])];
   const log = openSync(join(registry.dataDir, 'server.log'), 'a');
   const command = options.pin ? ['taskset', '-c', '0', process.execPath] : [process.execPath];
   const child = spawn(command[0]!, [...command.slice(1), ...runner, ...args], {

@@ -62,6 +62,25 @@ describeEachDialect('transparency log', (dialect) => {
     expect(verifyInclusion(claims.log.index, checkpoint.size, leafHash(Buffer.from(forged)), proof, checkpoint.root)).toBe(false);
   });
 
+  it('proves every entry of one checkpoint, the right edge hashed once and reused by the next proofs', async () => {
+    // 13 entries: a tree whose right edge is no perfect subtree, so proofs reuse its hashes.
+    for (let i = 0; i < 13; i++) await createTestCluster(server, `edge-${i}`);
+    await server.log.publish();
+    const verifier = [parseVkey((await logInfo()).verifierKey)];
+    const sizes = new Set<number>();
+    for (const round of [1, 2]) {
+      for (let i = 0; i < 13; i++) {
+        server.attestations.clear();
+        const claims = decodeJwt(await (await server.app.request(`/v1/clusters/edge-${i}/attestation`)).text()) as { log: LogClaim };
+        const checkpoint = parseCheckpoint(verifyNote(claims.log.checkpoint, verifier).text);
+        sizes.add(checkpoint.size);
+        const proof = claims.log.proof.map((h) => Buffer.from(h, 'base64'));
+        expect(verifyInclusion(claims.log.index, checkpoint.size, leafHash(Buffer.from(claims.log.entry)), proof, checkpoint.root), `edge-${i}, round ${round}`).toBe(true);
+      }
+    }
+    expect(sizes.size).toBe(1);
+  });
+
   it('serves the checkpoint and tiles per tlog-tiles: CORS, short-lived checkpoint, immutable tiles that hash to the root', async () => {
     for (let i = 0; i < 5; i++) await createTestCluster(server, `c${i}`);
     await server.log.publish();
