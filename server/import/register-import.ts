@@ -205,15 +205,16 @@ export function readRegisterCsv(text: string, options: ImportOptions): { rows: R
 /** How much text is read between two turns of the event loop: a few milliseconds of work. */
 const READ_PIECE = 16 * 1024;
 
-
+/** The text in pieces of `READ_PIECE`, however large the source's own pieces (a kept upload's are 256 KiB). */
 async function* pieces(source: string | AsyncIterable<string>): AsyncGenerator<string> {
-  if (typeof source !== 'string') return yield* source;
-  for (let i = 0; i < source.length; ) {
-    let end = Math.min(source.length, i + READ_PIECE);
-    // Never between the halves of a surrogate pair: the digest hashes each piece as UTF-8.
-    if (end < source.length && /[\uD800-\uDBFF]/.test(source[end - 1]!)) end++;
-    yield source.slice(i, end);
-    i = end;
+  for await (const text of typeof source === 'string' ? [source] : source) {
+    for (let i = 0; i < text.length; ) {
+      let end = Math.min(text.length, i + READ_PIECE);
+      // Never between the halves of a surrogate pair: the digest hashes each piece as UTF-8.
+      if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end++;
+      yield text.slice(i, end);
+      i = end;
+    }
   }
 }
 
