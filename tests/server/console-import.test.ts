@@ -156,7 +156,10 @@ describeEachDialect('console import and export', (dialect) => {
     expect(html).toContain('abgelehnt: Zeilen zu korrigieren.');
     expect(html).toContain('Abgelehnte Zeilen (2)');
     expect(html).toContain('Die korrigierte Datei hochladen');
-    expect(html).not.toMatch(/to be created|Refused lines|Uploaded/);
+    // Each refused line's reason in German too, by its code.
+    expect(html).toContain('<td>3</td><td>„2027-13-01“ ist kein Datum (schreiben Sie 2026-03-31, 2026/03/31 oder 31.03.2026)</td>');
+    expect(html).toContain('<td>4</td><td>der Name ist leer</td>');
+    expect(html).not.toMatch(/to be created|Refused lines|Uploaded|is not a date|name is empty/);
     // The limits sentence writes its numbers as German does.
     const index = await (await officer.get('/admin/import?lang=de')).text();
     expect(index).toContain('<h1>Import und Export</h1>');
