@@ -1,5 +1,5 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
-import type { Db, Trx } from '../registry/database.ts';
+import { yieldToOthers, type Db, type Trx } from '../registry/database.ts';
 import { recordInLog } from '../log/record.ts';
 import { canonicalJson, entryHash, GENESIS_HASH } from './chain.ts';
 
@@ -30,6 +30,8 @@ export interface AuditEntry {
 }
 
 export const AUDIT_HEAD_TYP = 'audit-head+jwt';
+/** An entry longer than this is written in steps, the event loop turning between them. */
+const LARGE_ENTRY_CHARS = 64 * 1024;
 
 /**
  * Appends one entry inside the caller's write transaction, chained to the last
@@ -48,13 +50,20 @@ export async function appendAudit(trx: Trx, signer: HeadSigner, change: AuditCha
     after: change.after === undefined ? null : canonicalJson(change.after),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
+  // An import's entry names every cluster it touched (some 5 MB at 100,000): each step
+  // over it takes tens of milliseconds, and the issuer answers requests between them.
+  const turn = (fields.after?.length ?? 0) > LARGE_ENTRY_CHARS ? yieldToOthers : async () => {};
+  await turn();
   const hash = entryHash(fields);
   const signature = await signer.sign({ seq: fields.seq, hash, at: fields.at }, AUDIT_HEAD_TYP);
+  await turn();
   await trx
     .insertInto('audit_log')
     .values({ ...withoutPrev(fields), prev_hash: fields.prevHash, hash, signature })
     .execute();
+  await turn();
   const entry = toEntry({ ...withoutPrev(fields), prev_hash: fields.prevHash, hash, signature });
+  await turn();
   // One history: what the change made public goes to the transparency log in this same transaction.
   await recordInLog(trx, entry);
   return entry;

@@ -1,10 +1,17 @@
 import type { Role } from '../auth/roles.ts';
 import { messagesOf } from '../routes/pages/i18n.ts';
 import type { ListSort, ListStatus, Queue } from './list.ts';
+import type { LineDetails } from '../import/index.ts';
 import type { ImportState, ImportView } from './views/import.tsx';
 
 type ImportPhase = NonNullable<ImportView['progress']>['phase'];
 type ImportFigure = 'created' | 'updated' | 'labelled' | 'unchanged' | 'refused';
+
+/**
+ * A refused import line's reason by its code (`LineError`); a code not listed here is
+ * shown in the import's own words (the error catalogue's, for a registry refusal).
+ */
+const lineReasons = (reasons: Readonly<Record<string, (d: LineDetails) => string>>) => reasons;
 
 /**
  * The console's words in English and German. Levels and label statuses are the
@@ -86,6 +93,7 @@ const en = {
   found: (n: string, more: boolean) => (more ? `More than ${n} clusters match.` : n === '1' ? '1 cluster matches.' : `${n} clusters match.`),
   noneFound: 'No cluster matches. Remove a filter or try fewer words.',
   firstPage: 'First page',
+  previousPage: 'Previous page',
   nextPage: 'Next page',
   cluster: 'Cluster',
   id: 'Id',
@@ -283,6 +291,11 @@ const en = {
   refusedIntro: 'Nothing is imported while a line is refused: correct these lines in the file and upload it again.',
   line: 'Line',
   reason: 'Reason',
+  // The CLI's words name its options; the console's name its form.
+  lineReasons: lineReasons({
+    level_missing: () => 'the level is missing (add a Level column, or choose a level for such rows when uploading)',
+    country_missing: () => 'the country is missing (add a Country column, or choose a country for such rows when uploading)',
+  }),
   previousN: (n: string) => `Previous ${n}`,
   nextN: (n: string) => `Next ${n}`,
   pageNofM: (page: string, pages: string) => `Page ${page} of ${pages}`,
@@ -365,6 +378,7 @@ const de: ConsoleMessages = {
   found: (n, more) => (more ? `Mehr als ${n} Cluster passen.` : n === '1' ? '1 Cluster passt.' : `${n} Cluster passen.`),
   noneFound: 'Kein Cluster passt. Entfernen Sie einen Filter oder suchen Sie nach weniger Wörtern.',
   firstPage: 'Erste Seite',
+  previousPage: 'Vorige Seite',
   nextPage: 'Nächste Seite',
   cluster: 'Cluster',
   id: 'Kennung',
@@ -557,6 +571,26 @@ const de: ConsoleMessages = {
   refusedIntro: 'Solange eine Zeile abgelehnt ist, wird nichts importiert: Korrigieren Sie diese Zeilen in der Datei und laden Sie sie erneut hoch.',
   line: 'Zeile',
   reason: 'Grund',
+  lineReasons: lineReasons({
+    name_empty: () => 'der Name ist leer',
+    no_id: (d) => `aus dem Namen „${d.name}“ lässt sich keine Id bilden; fügen Sie eine Spalte Id hinzu`,
+    not_a_website: (d) => `„${d.value}“ ist keine Website-Adresse`,
+    not_a_date: (d) => `„${d.value}“ ist kein Datum (schreiben Sie 2026-03-31, 2026/03/31 oder 31.03.2026)`,
+    not_a_level: (d) => `„${d.value}“ ist keine Stufe (Bronze, Silber, Gold)`,
+    level_missing: () => 'die Stufe fehlt (fügen Sie eine Spalte Level hinzu oder wählen Sie beim Hochladen eine Stufe für solche Zeilen)',
+    level_without_date: () => 'eine Stufe ohne Gültig-bis-Datum',
+    country_missing: () => 'das Land fehlt (fügen Sie eine Spalte Country hinzu oder wählen Sie beim Hochladen ein Land für solche Zeilen)',
+    too_many_cells: (d) => `${d.cells} Zellen, die Kopfzeile hat aber ${d.header}`,
+    duplicate_id: (d) => `die Id „${d.id}“ ist schon in Zeile ${d.first} vergeben`,
+    no_name_column: () => 'es gibt keine Spalte Name',
+    file_empty: () => 'die Datei ist leer',
+    csv_malformed: () => 'ab hier ist die Datei kein lesbares CSV: Wird ein Anführungszeichen nie geschlossen?',
+    csv_cell_too_long: () => 'eine Zelle ist zu lang: Ist ein Anführungszeichen nicht geschlossen, oder ist dies nicht das Register?',
+    csv_line_too_long: () => 'die Zeile ist zu lang: Ist dies eine CSV-Datei des Registers?',
+    invalid_country: () => 'das Land muss ein zweibuchstabiger ISO-3166-Code sein, etwa DE oder FR',
+    invalid_cluster_id: () => 'die Id muss aus Kleinbuchstaben, Ziffern und Bindestrichen bestehen (höchstens 64), etwa „nordlicht-photonics“',
+    invalid_origin: () => 'eine der Websites ist keine gültige Adresse',
+  }),
   previousN: (n) => `Vorherige ${n}`,
   nextN: (n) => `Nächste ${n}`,
   pageNofM: (page, pages) => `Seite ${page} von ${pages}`,

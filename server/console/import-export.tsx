@@ -19,6 +19,10 @@ export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
 const KEEP_HOURS = 24;
 /** Ids of each kind a preview names. */
 const SAMPLES = 20;
+/** The characters of an upload kept in one row: one short statement each, however large the file. */
+const PART_CHARS = 256 * 1024;
+/** An upload whose file is still arriving: no page shows it, and a failed one is dropped. */
+const RECEIVING = 'receiving';
 
 /** What the console gives this module: its services, its guards, and how it draws a page. */
 export interface ImportExportDeps {
@@ -59,7 +63,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
 
   const load = async (id: string): Promise<ImportView> => {
     const row = /^[\w-]{22}$/.test(id) ? await db.selectFrom('console_imports').select(['id', 'file_name', 'state', 'actor', 'report', 'created_at', 'updated_at']).where('id', '=', id).executeTakeFirst() : undefined;
-    if (!row) throw fail('import_not_found');
+    if (!row || row.state === RECEIVING) throw fail('import_not_found');
     return {
       id: row.id,
       fileName: row.file_name,
@@ -93,9 +97,18 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
   });
 
   const fileOf = async (id: string) => {
-    const row = await db.selectFrom('console_imports').select(['csv', 'options', 'file_name']).where('id', '=', id).executeTakeFirstOrThrow();
-    return { csv: row.csv, fileName: row.file_name, options: JSON.parse(row.options) as { country?: string; level?: 'bronze' | 'silver' | 'gold' } };
+    const row = await db.selectFrom('console_imports').select(['options', 'file_name']).where('id', '=', id).executeTakeFirstOrThrow();
+    return { csv: partsOf(id), fileName: row.file_name, options: JSON.parse(row.options) as { country?: string; level?: 'bronze' | 'silver' | 'gold' } };
   };
+
+  /** The file's text as it was kept, one part per read. */
+  async function* partsOf(id: string): AsyncGenerator<string> {
+    for (let seq = 0; ; seq++) {
+      const part = await db.selectFrom('console_import_parts').select('text').where('import_id', '=', id).where('seq', '=', seq).executeTakeFirst();
+      if (!part) return;
+      yield part.text;
+    }
+  }
 
   const importOptions = async (id: string, actor: string) => {
     const file = await fileOf(id);
@@ -155,7 +168,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
     const page = deps.pageOf(c);
     const canImport = !!page.user && roleAllows(page.user.role, 'officer');
     const rows = canImport
-      ? await db.selectFrom('console_imports').select(['id', 'file_name', 'state', 'actor', 'created_at', 'updated_at']).orderBy('created_at', 'desc').limit(10).execute()
+      ? await db.selectFrom('console_imports').select(['id', 'file_name', 'state', 'actor', 'created_at', 'updated_at']).where('state', '!=', RECEIVING).orderBy('created_at', 'desc').limit(10).execute()
       : [];
     const recent = rows.map((row) => ({ id: row.id, fileName: row.file_name, state: row.state as ImportState, actor: row.actor, createdAt: row.created_at, updatedAt: row.updated_at, summary: undefined, progress: undefined }));
     const limits = { mib: MAX_IMPORT_BYTES / 1024 / 1024, cellChars: CSV_LIMITS.cellChars, recordChars: CSV_LIMITS.recordChars };
@@ -166,19 +179,29 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
 
   // Signed in and an officer before a byte of the body is read; the CSRF token is its first field.
   app.post('/import', deps.signedIn, officer, async (c) => {
+    const now = services.now();
+    const id = randomBytes(16).toString('base64url');
+    const at = now.toISOString();
+    const actor = deps.actorOf(c);
+    // The upload's row is made once its token is checked and its file begins; its parts follow as they arrive.
+    let kept = false;
+    let seq = 0;
+    const keep = async (fileName: string, text: string) => {
+      if (!kept) {
+        await db.insertInto('console_imports').values({ id, actor, file_name: fileName, options: '{}', state: RECEIVING, report: null, created_at: at, updated_at: at }).execute();
+        kept = true;
+      }
+      await db.insertInto('console_import_parts').values({ import_id: id, seq: seq++, text }).execute();
+    };
     try {
-      const upload = await readUpload(c, deps);
-      const now = services.now();
-      const id = randomBytes(16).toString('base64url');
-      const at = now.toISOString();
       await db.deleteFrom('console_imports').where('created_at', '<', new Date(now.getTime() - KEEP_HOURS * 3600_000).toISOString()).where('state', '!=', 'writing').execute();
-      await db
-        .insertInto('console_imports')
-        .values({ id, actor: deps.actorOf(c), file_name: upload.fileName, options: JSON.stringify(upload.options), csv: upload.csv, state: 'checking', report: null, created_at: at, updated_at: at })
-        .execute();
-      void check(id, deps.actorOf(c));
+      const options = await readUpload(c, deps, keep);
+      await db.updateTable('console_imports').set({ options: JSON.stringify(options), state: 'checking', updated_at: services.now().toISOString() }).where('id', '=', id).execute();
+      void check(id, actor);
       return c.redirect(`/admin/import/${id}`, 303);
     } catch (error) {
+      // Its parts go with it.
+      if (kept) await db.deleteFrom('console_imports').where('id', '=', id).execute();
       // A refused upload shows the form again with the reason; a forged one gets the console's own answer.
       if (!(error instanceof LabelError) || error.code.startsWith('csrf_')) throw error;
       return renderIndex(c, error.code === 'import_too_large' ? 413 : 400, { kind: 'error', text: error.message });
@@ -245,8 +268,10 @@ const MAX_FIELD_BYTES = 1024;
  * is read), the defaults, then the file, decoded as UTF-8 and run through the CSV
  * reader piece by piece, so a file over the size limit, with an over-long cell or
  * line, or not UTF-8, is refused as soon as that shows, without reading it whole.
+ * The file's text goes to `keep` in parts of `PART_CHARS` as it is read: it is never
+ * held whole. Answers the form's defaults.
  */
-async function readUpload(c: Context, deps: ImportExportDeps): Promise<{ fileName: string; csv: string; options: { country?: string; level?: string } }> {
+async function readUpload(c: Context, deps: ImportExportDeps, keep: (fileName: string, text: string) => Promise<void>): Promise<{ country?: string; level?: string }> {
   // Its origin was checked with every POST's, before any route (`sameOrigin`, guard.ts).
   const declared = Number(c.req.header('Content-Length'));
   if (declared > MAX_IMPORT_BYTES) throw fail('import_too_large', { mib: MAX_IMPORT_BYTES / 1024 / 1024 });
@@ -261,7 +286,7 @@ async function readUpload(c: Context, deps: ImportExportDeps): Promise<{ fileNam
   const reader = new MultipartReader(stream, boundary, MAX_IMPORT_BYTES, () => fail('import_too_large', { mib: MAX_IMPORT_BYTES / 1024 / 1024 }));
   const fields: Record<string, string> = {};
   let checked = false;
-  let file: { fileName: string; csv: string } | undefined;
+  let file: { fileName: string; blank: boolean } | undefined;
   try {
     for (let part = await reader.next(); part; part = await reader.next()) {
       if (!checked && part.name !== 'csrf') deps.checkToken(c, undefined);
@@ -281,19 +306,20 @@ async function readUpload(c: Context, deps: ImportExportDeps): Promise<{ fileNam
         continue;
       }
       if (part.name !== 'file' || file) throw fail('malformed_form');
-      file = { fileName: part.filename.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || 'upload.csv', csv: await readCsvText(reader.body()) };
+      const fileName = part.filename.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || 'upload.csv';
+      file = { fileName, blank: await readCsvText(reader.body(), (text) => keep(fileName, text)) };
     }
   } catch (error) {
     if (error instanceof MultipartError) throw fail('malformed_form');
     throw error;
   }
   if (!checked) deps.checkToken(c, undefined);
-  if (!file || file.csv.trim() === '') throw fail('import_file_missing');
+  if (!file || file.blank) throw fail('import_file_missing');
   const country = fields.country?.trim().toUpperCase() || undefined;
   const level = fields.level?.trim() || undefined;
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw fail('invalid_field', { field: 'country', rule: 'must be a two-letter code such as DE' });
   if (level !== undefined && !isLevel(level)) throw fail('invalid_field', { field: 'level', rule: 'must be bronze, silver or gold' });
-  return { fileName: file.fileName, csv: file.csv, options: { ...(country ? { country } : {}), ...(level ? { level } : {}) } };
+  return { ...(country ? { country } : {}), ...(level ? { level } : {}) };
 }
 
 /** A body of at most `max` bytes as text; undefined when it is longer (and then it is not read on). */
@@ -312,32 +338,50 @@ async function readSmall(stream: ReadableStream<Uint8Array>, max: number): Promi
   }
 }
 
-/** The file's text, checked by the CSV reader's limits as it arrives. */
-async function readCsvText(bytes: AsyncIterable<Uint8Array>): Promise<string> {
+/**
+ * The file's text, checked by the CSV reader's limits as it arrives and handed to `keep`
+ * in parts of `PART_CHARS`; answers whether it was blank.
+ */
+async function readCsvText(bytes: AsyncIterable<Uint8Array>, keep: (text: string) => Promise<void>): Promise<boolean> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const parser = new CsvParser();
-  const pieces: string[] = [];
+  let pending: string[] = [];
+  let pendingChars = 0;
+  let blank = true;
   const take = (text: string) => {
     parser.push(text);
-    pieces.push(text);
+    pending.push(text);
+    pendingChars += text.length;
+    blank &&= text.trim() === '';
   };
-  // A fast upload arrives faster than it is checked, and its pieces then follow one
-  // another without a turn of the event loop: other requests get one every 256 KiB.
-  let sinceTurn = 0;
+  /** Keeps whole parts of what is pending, and at the end the rest. */
+  const flush = async (end: boolean) => {
+    let text = pending.join('');
+    while (text.length >= PART_CHARS || (end && text.length > 0)) {
+      let cut = Math.min(text.length, PART_CHARS);
+      // Never between the halves of a surrogate pair.
+      if (cut < text.length && /[\uD800-\uDBFF]/.test(text[cut - 1]!)) cut++;
+      await keep(text.slice(0, cut));
+      text = text.slice(cut);
+      // A fast upload arrives faster than it is checked, and its pieces then follow one
+      // another without a turn of the event loop: other requests get one every part.
+      await yieldToOthers();
+    }
+    pending = [text];
+    pendingChars = text.length;
+  };
   try {
     for await (const piece of bytes) {
       take(decoder.decode(piece, { stream: true }));
-      if ((sinceTurn += piece.length) >= 256 * 1024) {
-        sinceTurn = 0;
-        await yieldToOthers();
-      }
+      if (pendingChars >= PART_CHARS) await flush(false);
     }
     take(decoder.decode());
     parser.end();
+    await flush(true);
   } catch (error) {
     if (error instanceof CsvError) throw fail('import_unreadable', { code: error.code, reason: error.message });
     if (error instanceof TypeError) throw fail('import_not_utf8');
     throw error;
   }
-  return pieces.join('');
+  return blank;
 }

@@ -39,7 +39,9 @@ export interface ListFilters {
 
 export interface ListQuery extends ListFilters {
   sort: ListSort;
+  /** The page after this place; or, with `before`, the page before it (a "previous" link). */
   after?: Cursor | undefined;
+  before?: Cursor | undefined;
 }
 
 /** A place in an order: the stretch of the order (see {@link stretches}) and the sort key of the last row shown. */
@@ -63,6 +65,8 @@ export interface ListPage {
   rows: ListRow[];
   /** Where the next page starts; absent on the last page. */
   next?: Cursor | undefined;
+  /** Where the previous page ends; absent on the first page. */
+  previous?: Cursor | undefined;
 }
 
 export interface ListCount {
@@ -105,12 +109,15 @@ export function parseListParams(params: URLSearchParams): ListQuery {
   if (!(LIST_SORTS as readonly string[]).includes(sort)) throw bad('sort', LIST_SORTS.join(', '));
   const query: ListQuery = { q, country, level: level as Level | undefined, status: status as ListStatus | undefined, queue: queue as Queue | undefined, sort: sort as ListSort };
   const after = value('after');
-  if (after !== undefined) query.after = decodeCursor(after, query.sort);
+  const before = value('before');
+  if (after !== undefined && before !== undefined) throw bad('before', 'absent when after is given');
+  if (after !== undefined) query.after = decodeCursor(after, query.sort, 'after');
+  if (before !== undefined) query.before = decodeCursor(before, query.sort, 'before');
   return query;
 }
 
 /** The address parameters of a query, in a fixed order and without empty ones: the shareable form of a filter state. */
-export function listParams(query: ListFilters & { sort?: ListSort | undefined; after?: Cursor | undefined }): URLSearchParams {
+export function listParams(query: ListFilters & { sort?: ListSort | undefined; after?: Cursor | undefined; before?: Cursor | undefined }): URLSearchParams {
   const params = new URLSearchParams();
   for (const name of ['q', 'country', 'level', 'status', 'queue'] as const) {
     const v = query[name];
@@ -118,6 +125,7 @@ export function listParams(query: ListFilters & { sort?: ListSort | undefined; a
   }
   if (query.sort && query.sort !== 'name') params.set('sort', query.sort);
   if (query.after) params.set('after', encodeCursor(query.after));
+  else if (query.before) params.set('before', encodeCursor(query.before));
   return params;
 }
 
@@ -131,8 +139,8 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.stretch, ...cursor.key])).toString('base64url');
 }
 
-function decodeCursor(raw: string, sort: ListSort): Cursor {
-  const refused = () => fail('invalid_query', { parameter: 'after', rule: 'the cursor of a "next" link, with the same sort' });
+function decodeCursor(raw: string, sort: ListSort, parameter: 'after' | 'before'): Cursor {
+  const refused = () => fail('invalid_query', { parameter, rule: `the cursor of a "${parameter === 'after' ? 'next' : 'previous'}" link, with the same sort` });
   if (raw.length > 2000 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw refused();
   let decoded: unknown;
   try {
@@ -296,9 +304,9 @@ function textMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: Dialect
 
 const ROW = ['clusters.id', 'clusters.name', 'clusters.country', 'clusters.label_level', 'clusters.label_status', 'clusters.label_valid_until', 'clusters.changed_at'] as const;
 
-function ordered(q: From, stretch: Stretch) {
+function ordered(q: From, stretch: Stretch, direction: Stretch['direction']) {
   let out = q;
-  for (const column of stretch.columns) out = out.orderBy(`clusters.${column}`, stretch.direction);
+  for (const column of stretch.columns) out = out.orderBy(`clusters.${column}`, direction);
   return out;
 }
 
@@ -306,8 +314,10 @@ function ordered(q: From, stretch: Stretch) {
 const SORT_AT_MOST = 2000;
 
 /**
- * One page of the list. It walks its order's
- * stretches from the cursor (or the start) until it is full.
+ * One page of the list. It walks its order's stretches from the cursor (or the
+ * start) until it is full; for the page before a cursor, the same walk backwards,
+ * each index read in reverse. A page before which fewer than a page's rows remain
+ * is the first page.
  *
  * @example await listClusters(db, 'sqlite', { queue: 'ending-30', sort: 'valid-until' }, queueDates(new Date(), registry.scheme))
  */
@@ -315,25 +325,33 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, d
   // Few matches (the count says so): read them by the filters and sort; many: walk the order.
   const fewMatches = matches !== undefined && !matches.more && matches.total <= SORT_AT_MOST;
   const all = stretches(query.sort);
+  const back = query.before !== undefined;
+  const from = query.before ?? query.after;
   const wanted = pageSize + 1;
   const found: Array<{ row: ListRow; stretch: number }> = [];
-  for (let index = query.after?.stretch ?? 0; index < all.length && found.length < wanted; index++) {
+  const step = back ? -1 : 1;
+  for (let index = from?.stretch ?? 0; index >= 0 && index < all.length && found.length < wanted; index += step) {
     const stretch = all[index]!;
     if (!fits(stretch, query)) continue;
     await yieldToOthers();
+    const direction = back === (stretch.direction === 'asc') ? 'desc' : 'asc';
     let q = filtered(db, dialect, query, dates, fewMatches ? 'count' : stretch);
     if (stretch.where) q = q.where(stretch.where);
-    if (query.after && index === query.after.stretch) {
-      const key = query.after.key;
-      q = q.where((eb) => eb(eb.refTuple(...(stretch.columns.map((c) => `clusters.${c}`) as [`clusters.${Column}`, `clusters.${Column}`])), stretch.direction === 'asc' ? '>' : '<', eb.tuple(...(key as [string, string]))));
+    if (from && index === from.stretch) {
+      const key = from.key;
+      q = q.where((eb) => eb(eb.refTuple(...(stretch.columns.map((c) => `clusters.${c}`) as [`clusters.${Column}`, `clusters.${Column}`])), direction === 'asc' ? '>' : '<', eb.tuple(...(key as [string, string]))));
     }
-    const rows = await ordered(q, stretch).select(ROW).limit(wanted - found.length).execute();
+    const rows = await ordered(q, stretch, direction).select(ROW).limit(wanted - found.length).execute();
     for (const row of rows) found.push({ row: toRow(row), stretch: index });
   }
-  const shown = found.slice(0, pageSize);
-  const last = shown.at(-1);
-  const next = found.length > pageSize && last ? { sort: query.sort, stretch: last.stretch, key: keyOf(last.row, all[last.stretch]!) } : undefined;
-  return { rows: shown.map((f) => f.row), next };
+  if (back && found.length < pageSize) return listClusters(db, dialect, { ...query, before: undefined }, dates, pageSize, matches);
+  const more = found.length > pageSize;
+  const shown = back ? found.slice(0, pageSize).reverse() : found.slice(0, pageSize);
+  const cursorAt = (place: { row: ListRow; stretch: number } | undefined): Cursor | undefined => place && { sort: query.sort, stretch: place.stretch, key: keyOf(place.row, all[place.stretch]!) };
+  // Back from a cursor, there is a page after; on from one, a page before.
+  const next = more || back ? cursorAt(shown.at(-1)) : undefined;
+  const previous = (back && more) || query.after ? cursorAt(shown[0]) : undefined;
+  return { rows: shown.map((f) => f.row), next, previous };
 }
 
 /** How many clusters match, exactly up to {@link COUNT_LIMIT}. */

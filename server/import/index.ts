@@ -1,6 +1,6 @@
 export { importRegister } from './register-import.ts';
 export { readRegisterCsv } from './register-import.ts';
-export type { ImportOptions, ImportReport, LineError } from './register-import.ts';
+export type { ImportOptions, ImportReport, LineDetails, LineError } from './register-import.ts';
 export { exportRegister, exportRegisterCsv } from './register-export.ts';
 export { backupSqlite } from './backup.ts';
 export { slugify } from './slug.ts';

@@ -7,7 +7,7 @@ import { addMonths, DATE_FORMS, readDate, utcDate } from '../domain/dates.ts';
 import { levelOf, type Scheme } from '../domain/schemes.ts';
 import { isLevel, type Level } from '../domain/types.ts';
 import type { Insertable, Updateable } from 'kysely';
-import { fail } from '../errors.ts';
+import { fail, LabelError } from '../errors.ts';
 import { yieldToOthers, type Database, type Db, type Trx } from '../registry/database.ts';
 import { joinCurrentLabel } from '../registry/current-label.ts';
 import type { Schema } from '../registry/schema.ts';
@@ -62,10 +62,52 @@ export interface ImportOptions {
   log?: { publish(): Promise<unknown> } | undefined;
 }
 
+/**
+ * Why a line is refused: a stable code, the values its sentence names, and the sentence
+ * in English (the CLI's). The console says it in its reader's language by the code.
+ */
 export interface LineError {
   line: number;
+  /** One of {@link LINE_REASONS}'s, a CSV error's (`csv_…`), or the registry's refusal's (`invalid_country`, …). */
+  code: string;
+  details?: LineDetails;
   reason: string;
 }
+
+export type LineDetails = Record<string, string | number>;
+
+/** The import's own reasons for refusing a line, by code. */
+export const LINE_REASONS = {
+  name_empty: () => 'the name is empty',
+  no_id: (d: { name: string }) => `no id can be made from the name "${d.name}"; add an Id column`,
+  not_a_website: (d: { value: string }) => `"${d.value}" is not a website address`,
+  not_a_date: (d: { value: string }) => `"${d.value}" is not a date (write ${DATE_FORMS})`,
+  not_a_level: (d: { value: string }) => `"${d.value}" is not a level (bronze, silver, gold)`,
+  level_missing: () => 'the level is missing (add a Level column or --level)',
+  level_without_date: () => 'a level without a valid-until date',
+  country_missing: () => 'the country is missing (add a Country column or --country)',
+  too_many_cells: (d: { cells: number; header: number }) => `${d.cells} cells, but the header has ${d.header}`,
+  duplicate_id: (d: { id: string; first: number }) => `the id "${d.id}" is already used on line ${d.first}`,
+  no_name_column: () => 'there is no Name column',
+  file_empty: () => 'the file is empty',
+} as const;
+export type LineCode = keyof typeof LINE_REASONS;
+
+class LineRefusal extends Error {
+  readonly code: LineCode;
+  readonly details: LineDetails | undefined;
+  constructor(code: LineCode, details: LineDetails | undefined) {
+    super((LINE_REASONS[code] as (d: LineDetails | undefined) => string)(details));
+    this.code = code;
+    this.details = details;
+  }
+}
+
+function refuse<C extends LineCode>(code: C, ...details: Parameters<(typeof LINE_REASONS)[C]>): LineRefusal {
+  return new LineRefusal(code, details[0]);
+}
+
+const lineError = (line: number, refusal: LineRefusal): LineError => ({ line, code: refusal.code, ...(refusal.details ? { details: refusal.details } : {}), reason: refusal.message });
 
 export interface ImportReport {
   sha256: string;
@@ -105,9 +147,9 @@ function parseWebsite(value: string): string {
 
 function readRow(line: number, cells: Record<Field, string | undefined>, options: ImportOptions): Row {
   const name = cells.name ?? '';
-  if (!name) throw new Error('the name is empty');
+  if (!name) throw refuse('name_empty');
   const id = cells.id || slugify(name);
-  if (!id) throw new Error(`no id can be made from the name "${name}"; add an Id column`);
+  if (!id) throw refuse('no_id', { name });
   let sites: string[] | undefined;
   if (cells.sites) {
     sites = [];
@@ -115,22 +157,22 @@ function readRow(line: number, cells: Record<Field, string | undefined>, options
       try {
         sites.push(parseWebsite(part));
       } catch {
-        throw new Error(`"${part}" is not a website address`);
+        throw refuse('not_a_website', { value: part });
       }
     }
   }
   let label: Row['label'];
   if (cells.validUntil) {
     const validUntil = readDate(cells.validUntil);
-    if (!validUntil) throw new Error(`"${cells.validUntil}" is not a date (write ${DATE_FORMS})`);
+    if (!validUntil) throw refuse('not_a_date', { value: cells.validUntil });
     const level = cells.level ? LEVEL_WORDS[cells.level.toLowerCase()] : options.defaultLevel;
-    if (!level) throw new Error(cells.level ? `"${cells.level}" is not a level (bronze, silver, gold)` : 'the level is missing (add a Level column or --level)');
+    if (!level) throw cells.level ? refuse('not_a_level', { value: cells.level }) : refuse('level_missing');
     label = { level, validUntil };
   } else if (cells.level) {
-    throw new Error('a level without a valid-until date');
+    throw refuse('level_without_date');
   }
   const country = cells.country || options.defaultCountry;
-  if (!country) throw new Error('the country is missing (add a Country column or --country)');
+  if (!country) throw refuse('country_missing');
   // The same checks as every other way in: the registry's own validation.
   const input = parseWith(ClusterInput, { id, name, organisation: cells.organisation, country, portfolio: cells.portfolio, sites: sites ?? [], contactEmail: null });
   return { line, id, name: input.name, organisation: cells.organisation === undefined ? undefined : input.organisation, country: input.country, portfolio: cells.portfolio ? input.portfolio : undefined, sites: sites && input.sites, label };
@@ -156,7 +198,7 @@ class RegisterReader {
         this.#header = record;
         this.#fields = record.cells.map((name) => COLUMNS[name.trim().toLowerCase()]);
         this.ignoredColumns = record.cells.filter((_, i) => !this.#fields[i]).map((name) => name.trim());
-        if (!this.#fields.includes('name')) this.errors.push({ line: record.line, reason: 'there is no Name column' });
+        if (!this.#fields.includes('name')) this.errors.push(lineError(record.line, refuse('no_name_column')));
         continue;
       }
       if (!this.#fields.includes('name')) return;
@@ -171,21 +213,23 @@ class RegisterReader {
       if (field) cells[field] = unguardCell((record.cells[i] ?? '').trim());
     });
     try {
-      if (record.cells.length > header.cells.length) throw new Error(`${record.cells.length} cells, but the header has ${header.cells.length}`);
+      if (record.cells.length > header.cells.length) throw refuse('too_many_cells', { cells: record.cells.length, header: header.cells.length });
       const row = readRow(record.line, cells, this.#options);
       const first = this.#seen.get(row.id);
-      if (first !== undefined) throw new Error(`the id "${row.id}" is already used on line ${first}`);
+      if (first !== undefined) throw refuse('duplicate_id', { id: row.id, first });
       this.#seen.set(row.id, record.line);
       this.rows.push(row);
     } catch (error) {
-      this.errors.push({ line: record.line, reason: error instanceof Error ? error.message : String(error) });
+      if (error instanceof LineRefusal) this.errors.push(lineError(record.line, error));
+      else if (error instanceof LabelError) this.errors.push({ line: record.line, code: error.code, reason: error.message });
+      else throw error;
     }
   }
 
   /** A file that broke off (a CSV error) reports where; an empty one says so. */
   finish(error?: CsvError) {
-    if (error) this.errors.push({ line: error.line, reason: error.message });
-    else if (!this.#header) this.errors.push({ line: 1, reason: 'the file is empty' });
+    if (error) this.errors.push({ line: error.line, code: error.code, reason: error.message });
+    else if (!this.#header) this.errors.push(lineError(1, refuse('file_empty')));
     return { rows: this.rows, errors: this.errors, ignoredColumns: this.ignoredColumns };
   }
 }
@@ -205,15 +249,16 @@ export function readRegisterCsv(text: string, options: ImportOptions): { rows: R
 /** How much text is read between two turns of the event loop: a few milliseconds of work. */
 const READ_PIECE = 16 * 1024;
 
-
+/** The text in pieces of `READ_PIECE`, however large the source's own pieces (a kept upload's are 256 KiB). */
 async function* pieces(source: string | AsyncIterable<string>): AsyncGenerator<string> {
-  if (typeof source !== 'string') return yield* source;
-  for (let i = 0; i < source.length; ) {
-    let end = Math.min(source.length, i + READ_PIECE);
-    // Never between the halves of a surrogate pair: the digest hashes each piece as UTF-8.
-    if (end < source.length && /[\uD800-\uDBFF]/.test(source[end - 1]!)) end++;
-    yield source.slice(i, end);
-    i = end;
+  for await (const text of typeof source === 'string' ? [source] : source) {
+    for (let i = 0; i < text.length; ) {
+      let end = Math.min(text.length, i + READ_PIECE);
+      // Never between the halves of a surrogate pair: the digest hashes each piece as UTF-8.
+      if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end++;
+      yield text.slice(i, end);
+      i = end;
+    }
   }
 }
 

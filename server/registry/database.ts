@@ -5,6 +5,7 @@ import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SelectQueryNode, SqliteDialect, sql, type DatabaseConnection, type Driver, type QueryResult, type Transaction } from 'kysely';
 import { fail, type LabelError, messageOf, codeOf } from '../errors.ts';
 import { ChangeBus } from './changes.ts';
+import { checkpointOffThread } from './checkpoints.ts';
 import { migrate } from './migrations.ts';
 import type { Schema } from './schema.ts';
 
@@ -275,6 +276,9 @@ export function openSqlite(file: string): Database {
   // `write` waits asynchronously between attempts, up to `writeWaitMs` (readers never
   // wait on a writer in WAL mode).
   handle.exec(`pragma journal_mode = wal; pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}; pragma foreign_keys = on; pragma synchronous = normal;`);
+  // Checkpoints run on a thread of their own, never in the call that commits (checkpoints.ts).
+  const checkpoints = file === ':memory:' ? undefined : checkpointOffThread(file);
+  if (checkpoints) handle.exec('pragma wal_autocheckpoint = 0;');
   // The reader: a second connection to the same file (an in-memory database has no
   // second connection, and keeps its one). `query_only`: a write sent to it by mistake fails.
   const readHandle = file === ':memory:' ? undefined : new Sqlite(file);
@@ -301,6 +305,7 @@ export function openSqlite(file: string): Database {
     writeWaitMs: WRITE_WAIT_MS,
     close: async () => {
       await changes.stop();
+      await checkpoints?.stop();
       await db.destroy();
     },
   };

@@ -106,20 +106,25 @@ export interface Schema {
     key_hash: string;
     at: string;
   };
-  /** Register files uploaded in the console, between dry run and confirmation (migration 009). */
+  /** Register files uploaded in the console, between dry run and confirmation (migrations 011, 013). */
   console_imports: {
     id: string;
     actor: string;
     file_name: string;
     /** JSON: the defaults chosen for the file (country, level). */
     options: string;
-    csv: string;
-    /** checking → checked → writing → done; or failed. */
+    /** receiving → checking → checked → writing → done; or refused, or failed. */
     state: string;
     /** JSON: the dry run's (then the import's) report. */
     report: string | null;
     created_at: string;
     updated_at: string;
+  };
+  /** An uploaded file's text, in order of `seq` (migration 013). */
+  console_import_parts: {
+    import_id: string;
+    seq: number;
+    text: string;
   };
   /** Reminders waiting to be sent, shared by every instance (migration 003). */
   reminder_outbox: {

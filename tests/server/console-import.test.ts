@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { verifyChain } from '../../server/audit/log.ts';
@@ -155,7 +156,10 @@ describeEachDialect('console import and export', (dialect) => {
     expect(html).toContain('abgelehnt: Zeilen zu korrigieren.');
     expect(html).toContain('Abgelehnte Zeilen (2)');
     expect(html).toContain('Die korrigierte Datei hochladen');
-    expect(html).not.toMatch(/to be created|Refused lines|Uploaded/);
+    // Each refused line's reason in German too, by its code.
+    expect(html).toContain('<td>3</td><td>„2027-13-01“ ist kein Datum (schreiben Sie 2026-03-31, 2026/03/31 oder 31.03.2026)</td>');
+    expect(html).toContain('<td>4</td><td>der Name ist leer</td>');
+    expect(html).not.toMatch(/to be created|Refused lines|Uploaded|is not a date|name is empty/);
     // The limits sentence writes its numbers as German does.
     const index = await (await officer.get('/admin/import?lang=de')).text();
     expect(index).toContain('<h1>Import und Export</h1>');
@@ -219,6 +223,28 @@ describeEachDialect('console import and export', (dialect) => {
     expect(streamed.status).toBe(413);
     expect(pulled).toBeLessThan(MAX_IMPORT_BYTES + (1 << 20));
     expect(await count('clusters')).toBe(0);
+    // What was kept of it as it arrived is gone with it.
+    expect(await server.database.db.selectFrom('console_imports').select('id').execute()).toEqual([]);
+    expect(await server.database.db.selectFrom('console_import_parts').select('seq').execute()).toEqual([]);
+  });
+
+  it('keeps a large file in parts as it arrives, and checks and writes it whole, with its digest', async () => {
+    // Some 680,000 characters, with two, three and four bytes in UTF-8 throughout.
+    const rows = Array.from({ length: 9000 }, (_, i) => `Großes Ünternehmen ${i} 東京 🚀;www.large-${i}.example;2027-06-30;gold;DE`);
+    const text = `Name;www;Label valid until;Level;Country\r\n${rows.join('\r\n')}\r\n`;
+    const id = await uploadAndCheck(text);
+    const parts = await server.database.db.selectFrom('console_import_parts').select(['seq', 'text']).where('import_id', '=', id).orderBy('seq').execute();
+    expect(parts.length).toBe(Math.ceil(text.length / (256 * 1024)));
+    for (const part of parts) expect(part.text.length).toBeLessThanOrEqual(256 * 1024 + 1);
+    expect(parts.map((part) => part.seq)).toEqual(parts.map((_, i) => i));
+    expect(parts.map((part) => part.text).join('')).toBe(text);
+    expect(await stateOf(id)).toBe('checked');
+    await officer.post(`/admin/import/${id}/confirm`);
+    expect(await settled(id, 'writing')).toBe('done');
+    expect(await count('clusters')).toBe(9000);
+    const [entry] = await server.registry.audit({ limit: 1 });
+    expect(entry?.after).toMatchObject({ sha256: createHash('sha256').update(text).digest('hex'), counts: { created: 9000, labelled: 9000 } });
+    expect(await server.registry.getCluster('grosses-unternehmen-8999')).toMatchObject({ name: 'Großes Ünternehmen 8999 東京 🚀' });
   });
 
   it('refuses an over-long cell, a file that is not UTF-8, and a file without its token, each with its reason', async () => {

@@ -133,6 +133,38 @@ describeEachDialect('the console’s cluster list', (dialect) => {
     }
   });
 
+  /** From the last page back to the first by each page's previous cursor: the pages the walk forward saw, in reverse. */
+  async function walkBack(query: Omit<ListQuery, 'after' | 'before'>): Promise<ListRow[][]> {
+    const { db } = server.database;
+    const dates = queueDates(NOW, ECEI);
+    const count = await countClusters(db, dialect, query, dates);
+    let page = await listClusters(db, dialect, query, dates, 7, count);
+    while (page.next) page = await listClusters(db, dialect, { ...query, after: page.next }, dates, 7, count);
+    const pages = [page.rows];
+    for (let guard = 0; page.previous && guard < 100; guard++) {
+      page = await listClusters(db, dialect, { ...query, before: page.previous }, dates, 7, count);
+      pages.unshift(page.rows);
+    }
+    return pages;
+  }
+
+  it('walks every sort back from its last page to its first by "previous", page for page as forward', async () => {
+    for (const query of [...LIST_SORTS.map((sort) => ({ sort })), { sort: 'level' as const, country: 'IS' }, { sort: 'valid-until' as const, queue: 'withdrawal' as const }]) {
+      const pages = await walkBack(query);
+      const forward = await walk(query);
+      // The first page is the list's own first page, full, with no "previous".
+      expect(pages.flat().map((row) => row.id), JSON.stringify(query)).toEqual(forward.map((row) => row.id));
+      if (forward.length > 7) expect(pages.slice(0, -1).every((rowsOfPage) => rowsOfPage.length === 7), JSON.stringify(query)).toBe(true);
+    }
+    // A page whose predecessor is short of a page back to the start: the first page, in full.
+    const dates = queueDates(NOW, ECEI);
+    const first = await listClusters(server.database.db, dialect, { sort: 'name' }, dates, 7);
+    const second = await listClusters(server.database.db, dialect, { sort: 'name', after: { ...first.next!, key: [rows.map((r) => r.name).sort()[2]!, 'c-~'] } }, dates, 7);
+    const back = await listClusters(server.database.db, dialect, { sort: 'name', before: second.previous }, dates, 7);
+    expect(back.rows.map((row) => row.id)).toEqual(first.rows.map((row) => row.id));
+    expect(back.previous).toBeUndefined();
+  });
+
   it('filters by every queue, status, level and country, in any sort, and counts the same', async () => {
     const cases: ListFilters[] = [
       ...QUEUES.map((queue) => ({ queue })),
@@ -176,6 +208,21 @@ describeEachDialect('the console’s cluster list', (dialect) => {
       expect(html).toContain(`${expected.length} clusters match.`);
       expect(html).toContain('<option value="withdrawal" selected="">');
       if (expected.length > 50) expect(html).toMatch(/href="\/admin\/clusters\?country=DE&amp;queue=withdrawal&amp;sort=valid-until&amp;after=[\w-]+" rel="next"/);
+    });
+
+    it('links a later page back to the one before it, as a shareable address', async () => {
+      const first = await (await officer.get('/admin/clusters?sort=country')).text();
+      expect(first).not.toContain('rel="prev"');
+      const next = /href="([^"]+)" rel="next"/.exec(first)![1]!.replaceAll('&amp;', '&');
+      const second = await (await officer.get(next)).text();
+      const previous = /href="([^"]+)" rel="prev"/.exec(second)![1]!.replaceAll('&amp;', '&');
+      expect(previous).toMatch(/^\/admin\/clusters\?sort=country&before=[\w-]+$/);
+      const back = await (await officer.get(previous)).text();
+      const ids = (html: string) => [...html.matchAll(/href="\/admin\/clusters\/(c-[\w-]+)"/g)].map((m) => m[1]);
+      expect(ids(back)).toEqual(ids(first));
+      expect(ids(back).length).toBe(50);
+      expect((await officer.get('/admin/clusters?after=x&before=y')).status).toBe(400);
+      expect((await officer.get('/admin/clusters?before=bm90LWEtY3Vyc29y')).status).toBe(400);
     });
 
     it('refuses a wrong parameter with a message in its own frame, and answers an unknown address with its own 404', async () => {

@@ -83,13 +83,13 @@ describeEachDialect('register import', (dialect) => {
     const report = await run(text, { defaultCountry: undefined });
     expect(report.applied).toBe(false);
     expect(report.errors).toEqual([
-      { line: 3, reason: 'the name is empty' },
-      { line: 4, reason: expect.stringContaining('"2027-02-30" is not a date') },
-      { line: 6, reason: 'a level without a valid-until date' },
-      { line: 7, reason: '"ftp://x.example" is not a website address' },
-      { line: 8, reason: expect.stringContaining('"platinum" is not a level') },
-      { line: 9, reason: expect.stringContaining('the country is missing') },
-      { line: 10, reason: 'the id "good-cluster" is already used on line 2' },
+      { line: 3, code: 'name_empty', reason: 'the name is empty' },
+      { line: 4, code: 'not_a_date', details: { value: '2027-02-30' }, reason: expect.stringContaining('"2027-02-30" is not a date') },
+      { line: 6, code: 'level_without_date', reason: 'a level without a valid-until date' },
+      { line: 7, code: 'not_a_website', details: { value: 'ftp://x.example' }, reason: '"ftp://x.example" is not a website address' },
+      { line: 8, code: 'not_a_level', details: { value: 'platinum' }, reason: expect.stringContaining('"platinum" is not a level') },
+      { line: 9, code: 'country_missing', reason: expect.stringContaining('the country is missing') },
+      { line: 10, code: 'duplicate_id', details: { id: 'good-cluster', first: 2 }, reason: 'the id "good-cluster" is already used on line 2' },
     ]);
     expect(await count('clusters')).toBe(0);
   });

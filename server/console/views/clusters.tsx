@@ -131,9 +131,16 @@ export function ClusterListPage(props: { page: PageContext; query: ListQuery; li
       )}
       <nav class="pager" aria-label={t.nextPage}>
         <ul>
-          {query.after && (
+          {list.previous && (
             <li>
               <a href={listAddress('/admin/clusters', filters)}>{t.firstPage}</a>
+            </li>
+          )}
+          {list.previous && (
+            <li>
+              <a href={listAddress('/admin/clusters', { ...filters, before: list.previous })} rel="prev">
+                {t.previousPage}
+              </a>
             </li>
           )}
           {list.next && (

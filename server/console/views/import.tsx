@@ -266,7 +266,7 @@ function RefusedLines(props: { page: PageContext; id: string; errors: LineError[
           {shown.map((error) => (
             <tr>
               <td>{error.line}</td>
-              <td>{error.reason}</td>
+              <td>{t.lineReasons[error.code]?.(error.details ?? {}) ?? error.reason}</td>
             </tr>
           ))}
         </tbody>
