@@ -1,4 +1,5 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit/html.js';
+import { BadgeElement, type Changes } from './badge-element.ts';
 import type { Verdict } from './check.ts';
 import type { CheckEnv } from './env.ts';
 import { nextCheckIn } from './schedule.ts';
@@ -8,7 +9,7 @@ import type { LabelState } from './verify/state.ts';
 import { dialogBody } from './view/dialog.ts';
 import { face, type Size } from './view/face.ts';
 import { BUNDLED, languageOf, shortDate, type Locale } from './view/i18n.ts';
-import { styles } from './view/styles.ts';
+import { css } from './view/styles.ts';
 
 export interface ClusterLabelStateDetail {
   readonly state: LabelState;
@@ -29,16 +30,10 @@ const FOCUSABLE = 'a[href], button, summary';
  * The class knows its issuer only through `static env`; `define.ts` fills it from
  * `import.meta.url`, tests from their own issuer.
  */
-export class ClusterLabel extends LitElement {
-  static override styles = styles;
-  static override properties = {
-    cluster: { reflect: true },
-    theme: { reflect: true },
-    size: { reflect: true },
-    // Observed only so a change of `lang` re-renders; the language is read from the DOM.
-    langAttribute: { attribute: 'lang' },
-    verdict: { state: true },
-  };
+export class ClusterLabel extends BadgeElement {
+  static override css = css;
+  // `lang` is observed only so a change re-renders; the language is read from the DOM.
+  static override attributes = ['cluster', 'theme', 'size', 'lang'];
 
   /** The issuer this element checks against; set by the registering subclass. */
   static env: CheckEnv;
@@ -47,9 +42,8 @@ export class ClusterLabel extends LitElement {
   declare cluster: string | null;
   declare theme: 'light' | 'dark' | 'auto' | null;
   declare size: Size | null;
-  declare langAttribute: string | null;
-  declare verdict: Verdict | undefined;
 
+  #verdict: Verdict | undefined;
   #run = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
@@ -76,10 +70,10 @@ export class ClusterLabel extends LitElement {
     this.#stop();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: Changes): void {
     this.#chooseLocale();
     if (!this.isConnected || (this.hasUpdated && !changed.has('cluster'))) return;
-    if (this.hasUpdated) this.verdict = undefined;
+    if (this.hasUpdated) this.#verdict = undefined;
     this.#check();
   }
 
@@ -114,7 +108,7 @@ export class ClusterLabel extends LitElement {
   }
 
   get #current(): Verdict {
-    return this.verdict ?? { state: 'loading', claims: null, code: null, kid: null, checkedAt: 0 };
+    return this.#verdict ?? { state: 'loading', claims: null, code: null, kid: null, checkedAt: 0 };
   }
 
   #stop(): void {
@@ -134,7 +128,8 @@ export class ClusterLabel extends LitElement {
     const verdict = await checked;
     if (run !== this.#run) return;
     this.#failures = verdict.state === 'unavailable' ? this.#failures + 1 : 0;
-    this.verdict = verdict;
+    this.#verdict = verdict;
+    this.requestUpdate();
     const delay = nextCheckIn(verdict, this.#env.now(), this.#failures);
     if (delay !== null) this.#timer = setTimeout(() => this.#check(), delay);
   }

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { Verdict } from '../check.ts';
 import { markText, shownLevel } from './face.ts';
 import { fill, FULL_NAMES, shortDate, shortTime, type Locale, type Result, type Step } from './i18n.ts';

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit/html.js';
 import type { Verdict } from '../check.ts';
 import type { Level } from '../verify/claims.ts';
 import { fill, shortDate, type Locale } from './i18n.ts';

@@ -1,4 +1,4 @@
-import { svg, type SVGTemplateResult } from 'lit';
+import { svg, type SVGTemplateResult } from 'lit/html.js';
 import type { Level } from '../verify/claims.ts';
 import type { LabelState } from '../verify/state.ts';
 import { ICONS } from './icons.ts';
