@@ -287,6 +287,7 @@ describe('the verdict of a scheme badge', () => {
       'a revocation time that is not one': [kompassLabel({ status: 'revoked', revokedAt: 'yesterday' })],
       'a number for a level': [kompassLabel({ level: 1 })],
       'two entries for the scheme': [kompassLabel(), kompassLabel({ validUntil: '2026-05-31' })],
+      'two entries for another scheme': [kompassLabel(), kompassLabel({ scheme: 'other' }), kompassLabel({ scheme: 'other' })],
       'a malformed entry of another scheme': [kompassLabel(), { scheme: 'other', status: 'valid' }],
       'an entry that is not an object': [kompassLabel(), 'kompass'],
       'an object, not an array': kompassLabel(),

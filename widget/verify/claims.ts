@@ -157,9 +157,9 @@ const NONE: Label = { status: 'none' };
  * The claim `labels`, for a badge of `scheme` (not the ECEI's, which reads `label`), on claims
  * that passed {@link checkClaims}: an array of well-formed entries — `scheme`, and a label as
  * `label` has one, of a held status (`valid`, `expired`, `revoked`) — with at most one per
- * scheme; the scheme's own entry at one of the scheme's levels
- * and, when `valid`, not ended. Returns that entry, or a `none` label when there is none (or no
- * `labels` at all). Throws a {@link VerifyError} (state `invalid`).
+ * scheme; the scheme's own entry at one of the scheme's levels and, when `valid`, not ended.
+ * Returns that entry, or a `none` label when there is none (or no `labels` at all). Throws a
+ * {@link VerifyError} (state `invalid`).
  *
  * @example const label = checkSchemeLabel(claims, kompass, Date.now()); // { scheme: 'kompass', status: 'valid', … }
  */
@@ -167,9 +167,11 @@ export function checkSchemeLabel(claims: AttestationClaims, scheme: Scheme, now:
   const labels: unknown = claims.labels;
   if (labels === undefined) return NONE;
   if (!Array.isArray(labels) || !labels.every(isSchemeLabel)) throw new VerifyError('ERR_JWT_CLAIMS');
-  const own = labels.filter((entry) => entry.scheme === scheme.id);
-  const [label = NONE] = own;
-  check(own.length < 2 && (label === NONE || scheme.levels.some((level) => level.id === label.level)));
+  const label = labels.find((entry) => entry.scheme === scheme.id) ?? NONE;
+  check(
+    new Set(labels.map((entry) => entry.scheme)).size === labels.length &&
+      (label === NONE || scheme.levels.some((level) => level.id === label.level)),
+  );
   checkNotEnded(label, now / 1000);
   return label;
 }

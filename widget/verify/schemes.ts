@@ -49,8 +49,8 @@ const MAX_TEXT = 100;
 export const schemeText = (value: unknown): string => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
 
 /**
- * A scheme's or level's `name` in `language`, else in English, else `fallback` (an id), each cut like any text. The
- * badge writes it, like every text of the list, with text bindings only.
+ * A scheme's or level's `name` in `language`, else in English, else `fallback` (an id), each
+ * cut like any text. The badge writes it, like every text of the list, with text bindings only.
  *
  * @example schemeName(kompass.name, 'de', kompass.id) // 'Kompass-Clusternetzwerk'
  */
@@ -58,10 +58,12 @@ export const schemeName = (names: unknown, language: string, fallback: string): 
   schemeText(record(names)[language]) || schemeText(record(names).en) || schemeText(fallback);
 
 const EMBLEMS: readonly unknown[] = ['stars', 'ring', 'check'];
+/** The seal's colour when the list's is not `#rrggbb`: a grey that reads as no programme's. */
+const NEUTRAL = '#6e7781';
 const isEmblem = (value: unknown): value is Emblem => EMBLEMS.includes(value);
 
 /** A level's seal: its colour if it is `#rrggbb`, else a neutral grey; its emblem if one of the three, else `ring`. */
 export function sealOf(level: SchemeLevel): { readonly colour: string; readonly emblem: Emblem } {
   const { colour, emblem } = record(level.seal);
-  return { colour: typeof colour === 'string' && /^#[0-9a-f]{6}$/.test(colour) ? colour : '#6e7781', emblem: isEmblem(emblem) ? emblem : 'ring' };
+  return { colour: typeof colour === 'string' && /^#[0-9a-f]{6}$/.test(colour) ? colour : NEUTRAL, emblem: isEmblem(emblem) ? emblem : 'ring' };
 }
