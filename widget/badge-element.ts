@@ -43,24 +43,27 @@ export abstract class BadgeElement extends HTMLElement {
   #dirty = false;
   #update: Promise<void> | undefined;
 
-  /** The shadow root the element renders into, made at the first update. */
+  /** The shadow root the element renders into. */
   get renderRoot(): ShadowRoot {
-    let root = this.shadowRoot;
-    if (!root) {
-      const { css } = this.constructor as typeof BadgeElement;
-      let sheet = sheets.get(css);
-      if (!sheet) {
-        sheet = new CSSStyleSheet();
-        sheet.replaceSync(css);
-        sheets.set(css, sheet);
-      }
-      root = this.attachShadow({ mode: 'open' });
-      root.adoptedStyleSheets = [sheet];
+    return this.shadowRoot ?? this.#attachRoot();
+  }
+
+  /** Made at the first connection, as Lit makes it: the host's own box applies from then on. */
+  #attachRoot(): ShadowRoot {
+    const { css } = this.constructor as typeof BadgeElement;
+    let sheet = sheets.get(css);
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      sheets.set(css, sheet);
     }
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [sheet];
     return root;
   }
 
   connectedCallback(): void {
+    if (!this.shadowRoot) this.#attachRoot();
     this.requestUpdate();
   }
 
