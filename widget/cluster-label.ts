@@ -1,14 +1,15 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { Verdict } from './check.ts';
+import { html, nothing } from 'lit/html.js';
+import { BadgeElement, type Changes } from './badge-element.ts';
+import { ECEI, type Verdict } from './check.ts';
 import type { CheckEnv } from './env.ts';
 import { nextCheckIn } from './schedule.ts';
 import { sharedCheck } from './shared-check.ts';
 import type { AttestationClaims } from './verify/claims.ts';
 import type { LabelState } from './verify/state.ts';
 import { dialogBody } from './view/dialog.ts';
-import { face, type Size } from './view/face.ts';
+import { face, shownLabel, type Size } from './view/face.ts';
 import { BUNDLED, languageOf, shortDate, type Locale } from './view/i18n.ts';
-import { styles } from './view/styles.ts';
+import { css } from './view/styles.ts';
 
 export interface ClusterLabelStateDetail {
   readonly state: LabelState;
@@ -22,6 +23,7 @@ const FOCUSABLE = 'a[href], button, summary';
 /**
  * `<cluster-label cluster="ID">`: a Cluster Management Excellence badge checked in the
  * visitor's browser against the issuer it was loaded from. Attributes: `cluster` (required),
+ * `scheme` (the scheme whose label it shows; default `ecei`, the Cluster Management Excellence Label),
  * `lang` (one of the 24 official EU languages; default the nearest `lang` in the page, else English), `theme` (`light` | `dark` |
  * `auto`), `size` (`pill` | `card` | `seal`). The verdict is the read-only `state`
  * attribute and the `cluster-label-state` event.
@@ -29,27 +31,22 @@ const FOCUSABLE = 'a[href], button, summary';
  * The class knows its issuer only through `static env`; `define.ts` fills it from
  * `import.meta.url`, tests from their own issuer.
  */
-export class ClusterLabel extends LitElement {
-  static override styles = styles;
-  static override properties = {
-    cluster: { reflect: true },
-    theme: { reflect: true },
-    size: { reflect: true },
-    // Observed only so a change of `lang` re-renders; the language is read from the DOM.
-    langAttribute: { attribute: 'lang' },
-    verdict: { state: true },
-  };
+export class ClusterLabel extends BadgeElement {
+  static override css = css;
+  // `lang` is observed only so a change re-renders; the language is read from the DOM.
+  static override attributes = ['cluster', 'scheme', 'theme', 'size', 'lang'];
 
   /** The issuer this element checks against; set by the registering subclass. */
   static env: CheckEnv;
 
   /** The cluster id, as in the issuer's register. */
   declare cluster: string | null;
+  /** The scheme whose label the badge shows; absent means the ECEI's (`ecei`). */
+  declare scheme: string | null;
   declare theme: 'light' | 'dark' | 'auto' | null;
   declare size: Size | null;
-  declare langAttribute: string | null;
-  declare verdict: Verdict | undefined;
 
+  #verdict: Verdict | undefined;
   #run = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
@@ -76,10 +73,10 @@ export class ClusterLabel extends LitElement {
     this.#stop();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: Changes): void {
     this.#chooseLocale();
-    if (!this.isConnected || (this.hasUpdated && !changed.has('cluster'))) return;
-    if (this.hasUpdated) this.verdict = undefined;
+    if (!this.isConnected || (this.hasUpdated && !changed.has('cluster') && !changed.has('scheme'))) return;
+    if (this.hasUpdated) this.#verdict = undefined;
     this.#check();
   }
 
@@ -114,7 +111,7 @@ export class ClusterLabel extends LitElement {
   }
 
   get #current(): Verdict {
-    return this.verdict ?? { state: 'loading', claims: null, code: null, kid: null, checkedAt: 0 };
+    return this.#verdict ?? { state: 'loading', claims: null, code: null, kid: null, checkedAt: 0 };
   }
 
   #stop(): void {
@@ -125,7 +122,7 @@ export class ClusterLabel extends LitElement {
   async #check(): Promise<void> {
     this.#stop();
     const run = this.#run;
-    const checked = sharedCheck(this.#env, this.cluster ?? '');
+    const checked = sharedCheck(this.#env, this.cluster ?? '', this.scheme ?? ECEI);
     // The verdict shows in the badge's own words: a language on its way is waited for. The
     // first date format on a page takes Chromium up to a tenth of a second; it is made here,
     // while the answers are on their way, not after they came.
@@ -134,7 +131,8 @@ export class ClusterLabel extends LitElement {
     const verdict = await checked;
     if (run !== this.#run) return;
     this.#failures = verdict.state === 'unavailable' ? this.#failures + 1 : 0;
-    this.verdict = verdict;
+    this.#verdict = verdict;
+    this.requestUpdate();
     const delay = nextCheckIn(verdict, this.#env.now(), this.#failures);
     if (delay !== null) this.#timer = setTimeout(() => this.#check(), delay);
   }
@@ -179,13 +177,14 @@ export class ClusterLabel extends LitElement {
     const locale = this.#locale;
     const size = SIZES.includes(this.size ?? '') ? (this.size as Size) : 'card';
     const host = new URL(env.issuer).host;
+    const shown = shownLabel(verdict, this.scheme ?? ECEI, locale);
     // The badge's own language sets its direction; the host page's never reaches in.
     return html`<div class="root" lang=${locale.language} dir="ltr"><button class="badge s-${verdict.state}" part="badge" type="button" aria-haspopup="dialog" @click=${this.#open}>
-        ${face(verdict, size, locale, host)}
+        ${face(verdict, shown, size, locale, host)}
       </button>
       <dialog part="dialog" aria-labelledby="title" @click=${this.#onDialogClick} @keydown=${this.#onDialogKey} @close=${this.#onDialogClose}>
         ${this.#opened
-          ? html`<div class="sheet">${dialogBody({ verdict, locale, issuer: env.issuer, cluster: this.cluster ?? '', pageOrigin: env.pageOrigin() })}</div>`
+          ? html`<div class="sheet">${dialogBody({ verdict, shown, locale, issuer: env.issuer, cluster: this.cluster ?? '', pageOrigin: env.pageOrigin() })}</div>`
           : nothing}
       </dialog></div>`;
   }

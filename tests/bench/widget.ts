@@ -20,7 +20,8 @@
  * importing the issuer's key and verifying its token with WebCrypto.
  *
  * "Module start" is the first statement of the bundle, which is Lit's: it reads
- * `window.ShadyCSS`, and an init script's getter notes the time. `define` is the bundle's
+ * `window.trustedTypes` (lit-html; a bundle with Lit's ReactiveElement reads `window.ShadyCSS`
+ * first), and an init script's getter on each notes the time. `define` is the bundle's
  * call to `customElements.define('cluster-label')`, its last statement. Requests are counted
  * on the issuer's side, so an answer from the browser's HTTP cache does not count. The page
  * reports through the console: nothing of Playwright's runs in it until the verdict is in.
@@ -98,7 +99,9 @@ const REPORT = 'cluster-label-bench';
  */
 const probe = `(() => {
   const bench = { shift: 0, shifted: [] };
+  const trustedTypes = window.trustedTypes;
   Object.defineProperty(window, 'ShadyCSS', { configurable: true, get: () => { bench.start ??= performance.now(); } });
+  Object.defineProperty(window, 'trustedTypes', { configurable: true, get: () => { bench.start ??= performance.now(); return trustedTypes; } });
   const define = customElements.define.bind(customElements);
   customElements.define = (name, constructor, options) => {
     if (name === 'cluster-label') bench.define ??= performance.now();
@@ -170,7 +173,7 @@ async function view(page: Page): Promise<Result> {
     throw new Error(`${error.message} (state: ${state})`);
   });
   const probe = JSON.parse(message.text().slice(REPORT.length + 1)) as Probe;
-  if (probe.start === undefined) throw new Error('The probe did not see the bundle start: does it still begin with Lit reading window.ShadyCSS?');
+  if (probe.start === undefined) throw new Error('The probe did not see the bundle start: does it still begin with Lit reading window.ShadyCSS or window.trustedTypes?');
   return { ...probe, requests: served.filter((path) => path !== '/widget.js') };
 }
 

@@ -6,6 +6,7 @@ import { checkCluster, type Verdict } from '../../widget/check.ts';
 import type { CheckEnv } from '../../widget/env.ts';
 import type { Fetch } from '../../widget/fetch-issuer.ts';
 import { keyCache } from '../../widget/key-cache.ts';
+import { schemeCache } from '../../widget/scheme-cache.ts';
 import { localeLoader } from '../../widget/locales.ts';
 import { makeTestLog } from '../support/log-claim.ts';
 
@@ -82,7 +83,7 @@ export async function verdictFor(token: string, jwks: unknown, cluster = CLUSTER
     return new Response('not found', { status: 404 });
   };
   const now = () => NOW;
-  const env: CheckEnv = { issuer: ISSUER, fetch, now, pageOrigin: () => SITE, timeout: 5000, keys: keyCache(ISSUER, fetch, 5000, now), logKeys: async () => [testLog.vkey], locale: localeLoader(ISSUER, fetch, 5000) };
+  const env: CheckEnv = { issuer: ISSUER, fetch, now, pageOrigin: () => SITE, timeout: 5000, keys: keyCache(ISSUER, fetch, 5000, now), schemes: schemeCache(ISSUER, fetch, 5000, now), logKeys: async () => [testLog.vkey], locale: localeLoader(ISSUER, fetch, 5000) };
   return checkCluster(env, cluster);
 }
 

@@ -36,8 +36,10 @@ export async function makeTestLog(origin = 'issuer.example/log'): Promise<TestLo
     vkey: `${origin}+${hexId}+${base64(new Uint8Array([1, ...raw]))}`,
     sign,
     async claim(claims) {
-      const { sub, cluster, label } = claims as { sub: string; cluster: { name: string; sites: string[] }; label: Record<string, string> };
-      const entry = JSON.stringify({ v: 1, type: 'cluster', change: 'label.award', cluster: { id: sub, name: cluster.name, sites: cluster.sites }, label: { level: label.level, awarded: label.awarded, validUntil: label.validUntil, status: label.status } });
+      const { sub, cluster, label, labels } = claims as { sub: string; cluster: { name: string; sites: string[] }; label: Record<string, string>; labels?: unknown };
+      const recorded = ({ level, awarded, validUntil, status }: Record<string, string>) => ({ level, awarded, validUntil, status });
+      // A cluster entry records every scheme's label in `labels` (docs/log.md), when the token states them.
+      const entry = JSON.stringify({ v: 1, type: 'cluster', change: 'label.award', cluster: { id: sub, name: cluster.name, sites: cluster.sites }, label: recorded(label), ...(Array.isArray(labels) && { labels: labels.map((l: Record<string, string>) => ({ scheme: l.scheme, ...recorded(l) })) }) });
       const leaf = (data: string) => sha256(Uint8Array.of(0), utf8.encode(data));
       const [first, mine, third] = await Promise.all([leaf('{"v":1,"first":true}'), leaf(entry), leaf('{"v":1,"third":true}')]);
       const root = await sha256(Uint8Array.of(1), await sha256(Uint8Array.of(1), first, mine), third);

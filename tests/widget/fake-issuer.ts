@@ -45,7 +45,41 @@ declare const __CLUSTER_LABEL_VERSION__: string;
 export const CATALOGUE = import.meta.glob<Catalogue>('../../locales/*.json', { eager: true, import: 'default' });
 const BUNDLED_LANGUAGES = Object.keys(BUNDLED);
 
-type ClaimsPatch = Partial<Omit<AttestationClaims, 'label' | 'cluster'>> & {
+/** The ECEI scheme as an issuer lists it (docs/schemes.md). */
+export const ECEI_SCHEME = {
+  id: 'ecei',
+  kind: 'levels',
+  name: { en: 'Cluster Management Excellence Label' },
+  issuer: 'European Secretariat for Cluster Analysis (ESCA)',
+  levels: [
+    { id: 'bronze', name: { en: 'Bronze', de: 'Bronze' }, validityMonths: 24, renewalMonths: 36, seal: { colour: '#8a572a', emblem: 'stars' } },
+    { id: 'silver', name: { en: 'Silver', de: 'Silber' }, validityMonths: 24, renewalMonths: 24, seal: { colour: '#636b75', emblem: 'stars' } },
+    { id: 'gold', name: { en: 'Gold', de: 'Gold' }, validityMonths: 24, renewalMonths: 24, seal: { colour: '#8a6d0b', emblem: 'stars' } },
+  ],
+  rules: { renewalWindowMonths: null, graceMonths: 12 },
+};
+
+/** The demo's second, fictional programme, shaped like a cluster network's membership. */
+export const KOMPASS_SCHEME = {
+  id: 'kompass',
+  kind: 'membership',
+  name: { en: 'Kompass Cluster Network', de: 'Kompass-Clusternetzwerk' },
+  issuer: 'Kompass Programme Office',
+  levels: [{ id: 'member', name: { en: 'Member', de: 'Mitglied' }, validityMonths: 36, renewalMonths: 36, seal: { colour: '#1f5f8b', emblem: 'check' } }],
+  rules: { renewalWindowMonths: 6, graceMonths: 0 },
+};
+
+/** A cluster's Kompass membership as the token's `labels` states it, with `patch` laid over it. */
+export const kompassLabel = (patch: Record<string, unknown> = {}): Record<string, unknown> => ({
+  scheme: 'kompass',
+  status: 'valid',
+  level: 'member',
+  awarded: '2024-05-02',
+  validUntil: '2027-05-31',
+  ...patch,
+});
+
+type ClaimsPatch = Partial<Omit<AttestationClaims, 'label' | 'labels' | 'cluster'>> & {
   label?: Partial<AttestationClaims['label']> & Record<string, unknown>;
   cluster?: Partial<AttestationClaims['cluster']>;
 } & Record<string, unknown>;
@@ -70,6 +104,9 @@ export class FakeIssuer {
   attestation: Route;
   jwksRoute: Route;
   readonly tokens = new Map<string, string>();
+  /** The schemes `GET /v1/schemes` lists. */
+  schemes: unknown[] = [ECEI_SCHEME, KOMPASS_SCHEME];
+  schemesRoute: Route = () => Response.json({ schemes: this.schemes }, { headers: { 'cache-control': 'public, max-age=300' } });
   /** The language files, as the issuer serves them beside its widget. */
   localeRoute: Route = (url) => {
     const match = new RegExp(`^${this.origin}/widget/${__CLUSTER_LABEL_VERSION__}/locales/([a-z]+)\\.json$`).exec(url);
@@ -114,10 +151,11 @@ export class FakeIssuer {
     };
   }
 
-  /** A token for `cluster`; a `valid` one carries the `log` claim a correct issuer adds, unless `patch` sets one. */
+  /** A token for `cluster`; one stating a `valid` label of any scheme carries the `log` claim a correct issuer adds, unless `patch` sets one. */
   async sign(cluster: string, patch: ClaimsPatch = {}, header: Record<string, unknown> = {}, key = this.key): Promise<string> {
     const claims = this.claims(cluster, patch);
-    if (!('log' in patch) && (claims.label as { status: string }).status === 'valid') claims.log = await this.log.claim(claims);
+    const stated = [claims.label, ...(Array.isArray(claims.labels) ? claims.labels : [])];
+    if (!('log' in patch) && stated.some((label) => (label as { status?: unknown } | null)?.status === 'valid')) claims.log = await this.log.claim(claims);
     return signEs256(key, { typ: 'cluster-label+jwt', kid: key.jwk.kid, ...header }, claims);
   }
 
@@ -136,6 +174,7 @@ export class FakeIssuer {
     if (path === '/.well-known/jwks.json') return this.jwksRoute(url, init);
     if (/^\/v1\/clusters\/[^/]+\/attestation$/.test(path)) return this.attestation(url, init);
     if (path.startsWith('/widget/')) return this.localeRoute(url, init);
+    if (path === '/v1/schemes') return this.schemesRoute(url, init);
     if (path === '/v1/log') return Response.json({ origin: this.log.origin, verifierKey: this.log.vkey, witnesses: [] });
     return new Response('not found', { status: 404 });
   };

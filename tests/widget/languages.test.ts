@@ -1,9 +1,8 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ClusterLabel } from '../../widget/cluster-label.ts';
-import type { LabelState } from '../../widget/verify/state.ts';
 import { BUNDLED, fill } from '../../widget/view/i18n.ts';
 import { CLUSTER_FOR, issuerWithEveryState, STATES } from './every-state.ts';
-import { CATALOGUE, defineFor, type FakeIssuer, mount, shadow } from './fake-issuer.ts';
+import { CATALOGUE, defineFor, type FakeIssuer, kompassLabel, mount, shadow } from './fake-issuer.ts';
 
 declare const __CLUSTER_LABEL_LANGUAGES__: string;
 
@@ -112,11 +111,13 @@ function overflowing(root: Element, height: boolean): string[] {
 }
 
 describe('text fits in every language (DejaVu Sans here)', () => {
-  test('no face of any state, size or theme overflows, nor the dialog’s width', async () => {
+  test('no face of any state, size or theme overflows, nor the dialog’s width; nor a scheme’s', async () => {
     const issuer = await issuerWithEveryState();
+    await issuer.publish('c-kompass', { labels: [kompassLabel()] });
     const tag = defineFor(issuer.env());
-    const badges = new Map<LabelState, ClusterLabel>();
+    const badges = new Map<string, ClusterLabel>();
     for (const state of SETTLED) badges.set(state, await mount(tag, { cluster: CLUSTER_FOR[state] }));
+    badges.set('kompass valid', await mount(tag, { cluster: 'c-kompass', scheme: 'kompass' }));
     const problems: string[] = [];
     for (const lang of LANGUAGES) {
       for (const element of badges.values()) element.setAttribute('lang', lang);

@@ -1,7 +1,19 @@
 import { VerifyError } from './errors.ts';
+import type { Scheme } from './schemes.ts';
 
 export type LabelStatus = 'valid' | 'expired' | 'revoked' | 'none';
 export type Level = 'bronze' | 'silver' | 'gold';
+
+/** A label as a token states it: the claim `label`, or one entry of `labels` (which also names its `scheme`). */
+export interface Label {
+  readonly status: LabelStatus;
+  readonly level?: string;
+  readonly awarded?: string;
+  readonly validUntil?: string;
+  readonly revokedAt?: string;
+  readonly reason?: string;
+  readonly scheme?: string;
+}
 
 /** The payload of an attestation token, as the contract defines it. */
 export interface AttestationClaims {
@@ -11,14 +23,10 @@ export interface AttestationClaims {
   readonly nbf: number;
   readonly exp: number;
   readonly jti: string;
-  readonly label: {
-    readonly status: LabelStatus;
-    readonly level?: Level;
-    readonly awarded?: string;
-    readonly validUntil?: string;
-    readonly revokedAt?: string;
-    readonly reason?: string;
-  };
+  /** The ECEI label. */
+  readonly label: Label & { readonly level?: Level; readonly scheme?: undefined };
+  /** One entry per scheme in which the cluster holds a current label, sorted by scheme. */
+  readonly labels?: readonly Label[];
   readonly cluster: { readonly name: string; readonly sites: readonly string[] };
 }
 
@@ -37,6 +45,8 @@ export const CLOCK_TOLERANCE = 60;
 export const TOKEN_TYPE = 'cluster-label+jwt';
 
 const STATUSES: readonly unknown[] = ['valid', 'expired', 'revoked', 'none'];
+/** The statuses of a `labels` entry: a scheme in which no label is held has no entry. */
+const HELD = STATUSES.slice(0, 3);
 const LEVELS: readonly unknown[] = ['bronze', 'silver', 'gold'];
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -60,6 +70,30 @@ export function isIsoDate(v: unknown): v is string {
   if (!isString(v) || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
   const day = Date.parse(`${v}T00:00:00Z`);
   return Number.isFinite(day) && new Date(day).toISOString().startsWith(v);
+}
+
+/**
+ * A label's fields as `label` has them: a known status; a level (`isLevel`), which only `none`
+ * may lack; dates that exist, `validUntil` at least for `valid`; for `revoked` a timestamp and
+ * a reason if at all.
+ */
+function isLabel(label: Fields, statuses: readonly unknown[], isLevel: (v: unknown) => boolean): boolean {
+  const { status } = label;
+  return (
+    statuses.includes(status) &&
+    (status === 'none' ? optional(label.level, isLevel) : isLevel(label.level)) &&
+    optional(label.awarded, isIsoDate) &&
+    (status === 'valid' ? isIsoDate(label.validUntil) : optional(label.validUntil, isIsoDate)) &&
+    optional(label.revokedAt, isTimestamp) &&
+    optional(label.reason, isString)
+  );
+}
+
+/** A held label ends with its `validUntil` day (UTC): a token that calls it valid later contradicts itself. */
+function checkNotEnded(label: { readonly status?: unknown; readonly validUntil?: unknown }, now: number): void {
+  if (label.status === 'valid' && Date.parse(`${String(label.validUntil)}T23:59:59Z`) / 1000 < now - CLOCK_TOLERANCE) {
+    throw new VerifyError('ERR_LABEL_ENDED');
+  }
 }
 
 function isTimestamp(v: unknown): boolean {
@@ -102,21 +136,42 @@ export function checkClaims(header: Readonly<Fields>, payload: Uint8Array, conte
   if ((exp as number) <= now - CLOCK_TOLERANCE) throw new VerifyError('ERR_JWT_EXP');
 
   const label = record(c.label);
-  const status = label.status;
-  if (!STATUSES.includes(status)) throw new VerifyError('ERR_JWT_CLAIMS');
-  check(
-    (status === 'none' ? optional(label.level, (v) => LEVELS.includes(v)) : LEVELS.includes(label.level)) &&
-      optional(label.awarded, isIsoDate) &&
-      (status === 'valid' ? isIsoDate(label.validUntil) : optional(label.validUntil, isIsoDate)) &&
-      optional(label.revokedAt, isTimestamp) &&
-      optional(label.reason, isString),
-  );
-  // A held label ends with its `validUntil` day (UTC): a token that calls it valid later contradicts itself.
-  if (status === 'valid' && Date.parse(`${label.validUntil as string}T23:59:59Z`) / 1000 < now - CLOCK_TOLERANCE) {
-    throw new VerifyError('ERR_LABEL_ENDED');
-  }
+  check(isLabel(label, STATUSES, (v) => LEVELS.includes(v)));
+  checkNotEnded(label, now);
 
   const cluster = record(c.cluster);
   check(isString(cluster.name) && cluster.name !== '' && Array.isArray(cluster.sites) && cluster.sites.every(isOrigin));
   return c as unknown as AttestationClaims;
+}
+
+/** An entry of `labels`: a scheme's id and a label of it as `label` has one, but never `none` (no label, no entry). */
+function isSchemeLabel(value: unknown): value is Label {
+  const entry = record(value);
+  return isString(entry.scheme) && isLabel(entry, HELD, isString);
+}
+
+/** How a scheme in which the cluster holds no label reads: as `label` does for a cluster without the ECEI's. */
+const NONE: Label = { status: 'none' };
+
+/**
+ * The claim `labels`, for a badge of `scheme` (not the ECEI's, which reads `label`), on claims
+ * that passed {@link checkClaims}: an array of well-formed entries — `scheme`, and a label as
+ * `label` has one, of a held status (`valid`, `expired`, `revoked`) — with at most one per
+ * scheme; the scheme's own entry at one of the scheme's levels and, when `valid`, not ended.
+ * Returns that entry, or a `none` label when there is none (or no `labels` at all). Throws a
+ * {@link VerifyError} (state `invalid`).
+ *
+ * @example const label = checkSchemeLabel(claims, kompass, Date.now()); // { scheme: 'kompass', status: 'valid', … }
+ */
+export function checkSchemeLabel(claims: AttestationClaims, scheme: Scheme, now: number): Label {
+  const labels: unknown = claims.labels;
+  if (labels === undefined) return NONE;
+  if (!Array.isArray(labels) || !labels.every(isSchemeLabel)) throw new VerifyError('ERR_JWT_CLAIMS');
+  const label = labels.find((entry) => entry.scheme === scheme.id) ?? NONE;
+  check(
+    new Set(labels.map((entry) => entry.scheme)).size === labels.length &&
+      (label === NONE || scheme.levels.some((level) => level.id === label.level)),
+  );
+  checkNotEnded(label, now / 1000);
+  return label;
 }

@@ -7,6 +7,8 @@ export type VerifyCode =
   | 'ERR_TIMEOUT'
   | 'ERR_HTTP_STATUS'
   | 'ERR_JWKS_UNREADABLE'
+  | 'ERR_SCHEMES_UNREADABLE'
+  | 'ERR_SCHEME_UNKNOWN'
   | 'ERR_NOT_FOUND'
   | 'ERR_JWS_SIZE'
   | 'ERR_JWS_FORM'

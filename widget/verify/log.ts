@@ -1,4 +1,4 @@
-import type { AttestationClaims } from './claims.ts';
+import type { AttestationClaims, Label } from './claims.ts';
 import { VerifyError } from './errors.ts';
 
 /** The claim `log`: the entry that records the statement, a checkpoint that includes it, the proof. */
@@ -83,19 +83,21 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /**
  * Verifies that the issuer's public log records exactly the statement a `valid` token
  * makes: the entry names this cluster, its sites, and a `valid` label of the same level
- * and dates; its leaf hash leads by the proof to the checkpoint's root; and the
+ * and dates — `label` for the ECEI's (the default), else the entry of `labels` for the
+ * shown label's scheme; its leaf hash leads by the proof to the checkpoint's root; and the
  * checkpoint is signed by every key in `vkeys` (the log's key, and any witness pinned
  * at build time). Throws `ERR_LOG` on any difference.
  */
-export async function verifyLog(claims: AttestationClaims & { readonly log?: LogClaim }, vkeys: readonly string[]): Promise<LogPosition> {
+export async function verifyLog(claims: AttestationClaims & { readonly log?: LogClaim }, vkeys: readonly string[], shown: Label = claims.label): Promise<LogPosition> {
   try {
     const { index, entry, checkpoint, proof } = claims.log ?? fail();
-    const recorded = JSON.parse(entry) as { type?: unknown; cluster?: unknown; label?: Record<string, unknown> };
-    const { level, awarded, validUntil, status } = claims.label;
+    const recorded = JSON.parse(entry) as { type?: unknown; cluster?: unknown; label?: Label; labels?: readonly (Label | null)[] };
+    const held = shown.scheme === undefined ? recorded.label : (Array.isArray(recorded.labels) ? recorded.labels : []).find((l) => l?.scheme === shown.scheme);
+    const facts = (l?: Label | null) => l && [l.level, l.awarded, l.validUntil, l.status];
     assert(
       recorded.type === 'cluster' &&
         same(recorded.cluster, { id: claims.sub, name: claims.cluster.name, sites: claims.cluster.sites }) &&
-        same(recorded.label && [recorded.label.level, recorded.label.awarded, recorded.label.validUntil, recorded.label.status], [level, awarded, validUntil, status]),
+        same(facts(held), facts(shown)),
     );
     const split = checkpoint.lastIndexOf('\n\n');
     const text = checkpoint.slice(0, split + 1);

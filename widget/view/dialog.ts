@@ -1,7 +1,7 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { Verdict } from '../check.ts';
-import { markText, shownLevel } from './face.ts';
-import { fill, FULL_NAMES, shortDate, shortTime, type Locale, type Result, type Step } from './i18n.ts';
+import { markText, type Shown } from './face.ts';
+import { fill, shortDate, shortTime, type Locale, type Result, type Step } from './i18n.ts';
 import { icon } from './icons.ts';
 import { seal } from './seal.ts';
 import { STEPS, stepResults } from './steps.ts';
@@ -10,6 +10,7 @@ const RESULT_ICON = { passed: 'valid', failed: 'invalid', skipped: 'unknown' } a
 
 export interface DialogModel {
   readonly verdict: Verdict;
+  readonly shown: Shown;
   readonly locale: Locale;
   readonly issuer: string;
   readonly cluster: string;
@@ -19,14 +20,14 @@ export interface DialogModel {
 /**
  * The contents of the verification dialog, verdict first: what the badge says and what that
  * means for the visitor, who checked it (the issuer's host, large: it is what a visitor should
- * remember), the label's facts when one is shown, the link to the issuer's own page, and —
+ * remember), the label's facts when one is shown (for a scheme other than the ECEI's, with the
+ * scheme's name and who awards it), the link to the issuer's own page, and —
  * behind a disclosure — each check with its key id and times.
  */
-export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: DialogModel): TemplateResult {
+export function dialogBody({ verdict, shown, locale, issuer, cluster, pageOrigin }: DialogModel): TemplateResult {
   const { t } = locale;
   const host = new URL(issuer).host;
-  const level = shownLevel(verdict);
-  const label = verdict.claims?.label;
+  const { label } = verdict;
   const date = (d: string | undefined) => (d ? shortDate(locale, d) : '');
   const results = stepResults(verdict);
   const details: Readonly<Record<Step, string>> = {
@@ -39,16 +40,16 @@ export function dialogBody({ verdict, locale, issuer, cluster, pageOrigin }: Dia
   };
   const row = (term: string, value: string | undefined) => (value ? html`<dt>${term}</dt><dd>${value}</dd>` : nothing);
   return html`<header>
-      ${seal(verdict.state, level)}
+      ${seal(verdict.state, shown.look ?? null)}
       <div>
         <h2 id="title" class="s-${verdict.state}">${icon(verdict.state)}<span>${markText(verdict, locale)}</span></h2>
         <p class="meaning">${t.meaning[verdict.state]}</p>
       </div>
     </header>
     <p class="issuer">${t.checkedWith}<strong>${host}</strong></p>
-    ${level && label && verdict.claims
+    ${shown.level && label && verdict.claims
       ? html`<dl>
-          ${row(t.cluster, verdict.claims.cluster.name)} ${row(t.label, FULL_NAMES[level])}
+          ${row(t.cluster, verdict.claims.cluster.name)} ${row(t.label, shown.fullName)} ${row(t.steps.issuer, shown.issuer)}
           ${row(t.awarded, date(label.awarded))} ${row(t.validUntil, date(label.validUntil))}
           ${row(t.revokedAt, date(label.revokedAt?.slice(0, 10)))} ${row(t.reason, label.reason)}
         </dl>`
