@@ -60,7 +60,6 @@ export class TransparencyLog {
    * It is as recent as the last publication here (every LOG_CHECKPOINT_INTERVAL) or read.
    */
   #newest: PublishedCheckpoint | undefined;
-  /** The hashes of the right edge of one tree size, read once for every proof at that size. */
   /** The newest proven tree's right edge: its stored nodes, and the hashes proofs made from them (`inclusionProofFrom`). */
   #edge: { size: number; nodes: Promise<Map<string, Hash>>; hashes: Map<number, Hash> } | undefined;
   #signer: { keyId: string; signer: NoteSigner } | undefined;

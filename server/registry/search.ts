@@ -241,6 +241,7 @@ async function idsAmongMatches(db: Db, query: SearchQuery, wanted: number, offse
     .with((cte) => cte('matches').materialized(), () => (stretch ? matches.where(stretch) : matches))
     .selectFrom('matches')
     .select('matches.id')
+    // The orders of `sorted`, on the matches' columns.
     .$call((q) => {
       switch (query.sort) {
         case 'country':
