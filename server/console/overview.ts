@@ -1,4 +1,3 @@
-import type { AuditEntry } from '../audit/log.ts';
 import { LEVELS, type Level } from '../domain/types.ts';
 import { yieldToOthers, type Db, type Dialect } from '../registry/database.ts';
 import type { Registry } from '../registry/registry.ts';
@@ -30,7 +29,6 @@ export interface Overview {
   counts: Record<Level, Record<'valid' | 'expired' | 'withdrawn' | 'revoked', number>>;
   unlabelled: number;
   queues: QueueOverview[];
-  recent: AuditEntry[];
 }
 
 /**
@@ -40,12 +38,8 @@ export interface Overview {
 export async function loadOverview(registry: Registry, now: Date): Promise<Overview> {
   const { db, dialect } = registry.database;
   const dates = queueDates(now, registry.scheme);
-  const [counts, queues, recent] = await Promise.all([
-    labelCounts(db, dialect, dates),
-    readAll(dialect, QUEUES.map((queue) => () => queueOverview(db, dialect, queue, dates))),
-    registry.audit({ limit: 5 }),
-  ]);
-  return { ...counts, queues, recent };
+  const [counts, queues] = await Promise.all([labelCounts(db, dialect, dates), readAll(dialect, QUEUES.map((queue) => () => queueOverview(db, dialect, queue, dates)))]);
+  return { ...counts, queues };
 }
 
 async function queueOverview(db: Db, dialect: Dialect, queue: Queue, dates: QueueDates): Promise<QueueOverview> {

@@ -155,6 +155,27 @@ describe('console in Chromium', () => {
     await page.close();
   });
 
+  it('keeps the dashboard to one screen at 1280 × 800: the counts, and each work queue its next ten at most', async () => {
+    const page = await signedInPage();
+    // In German too, whose words are longer.
+    for (const lang of ['de', 'en']) {
+      await page.goto(`${issuerUrl}/admin?lang=${lang}`);
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      expect(height, `the dashboard (${lang}) is ${height} px tall`).toBeLessThanOrEqual(800);
+    }
+    const queues = page.locator('.queues section');
+    expect(await queues.count()).toBe(6);
+    for (let i = 0; i < 6; i++) {
+      const items = await queues.nth(i).locator('li').count();
+      expect(items).toBeLessThanOrEqual(10);
+    }
+    // A full queue links to all of it: the cluster list, filtered by that queue.
+    const all = page.locator('.queues section a.all').first();
+    await all.click();
+    expect(new URL(page.url()).searchParams.get('queue')).toBeTruthy();
+    await page.close();
+  });
+
   async function signedInPage() {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${issuerUrl}/admin/sign-in`);

@@ -30,9 +30,21 @@ button.link { background: none; color: var(--link); padding: 0; font-weight: 400
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0.75rem; margin: 1rem 0; }
 .cards > a { display: block; border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.6rem 0.9rem; text-decoration: none; color: var(--ink); }
 .cards .big { display: block; font-size: 1.6rem; font-weight: 700; }
-.queues { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 0 1.5rem; }
-.queues table { font-size: 0.9rem; }
-.queues th, .queues td { padding: 0.25rem 0.4rem; }
+/* The dashboard: one screen at 1280 × 800 (tests/e2e/console.test.ts). */
+.overview { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem; align-items: flex-start; }
+.overview .cards { margin: 0; }
+.overview table { width: auto; margin: 0; }
+.overview caption { text-align: left; font-weight: 600; padding-bottom: 0.2rem; white-space: nowrap; }
+.overview table.compact th, .overview table.compact td { padding: 0.1rem 0.5rem; }
+.queues { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 0.6rem; margin-top: 0.6rem; }
+.queues section { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.4rem 0.75rem; min-width: 0; font-size: 0.85rem; line-height: 1.25; }
+.queues h2 { font-size: 0.95rem; margin: 0 0 0.2rem; }
+.queues h2 .count { color: var(--muted); font-weight: 400; }
+.queues ol { margin: 0; padding: 0; list-style: none; }
+.queues li { display: flex; gap: 0.5rem; justify-content: space-between; white-space: nowrap; }
+.queues li a { overflow: hidden; text-overflow: ellipsis; }
+.queues li span { color: var(--muted); }
+.queues p { margin: 0; }
 .compact th, .compact td { padding: 0.3rem 0.4rem; font-size: 0.9rem; }
 .changes { margin: 0; padding: 0; list-style: none; font-size: 0.9rem; }
 .changes del { color: var(--revoked); }
