@@ -19,6 +19,9 @@ const KINDS = {
 } as const;
 export type VerifiedFormat = keyof typeof KINDS;
 
+/** Whether a token's `typ` is one this issuer signs (its own keys only: `toString` is no format). */
+const isVerifiedFormat = (typ: unknown): typ is VerifiedFormat => typeof typ === 'string' && Object.hasOwn(KINDS, typ);
+
 /** A check that passed (`true`), failed (`false`), or could not run (`null`), in words. */
 export interface Check {
   ok: boolean | null;
@@ -73,18 +76,17 @@ export class Verifier {
     const text = input.trim();
     if (text === '') throw refusal('input_empty');
     if (Buffer.byteLength(text) > MAX_VERIFY_BYTES) throw refusal('input_too_large', { bytes: MAX_VERIFY_BYTES });
-    const [jws, ...rest] = text.split('~');
+    // Splitting text always gives a first part: the compact JWS (an SD-JWT's disclosures follow).
+    const [jws = '', ...rest] = text.split('~');
     let header: Claims;
     try {
-      header = decodeProtectedHeader(jws!) as Claims;
+      header = decodeProtectedHeader(jws);
     } catch {
       throw refusal('input_unreadable');
     }
     const format = header.typ;
-    if (typeof format !== 'string' || !(format in KINDS)) {
-      throw refusal('token_type_unsupported', { types: Object.keys(KINDS) });
-    }
-    return this.#check(format as VerifiedFormat, jws!, header, rest);
+    if (!isVerifiedFormat(format)) throw refusal('token_type_unsupported', { types: Object.keys(KINDS) });
+    return this.#check(format, jws, header, rest);
   }
 
   async #check(format: VerifiedFormat, jws: string, header: Claims, sdParts: string[]): Promise<VerifyReport> {
@@ -130,12 +132,13 @@ export class Verifier {
 
     const validity = this.#validity(claims);
     const status = await this.#status(format, claims);
-    const failed = [
+    const checks: Array<[Check, string]> = [
       [signature, 'signature_invalid'],
       [issuer, 'issuer_mismatch'],
       [validity.check, validity.code],
       [status.check, status.code],
-    ].find(([check]) => (check as Check).ok === false) as [Check, string] | undefined;
+    ];
+    const failed = checks.find(([check]) => check.ok === false);
     const code = failed ? failed[1] : 'valid';
     const summary = failed ? `Do not rely on this ${KINDS[format]}: ${lowerFirst(failed[0].text)}` : `This ${KINDS[format]} is genuine and in force: ${lowerFirst(status.check.text)}`;
     return report(code, { signature, issuer, validity: validity.check, status: status.check }, claims, summary);

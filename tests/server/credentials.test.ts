@@ -263,4 +263,14 @@ describeEachDialect('credentials and status lists', (dialect) => {
     expect((await server.app.request('/v1/clusters/alpha/credentials/vc-jwt')).status).toBe(404);
     expect(await (await server.app.request('/clusters/alpha')).text()).not.toContain('/credentials/vc-jwt');
   });
+
+  it('refuses a token whose typ is not one it signs, names inherited from Object included', async () => {
+    const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const typ of ['toString', '__proto__', 'constructor', 'jwt']) {
+      const token = `${segment({ alg: 'ES256', typ })}.${segment({})}.${'A'.repeat(86)}`;
+      const response = await server.app.request('/v1/verify', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: token });
+      expect(response.status, typ).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code, typ).toBe('token_type_unsupported');
+    }
+  });
 });
