@@ -25,7 +25,7 @@ export interface Parameter {
  * route is built from (`routes/admin.ts`): its path, role, query and body schemas.
  */
 export interface Operation {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'put' | 'patch';
   /** The OpenAPI path template, `/v1/admin/clusters/{id}`. */
   path: string;
   tag: 'public' | 'register' | 'admin' | 'console' | 'operations';

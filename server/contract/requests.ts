@@ -4,7 +4,9 @@ import { isIsoDate } from '../domain/dates.ts';
 import { hasUnsafeCharacters } from '../domain/text.ts';
 import { LEVELS } from '../domain/types.ts';
 import { fail, LabelError } from '../errors.ts';
+import { parseScheme } from '../domain/schemes.ts';
 import { refusalIssue, refusedAs } from './refusals.ts';
+import { Scheme } from './responses.ts';
 
 /*
  * What the admin API accepts, one schema per request body: the API validates with them,
@@ -139,6 +141,21 @@ export const RotationInput = z.strictObject({
   force: z.boolean({ error: 'must be true or false' }).optional().describe('Activate the next key before every cached key set can have it.'),
 });
 
+/**
+ * A scheme as an admin sends it: the form `GET /v1/schemes` lists, checked whole by
+ * `parseScheme` (slugs unique, a membership with one level, months within reason, seal
+ * colours dark enough for white text).
+ */
+export const SchemeInput = Scheme.transform((value, ctx) => {
+  try {
+    return parseScheme(value);
+  } catch (error) {
+    if (!(error instanceof LabelError)) throw error;
+    ctx.addIssue(refusalIssue(error, value));
+    return z.NEVER;
+  }
+});
+
 /** The body of an action that takes no fields. */
 export const NoFields = z.strictObject({});
 
@@ -147,3 +164,4 @@ export type ClusterPatch = z.output<typeof ClusterPatch>;
 export type AwardInput = z.output<typeof AwardInput>;
 export type RenewalInput = z.output<typeof RenewalInput>;
 export type RevocationInput = z.output<typeof RevocationInput>;
+export type SchemeInput = z.output<typeof SchemeInput>;

@@ -366,6 +366,19 @@ const steps: Record<string, Step> = {
     if (dialect !== 'postgres') return;
     await sql`create index clusters_id_prefix on clusters (id text_pattern_ops)`.execute(db);
   },
+  /**
+   * The schemes an admin sets up beside the ECEI's (docs/schemes.md), each one JSON
+   * document as `parseScheme` checked it. The ECEI scheme is not stored: it is built
+   * from the deployment's settings at every start.
+   */
+  '015_schemes': async (db) => {
+    await db.schema
+      .createTable('schemes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('definition', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

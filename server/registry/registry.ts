@@ -19,6 +19,7 @@ import {
 import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
 import { currentLabels, joinCurrentLabel, toLabel } from './current-label.ts';
 import type { Database, Db, Trx } from './database.ts';
+import { Schemes } from './schemes.ts';
 import { versionOf } from './version.ts';
 import { write } from './writes.ts';
 import type { InferResult, Selectable } from 'kysely';
@@ -27,7 +28,7 @@ import type { Schema } from './schema.ts';
 type ClusterRow = Pick<Selectable<Schema['clusters']>, 'id' | 'name' | 'organisation' | 'country' | 'portfolio' | 'sites' | 'created_at' | 'updated_at'> & { email?: string | null };
 
 export interface RegistryOptions {
-  /** The ECEI scheme: the rules every label of this registry follows. */
+  /** The ECEI scheme, from the settings: the default of every label, token and file that names none. */
   scheme: Scheme;
   signer: HeadSigner;
   now?: () => Date;
@@ -40,7 +41,10 @@ export interface RegistryOptions {
  */
 export class Registry {
   readonly database: Database;
+  /** The ECEI scheme. */
   readonly scheme: Scheme;
+  /** Every scheme: the ECEI's and those an admin set up. */
+  readonly schemes: Schemes;
   readonly #options: RegistryOptions;
   readonly #now: () => Date;
   readonly #subject: (parameters: [id: string]) => Promise<SubjectRow | undefined>;
@@ -50,12 +54,8 @@ export class Registry {
     this.#options = options;
     this.scheme = options.scheme;
     this.#now = options.now ?? (() => new Date());
+    this.schemes = new Schemes(database, { ecei: options.scheme, signer: options.signer, now: this.#now });
     this.#subject = database.preparedRow('attestation_subject', subjectQuery(database.db).compile());
-  }
-
-  /** The schemes whose labels this registry records; today the ECEI's alone. */
-  get schemes(): readonly Scheme[] {
-    return [this.scheme];
   }
 
   get db(): Db {

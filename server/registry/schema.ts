@@ -39,6 +39,13 @@ export interface Schema {
     id: string;
     email: string;
   };
+  /** Schemes set up by an admin (migration 015); the ECEI's comes from the settings. */
+  schemes: {
+    id: string;
+    /** JSON: the scheme as `parseScheme` returned it. */
+    definition: string;
+    updated_at: string;
+  };
   labels: {
     id: Generated<number>;
     cluster_id: string;

@@ -27,9 +27,9 @@ interface Input<O extends Operation> {
 }
 
 /**
- * The admin API, mounted at `/v1/admin`: clusters, labels, the audit log and the
- * signing keys, for API tokens. Reading needs `viewer`, changing clusters and
- * labels `officer`, changing keys `admin`. Each route is built from its operation in
+ * The admin API, mounted at `/v1/admin`: clusters, labels, schemes, the audit log and
+ * the signing keys, for API tokens. Reading needs `viewer`, changing clusters and
+ * labels `officer`, changing schemes and keys `admin`. Each route is built from its operation in
  * contract/admin.ts: its path, its role, and the schemas its query and body are
  * checked with, here at the edge, before anything is written.
  */
@@ -119,6 +119,17 @@ export function adminRoutes(services: Services) {
   route(ADMIN.awaitingWithdrawal, async (c) => {
     const items = await registry.awaitingWithdrawal();
     return c.json({ items: items.map(({ cluster, label, graceEnded }) => ({ cluster, label: labelView(label), graceEnded })) });
+  });
+
+  // ── schemes ──────────────────────────────────────────────────────────────
+
+  route(ADMIN.listSchemes, async (c) => c.json({ schemes: await registry.schemes.list() }));
+
+  route(ADMIN.putScheme, async (c, { body }) => {
+    const id = c.req.param('id') ?? '';
+    if (body.id !== id) throw fail('scheme_id_mismatch', { path: id.slice(0, 40), body: body.id });
+    const { scheme, outcome } = await registry.schemes.put(body, principalOf(c).actor);
+    return outcome === 'created' ? c.json(scheme, 201, { Location: `${PREFIX}/schemes/${scheme.id}` }) : c.json(scheme, 200);
   });
 
   // ── audit log ────────────────────────────────────────────────────────────
