@@ -4,7 +4,7 @@ import { fail, type ErrorCode } from '../errors.ts';
 import { MAX_BODY_BYTES } from './json-body.ts';
 import type { Operation } from './operation.ts';
 import { refusedAs } from './refusals.ts';
-import { AwardInput, ClusterInput, ClusterPatch, NoFields, RenewalInput, RevocationInput, RotationInput, SchemeInput } from './requests.ts';
+import { AwardInput, ClusterInput, ClusterPatch, NoFields, RenewalInput, RevocationInput, RotationInput, SchemeInput, WithdrawalInput } from './requests.ts';
 import { RESPONSES as R } from './responses.ts';
 
 /*
@@ -73,7 +73,7 @@ function labelAction<S extends z.core.$ZodType = typeof NoFields>(
     parameters: [clusterIdParameter, ifMatch],
     body: { content: json((body?.schema ?? NoFields) as S), required: body?.required ?? false, ...(body ? { example: body.example } : {}) },
     answers: { [status]: { description: 'The cluster’s label after the change. Read the cluster again for its new ETag.', content: json(R.Label) } },
-    refusals: [...ALWAYS, 'forbidden', ...BODY, 'cluster_not_found', 'precondition_failed', ...refusals],
+    refusals: [...ALWAYS, 'forbidden', ...BODY, 'cluster_not_found', 'precondition_failed', 'unknown_scheme', ...refusals],
     refusalNotes: { ...bodyNotes, 404: 'No cluster has this id.', 409: 'The label’s life does not allow this change now; nothing was changed.' },
   } satisfies Operation;
 }
@@ -162,7 +162,7 @@ export const ADMIN = {
     'Upgrade to a higher level',
     'The new label replaces the current valid one, which stays in the history as superseded.',
     '201',
-    [...AWARD_REFUSALS, 'no_current_label', 'label_not_valid', 'not_an_upgrade'],
+    [...AWARD_REFUSALS, 'no_current_label', 'label_not_valid', 'not_an_upgrade', 'no_levels_to_upgrade'],
     { schema: AwardInput, example: { level: 'silver', awarded: '2026-06-01', assessmentRef: 'ESCA-2026-0377' }, required: true },
   ),
   renew: labelAction(
@@ -170,7 +170,7 @@ export const ADMIN = {
     'Renew the current label',
     'Before expiry or within the grace year after it; extends from the previous end, not from today.',
     '200',
-    ['invalid_field', 'invalid_date', 'valid_until_not_later', 'no_current_label', 'label_not_renewable', 'grace_period_over'],
+    ['invalid_field', 'invalid_date', 'valid_until_not_later', 'no_current_label', 'label_not_renewable', 'grace_period_over', 'renewal_too_early'],
     { schema: RenewalInput, example: { assessmentRef: 'ESCA-2028-0051' }, required: false },
   ),
   revoke: labelAction(
@@ -184,9 +184,10 @@ export const ADMIN = {
   withdraw: labelAction(
     'withdraw',
     'Withdraw an expired label formally',
-    'For a label whose grace year has passed (see awaiting-withdrawal). The request has no body.',
+    'For a label whose grace period has passed (see awaiting-withdrawal). Of the ECEI label when the request has no body.',
     '200',
-    ['no_current_label', 'label_not_expired', 'label_already_revoked', 'label_already_withdrawn', 'label_already_superseded'],
+    ['invalid_field', 'no_current_label', 'label_not_expired', 'label_already_revoked', 'label_already_withdrawn', 'label_already_superseded'],
+    { schema: WithdrawalInput, example: { scheme: 'kompass' }, required: false },
   ),
   expiring: {
     method: 'get',

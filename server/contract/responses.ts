@@ -31,7 +31,8 @@ const AuditHead = z.strictObject({ seq: integer, at: instant, hash: text, signat
 const Label = z.strictObject({
   id: integer,
   clusterId: text,
-  level: z.enum(LEVELS),
+  scheme: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/).describe('The scheme the label is of: `ecei`, or one set up by an admin (GET /v1/schemes).'),
+  level: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/).describe('One of its scheme’s level ids: bronze, silver or gold for the ECEI scheme.'),
   awarded: date,
   validUntil: date,
   status: z.enum(LABEL_STATUSES).describe('As of now: a valid label past its last day reads expired.'),
@@ -52,7 +53,8 @@ const clusterFields = {
   contactEmail: text.nullable(),
   createdAt: instant,
   updatedAt: instant,
-  label: Label.nullable().describe('The current label, or null.'),
+  label: Label.nullable().describe('The current ECEI label, or null.'),
+  currentLabels: z.array(Label).describe('The current label in every scheme the cluster has held one in, sorted by scheme; the ECEI one too.'),
 };
 const Cluster = z.strictObject(clusterFields);
 const ClusterDetail = z.strictObject({ ...clusterFields, labels: z.array(Label).describe('The whole label history, oldest first.') });

@@ -6,9 +6,10 @@ import type { LogClaim } from '../log/transparency-log.ts';
 
 export const ATTESTATION_TYP = 'cluster-label+jwt';
 
-export interface LabelClaim {
+/** What a token says of a label: the ECEI label's (`label`) by default, its level one of the ECEI's. */
+export interface LabelClaim<L extends string = Level> {
   status: TokenStatus;
-  level?: Level;
+  level?: L;
   awarded?: IsoDate;
   validUntil?: IsoDate;
   revokedAt?: string;
@@ -28,7 +29,7 @@ export interface AttestationClaims {
   log?: LogClaim;
 }
 
-export type ClaimedLabel = Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>;
+export type ClaimedLabel<L extends string = Level> = Pick<Label<L>, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>;
 
 /** What an attestation speaks of: the cluster and its current label, if it has one. */
 export interface AttestationSubject {
@@ -37,10 +38,10 @@ export interface AttestationSubject {
 }
 
 /** What a token says of a cluster's current label at `now`; pages and badge images state it in the same terms. */
-export function labelClaim(label: ClaimedLabel | undefined, now: Date): LabelClaim {
+export function labelClaim<L extends string = Level>(label: ClaimedLabel<L> | undefined, now: Date): LabelClaim<L> {
   if (!label) return { status: 'none' };
   const status = tokenStatus(label, now);
-  const claim: LabelClaim = { status, level: label.level, awarded: label.awarded, validUntil: label.validUntil };
+  const claim: LabelClaim<L> = { status, level: label.level, awarded: label.awarded, validUntil: label.validUntil };
   if (status === 'revoked') {
     claim.revokedAt = label.revokedAt!;
     claim.reason = label.publicReason ?? '';

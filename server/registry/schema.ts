@@ -49,7 +49,10 @@ export interface Schema {
   labels: {
     id: Generated<number>;
     cluster_id: string;
-    level: Level;
+    /** The scheme's id; `ecei` unless given (migration 016). */
+    scheme: Generated<string>;
+    /** One of the scheme's level ids, checked by the domain. */
+    level: string;
     awarded: string;
     valid_until: string;
     status: LabelStatus;

@@ -62,13 +62,19 @@ export class Schemes {
 
   /**
    * Creates or replaces an admin's scheme, in the one write pipeline (one audit entry,
-   * `scheme.create` or `scheme.update`).
+   * `scheme.create` or `scheme.update`). A replacement keeps every level that labels
+   * of the scheme hold: their names, seals and periods may change, but a held level
+   * cannot disappear.
    */
   put(scheme: Scheme, actor: string): Promise<SchemePut> {
     if (scheme.id === ECEI) throw fail('scheme_configured', { id: ECEI });
     return write(this.#database, this.#now, async ({ trx, now, record }) => {
       const stored = await trx.selectFrom('schemes').select('definition').where('id', '=', scheme.id).executeTakeFirst();
       if (stored && canonicalJson(JSON.parse(stored.definition)) === canonicalJson(scheme)) return { scheme, outcome: 'unchanged' };
+      const kept = new Set(scheme.levels.map((level) => level.id));
+      const held = await trx.selectFrom('labels').select('level').distinct().where('scheme', '=', scheme.id).execute();
+      const orphaned = held.map((row) => row.level).filter((level) => !kept.has(level));
+      if (orphaned.length > 0) throw fail('scheme_levels_in_use', { scheme: scheme.id, levels: orphaned.sort() });
       const definition = JSON.stringify(scheme);
       const at = now.toISOString();
       if (stored) await trx.updateTable('schemes').set({ definition, updated_at: at }).where('id', '=', scheme.id).execute();

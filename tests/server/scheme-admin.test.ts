@@ -5,17 +5,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ApiTokens } from '../../server/auth/tokens.ts';
 import { runCli } from '../../server/cli/run.ts';
 import type { Scheme } from '../../server/domain/schemes.ts';
+import { kompass } from '../support/schemes.ts';
 import { describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
 
-/** The demo's fictional membership programme (contract-17). */
-export const kompass = {
-  id: 'kompass',
-  kind: 'membership',
-  name: { en: 'Kompass Cluster Network', de: 'Kompass-Clusternetzwerk' },
-  issuer: 'Kompass Programme Office',
-  levels: [{ id: 'member', name: { en: 'Member', de: 'Mitglied' }, validityMonths: 36, renewalMonths: 36, seal: { colour: '#1f5f8b', emblem: 'check' } }],
-  rules: { renewalWindowMonths: 6, graceMonths: 0 },
-} as const;
 
 describeEachDialect('schemes set up by an admin', (dialect) => {
   let server: TestServer;
