@@ -1,7 +1,7 @@
-import type { Selectable, SelectQueryBuilder } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { eceiLabel } from '../domain/labels.ts';
 import type { Label, Level } from '../domain/types.ts';
-import type { Db, Trx } from './database.ts';
+import type { Db, Dialect, Trx } from './database.ts';
 import type { Schema } from './schema.ts';
 
 /**
@@ -43,6 +43,36 @@ export async function currentLabelsOf(db: Db | Trx, clusterIds: readonly string[
   // Sorted here, by code point: a database's collation may order hyphens otherwise.
   for (const list of labels.values()) list.sort((a, b) => (a.scheme < b.scheme ? -1 : a.scheme > b.scheme ? 1 : 0));
   return labels;
+}
+
+/** A current label as `currentLabelsJson` states it, the registry's status as stored. */
+export interface CurrentLabelJson {
+  scheme: string;
+  level: string;
+  awarded: string;
+  validUntil: string;
+  status: Label['status'];
+  revokedAt: string | null;
+  reason: string | null;
+}
+
+/**
+ * A column for a query over `clusters`: the cluster's current label in every scheme, as
+ * one JSON array of {@link CurrentLabelJson} (text; `[]` for none), so that the read
+ * that needs them — an attestation's cold path, a log entry — stays one statement.
+ */
+export function currentLabelsJson(dialect: Dialect) {
+  const newest = sql`select max(newest.id) from labels as newest where newest.cluster_id = clusters.id group by newest.scheme`;
+  const fields = sql`'scheme', held.scheme, 'level', held.level, 'awarded', held.awarded, 'validUntil', held.valid_until, 'status', held.status, 'revokedAt', held.revoked_at, 'reason', held.public_reason`;
+  return dialect === 'postgres'
+    ? sql<string>`(select coalesce(json_agg(json_build_object(${fields}))::text, '[]') from labels as held where held.id in (${newest}))`
+    : sql<string>`(select json_group_array(json_object(${fields})) from labels as held where held.id in (${newest}))`;
+}
+
+/** The labels `currentLabelsJson` read, sorted by scheme (by code point, whatever the database's collation). */
+export function parseCurrentLabels(json: string): CurrentLabelJson[] {
+  const labels = JSON.parse(json) as CurrentLabelJson[];
+  return labels.sort((a, b) => (a.scheme < b.scheme ? -1 : a.scheme > b.scheme ? 1 : 0));
 }
 
 /** A label row as the domain sees it. */

@@ -19,7 +19,7 @@ import {
 } from '../domain/schemes.ts';
 import { eceiLabel } from '../domain/labels.ts';
 import { isLevel, type Cluster, type Label, type Level, type LabelStatus } from '../domain/types.ts';
-import { currentLabelIn, currentLabelsOf, joinCurrentLabel, toLabel } from './current-label.ts';
+import { currentLabelIn, currentLabelsJson, currentLabelsOf, joinCurrentLabel, parseCurrentLabels, toLabel } from './current-label.ts';
 import type { Database, Db, Trx } from './database.ts';
 import { Schemes } from './schemes.ts';
 import { versionOf } from './version.ts';
@@ -62,7 +62,7 @@ export class Registry {
     this.scheme = options.scheme;
     this.#now = options.now ?? (() => new Date());
     this.schemes = new Schemes(database, { ecei: options.scheme, signer: options.signer, now: this.#now });
-    this.#subject = database.preparedRow('attestation_subject', subjectQuery(database.db).compile());
+    this.#subject = database.preparedRow('attestation_subject', subjectQuery(database).compile());
   }
 
   get db(): Db {
@@ -358,12 +358,13 @@ export class Registry {
   }
 }
 
-/** The attestation subject's query; compiled once with an empty id, its one parameter. */
-export function subjectQuery(db: Db) {
-  return db
+/** The attestation subject's query, every scheme's current label in the same statement; compiled once with an empty id, its one parameter. */
+export function subjectQuery(database: Pick<Database, 'db' | 'dialect'>) {
+  return database.db
     .selectFrom('clusters')
     .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
     .select(['clusters.name', 'clusters.sites', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.revoked_at', 'labels.public_reason'])
+    .select(currentLabelsJson(database.dialect).as('current_labels'))
     .where('clusters.id', '=', '');
 }
 type SubjectRow = InferResult<ReturnType<typeof subjectQuery>>[number];
@@ -371,10 +372,11 @@ type SubjectRow = InferResult<ReturnType<typeof subjectQuery>>[number];
 /** The attestation subject of cluster `id` from the row `subjectQuery` read. */
 export function toSubject(id: string, row: SubjectRow): AttestationSubject {
   const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
-  if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined };
+  const labels = parseCurrentLabels(row.current_labels).map(({ reason, ...held }) => ({ ...held, publicReason: reason }));
+  if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined, labels };
   if (!isLevel(row.level)) throw new Error(`The current ECEI label of ${id} has the level "${row.level}".`);
   const label = { level: row.level, awarded: row.awarded, validUntil: row.valid_until, status: row.status, revokedAt: row.revoked_at, publicReason: row.public_reason };
-  return { cluster, label };
+  return { cluster, label, labels };
 }
 
 async function insertContact(trx: Trx, email: string): Promise<string> {
