@@ -3,6 +3,7 @@ import { SLUG } from '../domain/clusters.ts';
 import { fail, type ErrorCode } from '../errors.ts';
 import { MAX_BODY_BYTES } from './json-body.ts';
 import type { Operation } from './operation.ts';
+import { KOMPASS } from '../seed.ts';
 import { refusedAs } from './refusals.ts';
 import { AwardInput, ClusterInput, ClusterPatch, NoFields, RenewalInput, RevocationInput, RotationInput, SchemeInput, WithdrawalInput } from './requests.ts';
 import { RESPONSES as R } from './responses.ts';
@@ -77,16 +78,6 @@ function labelAction<S extends z.core.$ZodType = typeof NoFields>(
     refusalNotes: { ...bodyNotes, 404: 'No cluster has this id.', 409: 'The label’s life does not allow this change now; nothing was changed.' },
   } satisfies Operation;
 }
-
-/** A fictional membership programme, shaped like go-cluster's: the form the demo sets up. */
-const KOMPASS_EXAMPLE = {
-  id: 'kompass',
-  kind: 'membership',
-  name: { en: 'Kompass Cluster Network', de: 'Kompass-Clusternetzwerk' },
-  issuer: 'Kompass Programme Office',
-  levels: [{ id: 'member', name: { en: 'Member', de: 'Mitglied' }, validityMonths: 36, renewalMonths: 36, seal: { colour: '#1f5f8b', emblem: 'check' } }],
-  rules: { renewalWindowMonths: 6, graceMonths: 0 },
-};
 
 const awardExample = { level: 'bronze', awarded: '2026-03-02', assessmentRef: 'ESCA-2026-0142' };
 const AWARD_REFUSALS: ErrorCode[] = ['missing_field', 'invalid_field', 'unknown_level', 'invalid_date', 'awarded_in_future', 'valid_until_before_awarded'];
@@ -226,7 +217,7 @@ export const ADMIN = {
     description:
       'The whole scheme, its `id` the one in the address. A replacement must keep every level that labels of the scheme hold (their names, seals and periods may change). The ECEI scheme (`ecei`) comes from the settings and cannot be set here. Recorded in the audit log as scheme.create or scheme.update; sending the same scheme again changes nothing.',
     parameters: [{ name: 'id', in: 'path', description: 'The scheme id, a lowercase slug.', schema: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) }],
-    body: { content: json(SchemeInput), required: true, example: KOMPASS_EXAMPLE },
+    body: { content: json(SchemeInput), required: true, example: KOMPASS },
     answers: {
       '200': { description: 'The scheme, replaced (or unchanged).', content: json(R.Scheme) },
       '201': { description: 'The scheme, created.', content: json(R.Scheme), headers: { Location: 'Its address.' } },

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ApiTokens } from '../../server/auth/tokens.ts';
 import { runCli } from '../../server/cli/run.ts';
 import type { Scheme } from '../../server/domain/schemes.ts';
+import { seedDemo } from '../../server/seed.ts';
 import { kompass } from '../support/schemes.ts';
 import { describeEachDialect, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -100,5 +101,15 @@ describeEachDialect('schemes set up by an admin', (dialect) => {
     expect(broken.stderr).toMatch(/^error \[malformed_json\]: .*kompass\.json cannot be read as JSON/);
     await server.database.changes.read();
     expect((await listed()).map((s) => s.id)).toEqual(['ecei', 'kompass']);
+  });
+
+  it('the demo sets up the fictional Kompass scheme, with clusters holding both marks, one, or neither', async () => {
+    expect(await seedDemo(server.registry, { sites: ['http://localhost:8787'], now: server.now() })).toBe(true);
+    expect((await listed()).map((s) => s.id)).toEqual(['ecei', 'kompass']);
+    const held = async (id: string) => (await server.registry.getCurrentLabels(id)).map((l) => `${l.scheme}:${l.level}:${l.status}`);
+    expect(await held('demo-silver')).toEqual(['ecei:silver:valid', 'kompass:member:valid']);
+    expect(await held('demo-kompass')).toEqual(['kompass:member:valid']);
+    expect(await held('demo-gold')).toEqual(['ecei:gold:valid', 'kompass:member:revoked']);
+    expect(await held('demo-unlabelled')).toEqual([]);
   });
 });
