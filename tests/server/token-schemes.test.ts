@@ -89,4 +89,29 @@ describeEachDialect('the token’s labels, one per scheme', (dialect) => {
     const first = await server.database.db.selectFrom('log_entries').select('data').where('subject', '=', 'gamma').executeTakeFirstOrThrow();
     expect(JSON.parse(first.data)).toMatchObject({ change: 'cluster.create', label: null, labels: [] });
   });
+
+  it('draws a badge image of one scheme, ?scheme= naming it, never another scheme’s label', async () => {
+    await server.registry.award('alpha', { level: 'gold', awarded: '2026-06-01' }, 'test');
+    await server.registry.award('beta', { scheme: 'kompass', level: 'member', awarded: '2026-06-01' }, 'test');
+    const svg = async (path: string) => {
+      const response = await server.app.request(path);
+      return { status: response.status, body: await response.text() };
+    };
+    const member = await svg('/v1/clusters/beta/badge.svg?scheme=kompass&lang=de');
+    expect(member.status).toBe(200);
+    expect(member.body).toContain('Kompass-Clusternetzwerk');
+    expect(member.body).toContain('MITGLIED');
+    expect(member.body).toContain('fill="#1f5f8b"');
+    // alpha holds Gold, but no Kompass membership: its Kompass badge says no label was found.
+    const none = await svg('/v1/clusters/alpha/badge.svg?scheme=kompass');
+    expect(none.body).toContain('Kompass Cluster Network');
+    expect(none.body).not.toMatch(/GOLD/);
+    // Without scheme, the ECEI badge as always; beta holds no ECEI label.
+    expect((await svg('/v1/clusters/alpha/badge.svg')).body).toContain('GOLD');
+    expect((await svg('/v1/clusters/beta/badge.svg')).body).not.toMatch(/MEMBER|Kompass/);
+    const refused = await svg('/v1/clusters/alpha/badge.svg?scheme=nowhere');
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'invalid_query' } });
+    expect((await server.app.request('/v1/clusters/beta/badge.png?scheme=kompass')).status).toBe(200);
+  });
 });
