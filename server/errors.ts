@@ -80,6 +80,20 @@ export const ERRORS = {
     message: (d: { field: string; value: unknown; forms?: string }) =>
       `${d.field.startsWith('--') ? d.field : `The field "${d.field}"`} must be a real calendar date written ${d.forms ?? 'YYYY-MM-DD'}; it is ${shown(d.value)}.`,
   },
+  unknown_scheme: {
+    status: 400,
+    message: (d: { schemes: readonly string[]; value: unknown }) => `The scheme must be one of ${d.schemes.join(', ')}; it is ${shown(d.value)}.`,
+  },
+  scheme_configured: {
+    status: 409,
+    message: (d: { id: string }) => `The scheme "${d.id}" is built from this deployment’s settings (PROGRAMME_NAME, ISSUER_NAME, VALIDITY_MONTHS_*, RENEWAL_MONTHS_*): change them there.`,
+  },
+  scheme_id_mismatch: { status: 400, message: (d: { path: string; body: string }) => `The scheme's id "${d.body.slice(0, 40)}" differs from the id in the address, "${d.path}".` },
+  scheme_levels_in_use: {
+    status: 409,
+    message: (d: { scheme: string; levels: readonly string[] }) =>
+      `Labels of the level${d.levels.length > 1 ? 's' : ''} ${d.levels.join(', ')} exist in the scheme "${d.scheme}": keep ${d.levels.length > 1 ? 'these levels' : 'this level'} (names, seals and periods may change). Nothing was changed.`,
+  },
   unknown_level: { status: 400, message: (d: { levels: readonly string[]; value: unknown }) => `The level must be one of ${d.levels.join(', ')}; it is ${shown(d.value)}.` },
 
   // ── labels ──────────────────────────────────────────────────────────────

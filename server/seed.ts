@@ -1,11 +1,25 @@
 import { addMonths, utcDate } from './domain/dates.ts';
+import { parseScheme } from './domain/schemes.ts';
 import type { Registry } from './registry/registry.ts';
 
 const ACTOR = 'seed';
 
 /**
+ * The demo's second programme: a membership shaped like go-cluster's, fictional, as
+ * everything a demo signs must be true. The demo sets it up; the product does not have it.
+ */
+export const KOMPASS = {
+  id: 'kompass',
+  kind: 'membership',
+  name: { en: 'Kompass Cluster Network', de: 'Kompass-Clusternetzwerk' },
+  issuer: 'Kompass Programme Office',
+  levels: [{ id: 'member', name: { en: 'Member', de: 'Mitglied' }, validityMonths: 36, renewalMonths: 36, seal: { colour: '#1f5f8b', emblem: 'check' } }],
+  rules: { renewalWindowMonths: 6, graceMonths: 0 },
+} as const;
+
+/**
  * Fictional clusters for the demo, one for each state the widget shows, with dates
- * relative to today. A signed statement must be true, so no real organisation appears.
+ * relative to today, and the fictional Kompass membership beside the ECEI label. A signed statement must be true, so no real organisation appears.
  * Runs only on an empty registry.
  */
 export async function seedDemo(registry: Registry, options: { sites: string[]; now: Date }): Promise<boolean> {
@@ -37,6 +51,15 @@ export async function seedDemo(registry: Registry, options: { sites: string[]; n
   await registry.revoke('demo-revoked', { reason: 'The benchmarking evidence was found to be incomplete.', note: 'Fictional demo revocation.' }, ACTOR);
 
   await cluster('demo-unlabelled', 'Rhône Digital Health Cluster', 'Association Rhône Santé Numérique', 'FR', 'Digital health');
+
+  // Kompass members: one holding both marks, one holding Kompass alone, one whose membership was revoked.
+  await registry.schemes.put(parseScheme(KOMPASS), ACTOR);
+  const member = (id: string, months: number) => registry.award(id, { scheme: KOMPASS.id, level: 'member', awarded: ago(months), assessmentRef: `DEMO-K-${id}` }, ACTOR);
+  await member('demo-silver', 14);
+  await cluster('demo-kompass', 'Weser Hydrogen Network', 'Weser Wasserstoff-Netzwerk e.V.', 'DE', 'Hydrogen and energy storage');
+  await member('demo-kompass', 4);
+  await member('demo-gold', 30);
+  await registry.revoke('demo-gold', { scheme: KOMPASS.id, reason: 'The network’s quality criteria were no longer met.', note: 'Fictional demo revocation.' }, ACTOR);
   await registry.sweepExpired();
   return true;
 }

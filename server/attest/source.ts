@@ -14,7 +14,7 @@ export interface AttestationSource {
 }
 
 function sourceQuery(database: Database, levels: number) {
-  return subjectQuery(database.db)
+  return subjectQuery(database)
     .leftJoin('log_entries as entry', (join) =>
       join.on((eb) => eb('entry.idx', '=', eb.selectFrom('log_entries as latest').select((e) => e.fn.max('latest.idx').as('last')).whereRef('latest.subject', '=', 'clusters.id'))),
     )

@@ -1,5 +1,5 @@
 import type { LabelClaim } from '../domain/claims.ts';
-import type { Level, TokenStatus } from '../domain/types.ts';
+import { isLevel, type Level, type TokenStatus } from '../domain/types.ts';
 import { catalogueOf, fill, type Lang } from '../languages.ts';
 
 /** A language of the catalogue (`locales/`). */
@@ -11,8 +11,13 @@ export interface BadgeInput {
   /** The verification page the title points to. */
   pageUrl: string;
   /** The current label, or null for an id the register does not know. */
-  label: LabelClaim | null;
+  label: LabelClaim<string> | null;
   lang: BadgeLang;
+  /**
+   * A label of another scheme than the ECEI's: its level's name in the badge's language
+   * and its seal colour, both from the scheme (`programmeName` is then the scheme's name).
+   */
+  level?: { name: string; colour: string } | undefined;
 }
 
 // Metal tones live in the seal only; every text sits on a light or dark field with at least 4.5:1.
@@ -57,10 +62,11 @@ function textWidth(text: string): number {
  * and what holds of it. Dates stay ISO (`2027-03-31`): every language reads them alike, and
  * they keep the image short.
  */
-export function badgeWords(label: LabelClaim | null, lang: BadgeLang): { level: string | undefined; state: string } {
+export function badgeWords(label: LabelClaim<string> | null, lang: BadgeLang, levelName?: string): { level: string | undefined; state: string } {
   const { badge: words, levels, intl } = catalogueOf(lang);
   if (!label) return { level: undefined, state: words.unregistered };
-  const level = label.level && levels[label.level].toLocaleUpperCase(intl);
+  const name = levelName ?? (label.level !== undefined && isLevel(label.level) ? levels[label.level] : label.level);
+  const level = name?.toLocaleUpperCase(intl);
   switch (label.status) {
     case 'valid':
       return { level, state: fill(words.valid, { date: label.validUntil! }) };
@@ -75,7 +81,7 @@ export function badgeWords(label: LabelClaim | null, lang: BadgeLang): { level: 
 
 /** The text alternative: everything the image says, and where to check it. */
 export function badgeTitle(input: BadgeInput): string {
-  const { level, state } = badgeWords(input.label, input.lang);
+  const { level, state } = badgeWords(input.label, input.lang, input.level?.name);
   return `${input.programmeName} — ${input.clusterName}: ${level ? `${level}, ` : ''}${state}. ${fill(catalogueOf(input.lang).badge.verify, { address: input.pageUrl })}`;
 }
 
@@ -88,8 +94,9 @@ export function badgeTitle(input: BadgeInput): string {
 export function drawBadge(input: BadgeInput): string {
   const status = input.label?.status ?? 'none';
   const field = FIELD[status];
-  const { level, state } = badgeWords(input.label, input.lang);
-  const seal = field.seal ?? SEAL[input.label!.level!];
+  const { level, state } = badgeWords(input.label, input.lang, input.level?.name);
+  const held = input.label?.level;
+  const seal = field.seal ?? input.level?.colour ?? (held !== undefined && isLevel(held) ? SEAL[held] : FIELD.none.seal);
 
   const nameWidth = textWidth(input.programmeName);
   const nameStart = 30;

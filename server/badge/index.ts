@@ -3,7 +3,9 @@ import { BadgeQuery } from '../contract/public.ts';
 import { readQuery } from '../contract/query.ts';
 import { endOfDay } from '../domain/dates.ts';
 import { isClusterId } from '../domain/clusters.ts';
+import { fail } from '../errors.ts';
 import { labelClaim } from '../domain/claims.ts';
+import { ECEI } from '../domain/schemes.ts';
 import { publicResource } from '../routes/public.ts';
 import type { Services } from '../services.ts';
 import { drawBadge } from './draw.ts';
@@ -29,16 +31,23 @@ export function badgeRoutes(services: Services) {
   const { programmeName, publicUrl } = services.config;
   const answer = (format: Format) => async (c: Context) => {
     const id = c.req.param('id') ?? '';
-    const { lang } = readQuery(BadgeQuery, c.req.url);
+    const { lang, scheme: asked } = readQuery(BadgeQuery, c.req.url);
+    // One scheme's label a badge: the ECEI's unless `scheme` names another; never another scheme's.
+    const schemes = await services.registry.schemes.list();
+    const scheme = schemes.find((s) => s.id === (asked ?? ECEI));
+    if (!scheme) throw fail('invalid_query', { parameter: 'scheme', rule: `must be one of ${schemes.map((s) => s.id).join(', ')}` });
     const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
     const now = services.now();
-    const label = cluster ? labelClaim(await services.registry.getCurrentLabel(id), now) : null;
+    const held = cluster && (await services.registry.getCurrentLabels(id)).find((l) => l.scheme === scheme.id);
+    const label = cluster ? labelClaim(held, now) : null;
+    const level = scheme.id === ECEI ? undefined : held && scheme.levels.find((l) => l.id === held.level);
     const svg = drawBadge({
-      programmeName,
+      programmeName: scheme.id === ECEI ? programmeName : (scheme.name[lang] ?? scheme.name.en),
       clusterName: cluster?.name ?? id,
       pageUrl: cluster ? `${publicUrl}/clusters/${id}` : `${publicUrl}/clusters`,
       label,
       lang,
+      level: level && { name: level.name[lang] ?? level.name.en, colour: level.seal.colour },
     });
     c.status(cluster ? 200 : 404);
     c.header('Cache-Control', `public, max-age=${label ? badgeMaxAge(label, now) : 60}`);

@@ -1,14 +1,16 @@
-import { AwardInput, RenewalInput, RevocationInput } from '../contract/requests.ts';
+import { AwardInput, RenewalInput, RevocationInput, WithdrawalInput } from '../contract/requests.ts';
 import { parseWith } from '../contract/refusals.ts';
 import { DATE_FORMS, readDate } from '../domain/dates.ts';
-import { effectiveStatus } from '../domain/schemes.ts';
+import { ECEI, effectiveStatus } from '../domain/schemes.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { command, textOption, type Cli, type Command, type OptionSpec, type OptionValues } from './command.ts';
 
 const DATE = 'date';
+const schemeOption: OptionSpec = { type: 'string', value: 'id', description: 'the scheme the label is of (default: ecei; see schemes list)', field: 'scheme' };
 const awardOptions: Record<string, OptionSpec> = {
-  level: { type: 'string', value: 'level', required: true, description: 'bronze, silver or gold', field: 'level' },
+  scheme: schemeOption,
+  level: { type: 'string', value: 'level', required: true, description: 'bronze, silver or gold (or a level of --scheme)', field: 'level' },
   awarded: { type: 'string', value: DATE, description: `the assessment date, written ${DATE_FORMS} (default: today)`, field: 'awarded' },
   'valid-until': { type: 'string', value: DATE, description: 'an explicit last day (default: from the level’s validity period)', field: 'validUntil' },
   ref: { type: 'string', value: 'text', description: 'the assessment reference', field: 'assessmentRef' },
@@ -24,7 +26,8 @@ function dateOption(options: OptionValues, name: string): string | undefined {
 }
 
 function report(cli: Cli, verb: string, label: Label) {
-  cli.out(`${verb} ${label.clusterId}: ${label.level}, ${effectiveStatus(label, cli.services.now())}, awarded ${label.awarded}, valid until ${label.validUntil}.`);
+  const level = label.scheme === ECEI ? label.level : `${label.scheme} ${label.level}`;
+  cli.out(`${verb} ${label.clusterId}: ${level}, ${effectiveStatus(label, cli.services.now())}, awarded ${label.awarded}, valid until ${label.validUntil}.`);
 }
 
 /** Award and upgrade take the same options and differ only in what they ask the registry. */
@@ -35,7 +38,7 @@ function awardCommand(action: string, summary: string, verb: string, act: (cli: 
     args: ['cluster'],
     options: awardOptions,
     async run(cli, { cluster }, options) {
-      const input = parseWith(AwardInput, { level: options.level, awarded: dateOption(options, 'awarded'), validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
+      const input = parseWith(AwardInput, { scheme: options.scheme, level: options.level, awarded: dateOption(options, 'awarded'), validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
       report(cli, verb, await act(cli, cluster, input));
     },
   });
@@ -49,11 +52,12 @@ export const labelCommands: Command[] = [
     summary: 'renew the current label from its previous end (before expiry or within the grace year)',
     args: ['cluster'],
     options: {
+      scheme: schemeOption,
       'valid-until': { type: 'string', value: DATE, description: 'an explicit new last day (default: from the level’s renewal period)', field: 'validUntil' },
       ref: { type: 'string', value: 'text', description: 'the assessment reference of the re-certification', field: 'assessmentRef' },
     },
     async run(cli, { cluster }, options) {
-      const input = parseWith(RenewalInput, { validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
+      const input = parseWith(RenewalInput, { scheme: options.scheme, validUntil: dateOption(options, 'valid-until'), assessmentRef: options.ref });
       report(cli, 'Renewed', await cli.services.registry.renew(cluster, input, cli.actor));
     },
   }),
@@ -62,19 +66,21 @@ export const labelCommands: Command[] = [
     summary: 'revoke the current label early, for cause',
     args: ['cluster'],
     options: {
+      scheme: schemeOption,
       reason: { type: 'string', value: 'text', required: true, description: 'the public reason, shown in the signed statement', field: 'reason' },
       note: { type: 'string', value: 'text', description: 'an internal note, never published', field: 'note' },
     },
     async run(cli, { cluster }, options) {
-      report(cli, 'Revoked', await cli.services.registry.revoke(cluster, parseWith(RevocationInput, { reason: options.reason, note: options.note }), cli.actor));
+      report(cli, 'Revoked', await cli.services.registry.revoke(cluster, parseWith(RevocationInput, { scheme: options.scheme, reason: options.reason, note: options.note }), cli.actor));
     },
   }),
   command({
     name: 'labels withdraw',
     summary: 'withdraw an expired label formally (once its grace year has passed)',
     args: ['cluster'],
-    async run(cli, { cluster }) {
-      report(cli, 'Withdrew', await cli.services.registry.withdraw(cluster, cli.actor));
+    options: { scheme: schemeOption },
+    async run(cli, { cluster }, options) {
+      report(cli, 'Withdrew', await cli.services.registry.withdraw(cluster, cli.actor, undefined, parseWith(WithdrawalInput, { scheme: options.scheme })));
     },
   }),
 ];

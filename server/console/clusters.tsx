@@ -3,7 +3,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ClusterInput, ClusterPatch } from '../contract/requests.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { utcDate } from '../domain/dates.ts';
-import { effectiveStatus } from '../domain/schemes.ts';
+import { eceiLabel } from '../domain/labels.ts';
+import { ECEI, effectiveStatus } from '../domain/schemes.ts';
 import type { Cluster, Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { registeredCountries } from '../registry/search.ts';
@@ -41,7 +42,7 @@ export async function loadDetail(deps: ConsoleDeps, id: string): Promise<Cluster
   ]);
   return {
     cluster,
-    labels,
+    labels: labels.filter((label) => label.scheme === ECEI).map(eceiLabel),
     labelEvents,
     audit,
     deliveries,
@@ -50,7 +51,7 @@ export async function loadDetail(deps: ConsoleDeps, id: string): Promise<Cluster
     today: utcDate(now),
     scheme: registry.scheme,
     version: version ?? '',
-    seen: encodeSeen(seenOf(cluster, labels.at(-1), now)),
+    seen: encodeSeen(seenOf(cluster, labels.findLast((label) => label.scheme === ECEI), now)),
   };
 }
 

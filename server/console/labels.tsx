@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { AwardInput, RenewalInput, RevocationInput } from '../contract/requests.ts';
 import { checkRevocable, checkWithdrawable, effectiveStatus, planRenewal, planUpgrade } from '../domain/schemes.ts';
+import { eceiLabel, eceiLevel } from '../domain/labels.ts';
 import { hasUnsafeCharacters } from '../domain/text.ts';
 import type { Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
@@ -36,7 +37,7 @@ interface Step<I> {
 export function labelRoutes(deps: ConsoleDeps) {
   const { registry } = deps.services;
   const app = new Hono<ConsoleEnv>();
-  const view = (label: Label, now: Date): LabelView => ({ level: label.level, status: effectiveStatus(label, now), awarded: label.awarded, validUntil: label.validUntil });
+  const view = (label: Label, now: Date): LabelView => ({ level: eceiLabel(label).level, status: effectiveStatus(label, now), awarded: label.awarded, validUntil: label.validUntil });
 
   const route = <I,>(action: 'award' | LabelAction, done: string, step: Step<I>) =>
     app.post(`/clusters/:id/${action}`, ...guard('officer'), async (c) => {
@@ -65,11 +66,11 @@ export function labelRoutes(deps: ConsoleDeps) {
     });
 
   route('award', 'awarded', {
-    parse: (form) => parseForm(AwardInput, form),
+    parse: (form) => eceiOnly(parseForm(AwardInput, form)),
     act: (id, input, actor, ifMatch) => registry.award(id, input, actor, ifMatch),
   });
   route('renew', 'renewed', {
-    parse: (form) => parseForm(RenewalInput, form),
+    parse: (form) => eceiOnly(parseForm(RenewalInput, form)),
     plan: (current, input, now) => {
       const planned = planRenewal(registry.scheme, current, input, now);
       return { ...view(current!, now), status: 'valid', validUntil: planned.validUntil };
@@ -77,15 +78,15 @@ export function labelRoutes(deps: ConsoleDeps) {
     act: (id, input, actor, ifMatch) => registry.renew(id, input, actor, ifMatch),
   });
   route('upgrade', 'upgraded', {
-    parse: (form) => parseForm(AwardInput, form),
+    parse: (form) => eceiOnly(parseForm(AwardInput, form)),
     plan: (current, input, now) => {
       const planned = planUpgrade(registry.scheme, current, input, now);
-      return { level: input.level, status: 'valid', awarded: planned.awarded, validUntil: planned.validUntil };
+      return { level: eceiLevel(planned.level), status: 'valid', awarded: planned.awarded, validUntil: planned.validUntil };
     },
     act: (id, input, actor, ifMatch) => registry.upgrade(id, input, actor, ifMatch),
   });
   route('revoke', 'revoked', {
-    parse: (form) => parseForm(RevocationInput, form),
+    parse: (form) => eceiOnly(parseForm(RevocationInput, form)),
     plan: (current, _, now) => ({ ...view(checkRevocable(current, now), now), status: 'revoked' }),
     act: (id, input, actor, ifMatch) => registry.revoke(id, input, actor, ifMatch),
   });
@@ -97,3 +98,6 @@ export function labelRoutes(deps: ConsoleDeps) {
 
   return app;
 }
+
+/** The console acts on the ECEI label alone: a `scheme` a form sends is not taken. */
+const eceiOnly = <I extends { scheme?: string | undefined }>(input: I): I => ({ ...input, scheme: undefined });

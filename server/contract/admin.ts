@@ -3,7 +3,8 @@ import type { ErrorCode } from '../errors.ts';
 import { MAX_BODY_BYTES } from './json-body.ts';
 import { clusterIdParameter, json, pathParameter, type Operation } from './operation.ts';
 import { integerQuery, textQuery } from './query.ts';
-import { AwardInput, ClusterInput, ClusterPatch, NoFields, RenewalInput, RevocationInput, RotationInput } from './requests.ts';
+import { AwardInput, ClusterInput, ClusterPatch, NoFields, RenewalInput, RevocationInput, RotationInput, SchemeInput, WithdrawalInput } from './requests.ts';
+import { KOMPASS } from '../seed.ts';
 import { RESPONSES as R } from './responses.ts';
 
 /*
@@ -44,7 +45,7 @@ function labelAction<S extends z.core.$ZodType = typeof NoFields>(
     parameters: [clusterIdParameter, ifMatch],
     body: { content: json((body?.schema ?? NoFields) as S), required: body?.required ?? false, ...(body ? { example: body.example } : {}) },
     answers: { [status]: { description: 'The cluster’s label after the change. Read the cluster again for its new ETag.', content: json(R.Label) } },
-    refusals: [...ALWAYS, 'forbidden', ...BODY, 'cluster_not_found', 'precondition_failed', ...refusals],
+    refusals: [...ALWAYS, 'forbidden', ...BODY, 'cluster_not_found', 'precondition_failed', 'unknown_scheme', ...refusals],
     refusalNotes: { ...bodyNotes, 404: 'No cluster has this id.', 409: 'The label’s life does not allow this change now; nothing was changed.' },
   } satisfies Operation;
 }
@@ -123,7 +124,7 @@ export const ADMIN = {
     'Upgrade to a higher level',
     'The new label replaces the current valid one, which stays in the history as superseded.',
     '201',
-    [...AWARD_REFUSALS, 'no_current_label', 'label_not_valid', 'not_an_upgrade'],
+    [...AWARD_REFUSALS, 'no_current_label', 'label_not_valid', 'not_an_upgrade', 'no_levels_to_upgrade'],
     { schema: AwardInput, example: { level: 'silver', awarded: '2026-06-01', assessmentRef: 'ESCA-2026-0377' }, required: true },
   ),
   renew: labelAction(
@@ -131,7 +132,7 @@ export const ADMIN = {
     'Renew the current label',
     'Before expiry or within the grace year after it; extends from the previous end, not from today.',
     '200',
-    ['invalid_field', 'invalid_date', 'valid_until_not_later', 'no_current_label', 'label_not_renewable', 'grace_period_over'],
+    ['invalid_field', 'invalid_date', 'valid_until_not_later', 'no_current_label', 'label_not_renewable', 'grace_period_over', 'renewal_too_early'],
     { schema: RenewalInput, example: { assessmentRef: 'ESCA-2028-0051' }, required: false },
   ),
   revoke: labelAction(
@@ -145,9 +146,10 @@ export const ADMIN = {
   withdraw: labelAction(
     'withdraw',
     'Withdraw an expired label formally',
-    'For a label whose grace year has passed (see awaiting-withdrawal). The request has no body.',
+    'For a label whose grace period has passed (see awaiting-withdrawal). Of the ECEI label when the request has no body.',
     '200',
-    ['no_current_label', 'label_not_expired', 'label_already_revoked', 'label_already_withdrawn', 'label_already_superseded'],
+    ['invalid_field', 'no_current_label', 'label_not_expired', 'label_already_revoked', 'label_already_withdrawn', 'label_already_superseded'],
+    { schema: WithdrawalInput, example: { scheme: 'kompass' }, required: false },
   ),
   expiring: {
     method: 'get',
@@ -167,6 +169,32 @@ export const ADMIN = {
     summary: 'Expired labels past their grace year, waiting to be withdrawn',
     answers: { '200': { description: 'Oldest first.', content: json(R.AwaitingWithdrawal), headers: etag } },
     refusals: ALWAYS,
+  },
+  listSchemes: {
+    method: 'get',
+    path: '/v1/admin/schemes',
+    tag: 'admin',
+    role: 'viewer',
+    summary: 'The schemes: the ECEI’s, from the settings, and those set up here',
+    answers: { '200': { description: 'The ECEI scheme first, then the others by id; the same list as GET /v1/schemes.', content: json(R.SchemeList), headers: etag } },
+    refusals: ALWAYS,
+  },
+  putScheme: {
+    method: 'put',
+    path: '/v1/admin/schemes/{id}',
+    tag: 'admin',
+    role: 'admin',
+    summary: 'Set up a scheme, or replace it',
+    description:
+      'The whole scheme, its `id` the one in the address. A replacement must keep every level that labels of the scheme hold (their names, seals and periods may change). The ECEI scheme (`ecei`) comes from the settings and cannot be set here. Recorded in the audit log as scheme.create or scheme.update; sending the same scheme again changes nothing.',
+    parameters: [{ name: 'id', in: 'path', description: 'The scheme id, a lowercase slug.', schema: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) }],
+    body: { content: json(SchemeInput), required: true, example: KOMPASS },
+    answers: {
+      '200': { description: 'The scheme, replaced (or unchanged).', content: json(R.Scheme) },
+      '201': { description: 'The scheme, created.', content: json(R.Scheme), headers: { Location: 'Its address.' } },
+    },
+    refusals: [...ALWAYS, 'forbidden', ...BODY, 'missing_field', 'invalid_field', 'scheme_id_mismatch', 'scheme_configured', 'scheme_levels_in_use'],
+    refusalNotes: { ...bodyNotes, 409: 'The scheme is the configured ECEI one, or labels hold a level the new form leaves out; nothing was changed.' },
   },
   audit: {
     method: 'get',

@@ -27,7 +27,7 @@ export interface Parameter {
  * routes are built from theirs (`routes/admin.ts`), path and role included.
  */
 export interface Operation {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'put' | 'patch';
   /** The OpenAPI path template, `/v1/admin/clusters/{id}`. */
   path: string;
   tag: 'public' | 'register' | 'admin' | 'console' | 'operations';

@@ -4,7 +4,11 @@ import { isIsoDate } from '../domain/dates.ts';
 import { hasUnsafeCharacters } from '../domain/text.ts';
 import { LEVELS } from '../domain/types.ts';
 import { fail, LabelError } from '../errors.ts';
+import { parseScheme } from '../domain/schemes.ts';
+
+const SCHEME_SLUG = /^[a-z][a-z0-9-]{0,31}$/;
 import { refusalIssue, refusedAs } from './refusals.ts';
+import { Scheme } from './responses.ts';
 
 /*
  * What the admin API accepts, one schema per request body: the API validates with them,
@@ -113,10 +117,20 @@ export const ClusterPatch = z
     return given as Partial<{ [K in keyof typeof patch]: Exclude<(typeof patch)[K], undefined> }>;
   });
 
-const level = refusedAs(z.enum(LEVELS), (value) => (absent(value) ? fail('missing_field', { field: 'level' }) : fail('unknown_level', { levels: LEVELS, value })));
+/** A level id; whether its scheme has it is the domain's to say (`levelOf`). */
+const level = refusedAs(z.string().regex(SCHEME_SLUG), (value) => (absent(value) ? fail('missing_field', { field: 'level' }) : fail('unknown_level', { levels: LEVELS, value })));
+
+/** The scheme a label action is of; absent (or empty, as a form sends it): the ECEI scheme. */
+const scheme = z
+  .string({ error: 'must be a scheme id such as ecei (GET /v1/schemes lists them)' })
+  .regex(/^([a-z][a-z0-9-]{0,31})?$/, 'must be a scheme id such as ecei (GET /v1/schemes lists them)')
+  .nullish()
+  .transform((value) => value || undefined)
+  .describe('The scheme the label is of: `ecei` when not given, or one GET /v1/schemes lists.');
 
 /** An award or an upgrade: without `validUntil`, to the end of the month the level's period after `awarded` (default: today). */
 export const AwardInput = z.strictObject({
+  scheme,
   level,
   awarded: optionalDate.describe('The assessment date; today when not given.'),
   validUntil: optionalDate.describe('The last day of validity; by the level’s period when not given.'),
@@ -124,10 +138,11 @@ export const AwardInput = z.strictObject({
 });
 
 /** A renewal: from the previous end, by the level's renewal period unless `validUntil` says otherwise. */
-export const RenewalInput = z.strictObject({ validUntil: optionalDate.describe('The new last day; by the renewal period when not given.'), assessmentRef });
+export const RenewalInput = z.strictObject({ scheme, validUntil: optionalDate.describe('The new last day; by the renewal period when not given.'), assessmentRef });
 
 /** A revocation: the public reason appears in the signed statement, the note stays internal. */
 export const RevocationInput = z.strictObject({
+  scheme,
   reason: requiredText(500).describe('Public: it appears in the signed statement.'),
   note: optionalText(2000)
     .transform((value) => value || null)
@@ -139,6 +154,24 @@ export const RotationInput = z.strictObject({
   force: z.boolean({ error: 'must be true or false' }).optional().describe('Activate the next key before every cached key set can have it.'),
 });
 
+/**
+ * A scheme as an admin sends it: the form `GET /v1/schemes` lists, checked whole by
+ * `parseScheme` (slugs unique, a membership with one level, months within reason, seal
+ * colours dark enough for white text).
+ */
+export const SchemeInput = Scheme.transform((value, ctx) => {
+  try {
+    return parseScheme(value);
+  } catch (error) {
+    if (!(error instanceof LabelError)) throw error;
+    ctx.addIssue(refusalIssue(error, value));
+    return z.NEVER;
+  }
+});
+
+/** A withdrawal: of the ECEI label unless `scheme` names another. */
+export const WithdrawalInput = z.strictObject({ scheme });
+
 /** The body of an action that takes no fields. */
 export const NoFields = z.strictObject({});
 
@@ -147,3 +180,4 @@ export type ClusterPatch = z.output<typeof ClusterPatch>;
 export type AwardInput = z.output<typeof AwardInput>;
 export type RenewalInput = z.output<typeof RenewalInput>;
 export type RevocationInput = z.output<typeof RevocationInput>;
+export type SchemeInput = z.output<typeof SchemeInput>;

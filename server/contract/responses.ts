@@ -31,7 +31,8 @@ const AuditHead = z.strictObject({ seq: integer, at: instant, hash: text, signat
 const Label = z.strictObject({
   id: integer,
   clusterId: text,
-  level: z.enum(LEVELS),
+  scheme: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/).describe('The scheme the label is of: `ecei`, or one set up by an admin (GET /v1/schemes).'),
+  level: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/).describe('One of its scheme’s level ids: bronze, silver or gold for the ECEI scheme.'),
   awarded: date,
   validUntil: date,
   status: z.enum(LABEL_STATUSES).describe('As of now: a valid label past its last day reads expired.'),
@@ -52,7 +53,8 @@ const clusterFields = {
   contactEmail: text.nullable(),
   createdAt: instant,
   updatedAt: instant,
-  label: Label.nullable().describe('The current label, or null.'),
+  label: Label.nullable().describe('The current ECEI label, or null.'),
+  currentLabels: z.array(Label).describe('The current label in every scheme the cluster has held one in, sorted by scheme; the ECEI one too.'),
 };
 const Cluster = z.strictObject(clusterFields);
 const ClusterDetail = z.strictObject({ ...clusterFields, labels: z.array(Label).describe('The whole label history, oldest first.') });
@@ -111,31 +113,31 @@ const RegisterPage = z.strictObject({
 const slug = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
 const localised = z.looseObject({ en: text }).describe('Per two-letter language code; `en` is always there and is the fallback.');
 const months = integer.min(0).max(120);
-const SchemeList = z.strictObject({
-  schemes: z.array(
-    z.strictObject({
-      id: slug.describe('Stable for ever: tokens, URLs and exports name the scheme by it.'),
-      kind: z.enum(['levels', 'membership']).describe('`levels`: an ordered ladder, a higher level supersedes a lower one; `membership`: one level, held or not.'),
-      name: localised,
-      issuer: text.describe('Who awards it.'),
-      levels: z
-        .array(
-          z.strictObject({
-            id: slug,
-            name: localised,
-            validityMonths: months.describe('Months a first award holds, to the end of the month.'),
-            renewalMonths: months.describe('Months a renewal adds to the previous end, to the end of the month.'),
-            seal: z.strictObject({ colour: z.string().regex(/^#[0-9a-f]{6}$/), emblem: z.enum(EMBLEMS) }).describe('The seal this issuer draws for the level: never the programme’s own artwork.'),
-          }),
-        )
-        .describe('Lowest first.'),
-      rules: z.strictObject({
-        renewalWindowMonths: months.nullable().describe('How many months before its end a valid label may be renewed; null: at any time.'),
-        graceMonths: months.describe('Months after its end during which an expired label may still be renewed.'),
+/** A scheme, as `GET /v1/schemes` lists it and an admin sends it (`PUT /v1/admin/schemes/{id}`). */
+export const Scheme = z.strictObject({
+  id: slug.describe('Stable for ever: tokens, URLs and exports name the scheme by it.'),
+  kind: z.enum(['levels', 'membership']).describe('`levels`: an ordered ladder, a higher level supersedes a lower one; `membership`: one level, held or not.'),
+  name: localised,
+  issuer: text.describe('Who awards it.'),
+  levels: z
+    .array(
+      z.strictObject({
+        id: slug,
+        name: localised,
+        validityMonths: months.describe('Months a first award holds, to the end of the month.'),
+        renewalMonths: months.describe('Months a renewal adds to the previous end, to the end of the month.'),
+        seal: z
+          .strictObject({ colour: z.string().regex(/^#[0-9a-f]{6}$/), emblem: z.enum(EMBLEMS) })
+          .describe('The seal this issuer draws for the level, its colour dark enough for white text: never the programme’s own artwork.'),
       }),
-    }),
-  ),
+    )
+    .describe('Lowest first; a membership has exactly one.'),
+  rules: z.strictObject({
+    renewalWindowMonths: months.nullable().describe('How many months before its end a valid label may be renewed; null: at any time.'),
+    graceMonths: months.describe('Months after its end during which an expired label may still be renewed.'),
+  }),
 });
+const SchemeList = z.strictObject({ schemes: z.array(Scheme).describe('The ECEI scheme first, then the others by id.') });
 
 const check = z.strictObject({ ok: z.boolean().nullable().describe('Passed, failed, or not checked (null).'), text: text.describe('The check in plain words.') });
 const ClusterCredentials = z.strictObject({
@@ -190,6 +192,7 @@ export const RESPONSES = {
   KeyRevocation,
   LabelClaim,
   RegisterPage,
+  Scheme,
   SchemeList,
   ClusterCredentials,
   VerifyReport,

@@ -1,5 +1,5 @@
 import { tokenStatus } from '../domain/labels.ts';
-import type { Cluster, Label } from '../domain/types.ts';
+import type { Cluster, Label, Level } from '../domain/types.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import type { Database } from '../registry/database.ts';
 import { write } from '../registry/writes.ts';
@@ -84,7 +84,7 @@ export class Credentials {
     return kept;
   }
 
-  async #issue(cluster: Cluster, label: Label): Promise<IssuedCredential[]> {
+  async #issue(cluster: Cluster, label: Label<Level>): Promise<IssuedCredential[]> {
     // Issuing changes nothing a badge or the register says: no audit entry, nothing to announce.
     return write(this.#database, this.#options.now, async ({ trx }) => {
       // Another request may have issued them while this one waited for the write lock.

@@ -8,7 +8,7 @@ export interface LabelStatement {
   issuer: { url: string; name: string };
   programmeName: string;
   cluster: Pick<Cluster, 'id' | 'name'>;
-  label: Pick<Label, 'level' | 'awarded' | 'validUntil'>;
+  label: Pick<Label<Level>, 'level' | 'awarded' | 'validUntil'>;
   /** The label's entry in a status list (draft-ietf-oauth-status-list §6.1). */
   status: { idx: number; uri: string };
   issuedAt: Date;

@@ -6,9 +6,10 @@ import type { LogClaim } from '../log/transparency-log.ts';
 
 export const ATTESTATION_TYP = 'cluster-label+jwt';
 
-export interface LabelClaim {
+/** What a token says of a label: the ECEI label's (`label`) by default, its level one of the ECEI's. */
+export interface LabelClaim<L extends string = Level> {
   status: TokenStatus;
-  level?: Level;
+  level?: L;
   awarded?: IsoDate;
   validUntil?: IsoDate;
   revokedAt?: string;
@@ -22,25 +23,36 @@ export interface AttestationClaims {
   nbf: number;
   exp: number;
   jti: string;
+  /** The ECEI label, exactly as before schemes: `none` when the cluster holds no ECEI label. */
   label: LabelClaim;
+  /** The current label in every scheme the cluster has held one in, sorted by scheme; `[]` when none (docs/token.md). */
+  labels: SchemeLabelClaim[];
   cluster: { name: string; sites: string[] };
   /** The entry of the transparency log that records this statement, with its proof (docs/log.md). */
   log?: LogClaim;
 }
 
-export type ClaimedLabel = Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>;
+export type ClaimedLabel<L extends string = Level> = Pick<Label<L>, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>;
 
-/** What an attestation speaks of: the cluster and its current label, if it has one. */
+/** One entry of the token's `labels`: a scheme's current label, as `label` states the ECEI one. */
+export type SchemeLabelClaim = { scheme: string } & LabelClaim<string> & { status: Exclude<TokenStatus, 'none'> };
+
+/** A current label of a scheme, as an attestation states it. */
+export type ClaimedSchemeLabel = ClaimedLabel<string> & { scheme: string };
+
+/** What an attestation speaks of: the cluster, its current ECEI label, and its current label in every scheme. */
 export interface AttestationSubject {
   cluster: Pick<Cluster, 'id' | 'name' | 'sites'>;
   label: ClaimedLabel | undefined;
+  /** Every scheme's current label, the ECEI one included; absent or empty: none. */
+  labels?: readonly ClaimedSchemeLabel[];
 }
 
 /** What a token says of a cluster's current label at `now`; pages and badge images state it in the same terms. */
-export function labelClaim(label: ClaimedLabel | undefined, now: Date): LabelClaim {
+export function labelClaim<L extends string = Level>(label: ClaimedLabel<L> | undefined, now: Date): LabelClaim<L> {
   if (!label) return { status: 'none' };
   const status = tokenStatus(label, now);
-  const claim: LabelClaim = { status, level: label.level, awarded: label.awarded, validUntil: label.validUntil };
+  const claim: LabelClaim<L> = { status, level: label.level, awarded: label.awarded, validUntil: label.validUntil };
   if (status === 'revoked') {
     claim.revokedAt = label.revokedAt!;
     claim.reason = label.publicReason ?? '';
@@ -65,13 +77,16 @@ function newJti(): string {
 
 /**
  * The statement the issuer signs about a cluster at `now`. A valid label's token
- * never outlives the label: `exp` stops at the end of its last day.
+ * never outlives the label, of any scheme: `exp` stops at the end of the first last
+ * day of the valid labels it states.
  */
-export function buildClaims({ cluster, label }: AttestationSubject, now: Date, options: { issuer: string; ttl: number }): AttestationClaims {
+export function buildClaims({ cluster, label, labels = [] }: AttestationSubject, now: Date, options: { issuer: string; ttl: number }): AttestationClaims {
   const iat = Math.floor(now.getTime() / 1000);
   const claim = labelClaim(label, now);
+  const entries = [...labels].sort((a, b) => (a.scheme < b.scheme ? -1 : a.scheme > b.scheme ? 1 : 0)).map((held) => schemeLabelClaim(held, now));
   let exp = iat + options.ttl;
   if (claim.status === 'valid') exp = Math.min(exp, Math.floor(endOfDay(label!.validUntil).getTime() / 1000));
+  for (const entry of entries) if (entry.status === 'valid') exp = Math.min(exp, Math.floor(endOfDay(entry.validUntil).getTime() / 1000));
   return {
     iss: options.issuer,
     sub: cluster.id,
@@ -80,8 +95,21 @@ export function buildClaims({ cluster, label }: AttestationSubject, now: Date, o
     exp,
     jti: newJti(),
     label: claim,
+    labels: entries,
     cluster: { name: cluster.name, sites: cluster.sites },
   };
+}
+
+/** A scheme's current label as the token's `labels` states it: the terms of `label`, and the scheme. */
+function schemeLabelClaim(held: ClaimedSchemeLabel, now: Date): SchemeLabelClaim & { validUntil: string } {
+  const status = tokenStatus(held, now);
+  if (status === 'none') throw new Error('A held label never reads none.');
+  const entry: SchemeLabelClaim & { validUntil: string } = { scheme: held.scheme, status, level: held.level, awarded: held.awarded, validUntil: held.validUntil };
+  if (status === 'revoked') {
+    entry.revokedAt = held.revokedAt ?? '';
+    entry.reason = held.publicReason ?? '';
+  }
+  return entry;
 }
 
 /** Seconds a shared cache may keep the token: at most half its lifetime, never past `exp`, a minute for anything but `valid`. */

@@ -23,10 +23,14 @@ export interface Cluster {
   updatedAt: string;
 }
 
-export interface Label {
+/** A label of any scheme; `Label<Level>` is one of the ECEI scheme ({@link eceiLabel}). */
+export interface Label<L extends string = string> {
   id: number;
   clusterId: string;
-  level: Level;
+  /** The scheme the label is of (`ecei`, …). */
+  scheme: string;
+  /** One of its scheme's level ids: for the ECEI scheme, a {@link Level}. */
+  level: L;
   awarded: IsoDate;
   validUntil: IsoDate;
   status: LabelStatus;

@@ -13,8 +13,20 @@ export interface ClusterEntry {
   at: string;
   audit: AuditAnchor;
   cluster: { id: string; name: string; sites: string[] };
-  /** The current label as the registry records it (`withdrawn` included); null for none. */
-  label: { level: string; awarded: string; validUntil: string; status: string; revokedAt?: string; reason?: string } | null;
+  /** The current ECEI label as the registry records it (`withdrawn` included); null for none. */
+  label: LoggedLabel | null;
+  /** The current label in every scheme, as `label` records the ECEI one, sorted by scheme; `[]` for none. */
+  labels: Array<{ scheme: string } & LoggedLabel>;
+}
+
+/** A label as a log entry records it: the registry's status; a revocation's time and public reason. */
+export interface LoggedLabel {
+  level: string;
+  awarded: string;
+  validUntil: string;
+  status: string;
+  revokedAt?: string;
+  reason?: string;
 }
 
 export interface KeyEntry {

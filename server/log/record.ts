@@ -1,6 +1,8 @@
 import type { AuditEntry } from '../audit/log.ts';
 import { yieldToOthers, type Trx } from '../registry/database.ts';
-import { serializeEntry, type ClusterEntry, type LogEntry } from './entry.ts';
+import type { Label } from '../domain/types.ts';
+import { currentLabelsOf } from '../registry/current-label.ts';
+import { serializeEntry, type ClusterEntry, type LogEntry, type LoggedLabel } from './entry.ts';
 import { appendEntries } from './store.ts';
 
 /** The clusters of an import whose entries are appended between two turns of the event loop. */
@@ -44,9 +46,19 @@ export async function recordInLog(trx: Trx, audit: AuditEntry): Promise<void> {
   await appendEntries(trx, entries.map(({ subject, entry }) => ({ subject, data: serializeEntry(entry) })));
 }
 
-/** Clusters' public state as the register and its badge show it, read inside the writing transaction. */
-async function publicStates(trx: Trx, ids: readonly string[]): Promise<Map<string, Pick<ClusterEntry, 'cluster' | 'label'>>> {
-  const states = new Map<string, Pick<ClusterEntry, 'cluster' | 'label'>>();
+/** A label as a log entry records it. */
+function logged(label: Pick<Label, 'level' | 'awarded' | 'validUntil' | 'status' | 'revokedAt' | 'publicReason'>): LoggedLabel {
+  const entry: LoggedLabel = { level: label.level, awarded: label.awarded, validUntil: label.validUntil, status: label.status };
+  if (label.status === 'revoked') {
+    entry.revokedAt = label.revokedAt ?? '';
+    entry.reason = label.publicReason ?? '';
+  }
+  return entry;
+}
+
+/** Clusters' public state as the register and its badges show it, every scheme's label included, read inside the writing transaction. */
+async function publicStates(trx: Trx, ids: readonly string[]): Promise<Map<string, Pick<ClusterEntry, 'cluster' | 'label' | 'labels'>>> {
+  const states = new Map<string, Pick<ClusterEntry, 'cluster' | 'label' | 'labels'>>();
   // An import may touch thousands: read them in chunks, not one by one.
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await trx
@@ -55,10 +67,12 @@ async function publicStates(trx: Trx, ids: readonly string[]): Promise<Map<strin
       .select(['clusters.id', 'clusters.name', 'clusters.sites', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.revoked_at', 'labels.public_reason'])
       .where('clusters.id', 'in', ids.slice(i, i + 500))
       .execute();
+    const current = await currentLabelsOf(trx, ids.slice(i, i + 500));
     for (const row of rows) {
       const cluster = { id: row.id, name: row.name, sites: JSON.parse(row.sites) as string[] };
+      const labels = (current.get(row.id) ?? []).map((held) => ({ scheme: held.scheme, ...logged(held) }));
       if (row.level === null) {
-        states.set(row.id, { cluster, label: null });
+        states.set(row.id, { cluster, label: null, labels });
         continue;
       }
       const label: NonNullable<ClusterEntry['label']> = { level: row.level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status! };
@@ -66,7 +80,7 @@ async function publicStates(trx: Trx, ids: readonly string[]): Promise<Map<strin
         label.revokedAt = row.revoked_at!;
         label.reason = row.public_reason ?? '';
       }
-      states.set(row.id, { cluster, label });
+      states.set(row.id, { cluster, label, labels });
     }
   }
   for (const id of ids) if (!states.has(id)) throw new Error(`The cluster ${id} changed but cannot be read.`);

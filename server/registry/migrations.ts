@@ -395,6 +395,85 @@ const steps: Record<string, Step> = {
     await sql`create index clusters_by_country_valid_until on clusters (country, label_valid_until, name, id)`.execute(db);
     await sql`create index clusters_by_country_valid_until_desc on clusters (country, ${descending}, name, id)`.execute(db);
   },
+  /**
+   * The schemes an admin sets up beside the ECEI's (docs/schemes.md), each one JSON
+   * document as `parseScheme` checked it. The ECEI scheme is not stored: it is built
+   * from the deployment's settings at every start.
+   */
+  '015_schemes': async (db) => {
+    await db.schema
+      .createTable('schemes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('definition', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  /**
+   * A label per scheme (docs/schemes.md): every label names its scheme, the ECEI's for
+   * all until now, and its level is checked against that scheme in the domain, no
+   * longer by a fixed list here. The clusters' mirrored current label (004, 009) stays
+   * the ECEI label, which the register's search and the console's list read; the
+   * current label of any scheme is the newest of the cluster's labels in it
+   * (`current-label.ts`), one seek in `labels_by_cluster_scheme`.
+   *
+   * SQLite cannot drop a CHECK: the table is rebuilt, keeping every id (the rows that
+   * name them, in status_entries, credentials and clusters, stay as they are), with its
+   * indexes and triggers made again, inside one transaction with foreign keys off
+   * (SQLite's own procedure, https://sqlite.org/lang_altertable.html#otheralter).
+   */
+  '016_label_scheme': async (db, dialect) => {
+    const mirrorInsert = sql`update clusters set current_label_id = new.id, label_level = new.level, label_status = new.status, label_valid_until = new.valid_until, changed_at = new.changed_at
+      where id = new.cluster_id and new.scheme = 'ecei' and (current_label_id is null or current_label_id < new.id)`;
+    const mirrorUpdate = sql`update clusters set label_level = new.level, label_status = new.status, label_valid_until = new.valid_until, changed_at = new.changed_at
+      where id = new.cluster_id and current_label_id = new.id`;
+    if (dialect === 'postgres') {
+      await sql`alter table labels add column scheme text not null default 'ecei'`.execute(db);
+      await sql`alter table labels drop constraint labels_level_check`.execute(db);
+      await sql`create or replace function labels_mirror() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' then ${mirrorInsert}; else ${mirrorUpdate}; end if;
+          return null;
+        end $$`.execute(db);
+    } else {
+      const columns = 'id, cluster_id, scheme, level, awarded, valid_until, status, assessment_ref, revoked_at, public_reason, internal_note, changed_at';
+      await sql`pragma foreign_keys = off`.execute(db);
+      try {
+        await sql`begin immediate`.execute(db);
+        try {
+          await sql`create table labels_rebuilt (
+            id integer primary key autoincrement,
+            cluster_id text not null references clusters (id),
+            scheme text not null default 'ecei',
+            level text not null,
+            awarded text not null,
+            valid_until text not null,
+            status text not null check (status in ('valid', 'expired', 'revoked', 'withdrawn', 'superseded')),
+            assessment_ref text,
+            revoked_at text,
+            public_reason text,
+            internal_note text,
+            changed_at text not null
+          )`.execute(db);
+          await sql.raw(`insert into labels_rebuilt (${columns}) select ${columns.replace('scheme', `'ecei'`)} from labels`).execute(db);
+          await sql`drop table labels`.execute(db);
+          await sql`alter table labels_rebuilt rename to labels`.execute(db);
+          await sql`create index labels_by_cluster on labels (cluster_id, id)`.execute(db);
+          await sql`create index labels_by_status_end on labels (status, valid_until)`.execute(db);
+          await sql`create trigger labels_mirror_insert after insert on labels begin ${mirrorInsert}; end`.execute(db);
+          await sql`create trigger labels_mirror_update after update of level, status, valid_until on labels begin ${mirrorUpdate}; end`.execute(db);
+          const broken = await sql`pragma foreign_key_check`.execute(db);
+          if (broken.rows.length > 0) throw new Error(`the rebuilt labels table breaks ${broken.rows.length} foreign keys`);
+          await sql`commit`.execute(db);
+        } catch (error) {
+          await sql`rollback`.execute(db);
+          throw error;
+        }
+      } finally {
+        await sql`pragma foreign_keys = on`.execute(db);
+      }
+    }
+    await db.schema.createIndex('labels_by_cluster_scheme').on('labels').columns(['cluster_id', 'scheme', 'id']).execute();
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {
@@ -407,9 +486,13 @@ function provider(dialect: Dialect): MigrationProvider {
   };
 }
 
-/** Brings the schema up to date; safe to run from several instances at once (Kysely takes a lock). */
-export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: provider(dialect) }).migrateToLatest();
+/**
+ * Brings the schema up to date, or up to the step `until` (to test a step on the data
+ * before it); safe to run from several instances at once (Kysely takes a lock).
+ */
+export async function migrate(db: Kysely<unknown>, dialect: Dialect, until?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: provider(dialect) });
+  const { error, results } = await (until === undefined ? migrator.migrateToLatest() : migrator.migrateTo(until));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`The registry schema could not be migrated (step ${failed}): ${messageOf(error)}`);

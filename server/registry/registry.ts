@@ -14,11 +14,14 @@ import {
   type AwardInput,
   type NewLabel,
   type RenewalInput,
+  ECEI,
   type Scheme,
 } from '../domain/schemes.ts';
-import type { Cluster, Label, Level, LabelStatus } from '../domain/types.ts';
-import { currentLabels, joinCurrentLabel, toLabel } from './current-label.ts';
+import { eceiLabel } from '../domain/labels.ts';
+import { isLevel, type Cluster, type Label, type Level, type LabelStatus } from '../domain/types.ts';
+import { currentLabelIn, currentLabelsJson, currentLabelsOf, joinCurrentLabel, parseCurrentLabels, toLabel } from './current-label.ts';
 import type { Database, Db, Trx } from './database.ts';
+import { Schemes } from './schemes.ts';
 import { versionOf } from './version.ts';
 import { write } from './writes.ts';
 import type { InferResult, Selectable } from 'kysely';
@@ -26,8 +29,13 @@ import type { Schema } from './schema.ts';
 
 type ClusterRow = Pick<Selectable<Schema['clusters']>, 'id' | 'name' | 'organisation' | 'country' | 'portfolio' | 'sites' | 'created_at' | 'updated_at'> & { email?: string | null };
 
+/** The scheme a label action is of: the ECEI's when absent. */
+export interface InScheme {
+  scheme?: string | undefined;
+}
+
 export interface RegistryOptions {
-  /** The ECEI scheme: the rules every label of this registry follows. */
+  /** The ECEI scheme, from the settings: the default of every label, token and file that names none. */
   scheme: Scheme;
   signer: HeadSigner;
   now?: () => Date;
@@ -40,7 +48,10 @@ export interface RegistryOptions {
  */
 export class Registry {
   readonly database: Database;
+  /** The ECEI scheme. */
   readonly scheme: Scheme;
+  /** Every scheme: the ECEI's and those an admin set up. */
+  readonly schemes: Schemes;
   readonly #options: RegistryOptions;
   readonly #now: () => Date;
   readonly #subject: (parameters: [id: string]) => Promise<SubjectRow | undefined>;
@@ -50,12 +61,8 @@ export class Registry {
     this.#options = options;
     this.scheme = options.scheme;
     this.#now = options.now ?? (() => new Date());
-    this.#subject = database.preparedRow('attestation_subject', subjectQuery(database.db).compile());
-  }
-
-  /** The schemes whose labels this registry records; today the ECEI's alone. */
-  get schemes(): readonly Scheme[] {
-    return [this.scheme];
+    this.schemes = new Schemes(database, { ecei: options.scheme, signer: options.signer, now: this.#now });
+    this.#subject = database.preparedRow('attestation_subject', subjectQuery(database).compile());
   }
 
   get db(): Db {
@@ -75,10 +82,15 @@ export class Registry {
     return row && toCluster(row);
   }
 
-  /** The cluster's current label: its newest, whatever its status (the read model, `current-label.ts`). */
-  async getCurrentLabel(clusterId: string, db: Db | Trx = this.db): Promise<Label | undefined> {
+  /** The cluster's current ECEI label: its newest, whatever its status (the read model, `current-label.ts`). */
+  async getCurrentLabel(clusterId: string, db: Db | Trx = this.db): Promise<Label<Level> | undefined> {
     const row = await joinCurrentLabel(db.selectFrom('clusters')).selectAll('labels').where('clusters.id', '=', clusterId).executeTakeFirst();
-    return row && toLabel(row);
+    return row && eceiLabel(toLabel(row));
+  }
+
+  /** The cluster's current label in every scheme it has held one in, sorted by scheme. */
+  async getCurrentLabels(clusterId: string, db: Db | Trx = this.db): Promise<Label[]> {
+    return (await currentLabelsOf(db, [clusterId])).get(clusterId) ?? [];
   }
 
   /**
@@ -93,17 +105,20 @@ export class Registry {
   /** The cluster's current version (`version.ts`), or `undefined` when there is no such cluster. */
   async version(id: string, db: Db | Trx = this.db): Promise<string | undefined> {
     const cluster = await this.getCluster(id, db);
-    return cluster && versionOf(cluster, await this.getCurrentLabel(id, db));
+    return cluster && versionOf(cluster, await this.getCurrentLabels(id, db));
   }
 
-  /** The whole label history, oldest first. */
+  /** The whole label history, every scheme's, oldest first. */
   async getLabels(clusterId: string): Promise<Label[]> {
     const rows = await this.db.selectFrom('labels').selectAll().where('cluster_id', '=', clusterId).orderBy('id').execute();
     return rows.map(toLabel);
   }
 
-  /** One page of clusters in id order, each with its current label, and how many clusters there are. */
-  async listClusters(page: { offset: number; limit: number }): Promise<{ items: Array<{ cluster: Cluster; label: Label | undefined }>; total: number }> {
+  /**
+   * One page of clusters in id order, each with its current ECEI label (`label`) and its
+   * current label in every scheme (`labels`, sorted by scheme), and how many clusters there are.
+   */
+  async listClusters(page: { offset: number; limit: number }): Promise<{ items: Array<{ cluster: Cluster; label: Label<Level> | undefined; labels: Label[] }>; total: number }> {
     const { count } = await this.db.selectFrom('clusters').select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow();
     const rows = await this.db
       .selectFrom('clusters')
@@ -114,8 +129,13 @@ export class Registry {
       .offset(page.offset)
       .limit(page.limit)
       .execute();
-    const current = await currentLabels(this.db, rows.map((r) => r.id));
-    return { items: rows.map((row) => ({ cluster: toCluster(row), label: current.get(row.id) })), total: Number(count) };
+    const current = await currentLabelsOf(this.db, rows.map((r) => r.id));
+    const items = rows.map((row) => {
+      const labels = current.get(row.id) ?? [];
+      const ecei = labels.find((label) => label.scheme === ECEI);
+      return { cluster: toCluster(row), label: ecei && eceiLabel(ecei), labels };
+    });
+    return { items, total: Number(count) };
   }
 
   /** Valid labels whose last day falls within the next `days` days, soonest first. */
@@ -137,23 +157,28 @@ export class Registry {
     return rows.map((r) => ({ cluster: { id: r.cluster_id, name: r.cluster_name }, label: toLabel(r) }));
   }
 
-  /** Expired labels past their grace period: the office withdraws them formally. */
+  /** Expired labels past their scheme's grace period, every scheme's: the office withdraws them formally. Oldest end first. */
   async awaitingWithdrawal(): Promise<Array<{ cluster: Pick<Cluster, 'id' | 'name'>; label: Label; graceEnded: string }>> {
-    const now = this.#now();
-    // A label ending after this day is still in its grace period today (the month's end bounds any clamping).
-    const latest = endOfMonthAfter(utcDate(now), -this.scheme.rules.graceMonths);
-    const rows = await this.db
-      .selectFrom('labels')
-      .innerJoin('clusters', 'clusters.id', 'labels.cluster_id')
-      .selectAll('labels')
-      .select(['clusters.name as cluster_name'])
-      .where('labels.status', 'in', ['valid', 'expired'])
-      .where('labels.valid_until', '<=', latest)
-      .orderBy('labels.valid_until')
-      .execute();
-    return rows
-      .map((r) => ({ cluster: { id: r.cluster_id, name: r.cluster_name }, label: toLabel(r), graceEnded: graceEnds(this.scheme, { validUntil: r.valid_until }) }))
-      .filter((r) => r.graceEnded < utcDate(now));
+    const today = utcDate(this.#now());
+    const found = [];
+    for (const scheme of await this.schemes.list()) {
+      // A label ending after this day is still in its grace period today (the month's end bounds any clamping).
+      const latest = endOfMonthAfter(today, -scheme.rules.graceMonths);
+      const rows = await this.db
+        .selectFrom('labels')
+        .innerJoin('clusters', 'clusters.id', 'labels.cluster_id')
+        .selectAll('labels')
+        .select(['clusters.name as cluster_name'])
+        .where('labels.scheme', '=', scheme.id)
+        .where('labels.status', 'in', ['valid', 'expired'])
+        .where('labels.valid_until', '<=', latest)
+        .execute();
+      for (const r of rows) {
+        const graceEnded = graceEnds(scheme, { validUntil: r.valid_until });
+        if (graceEnded < today) found.push({ cluster: { id: r.cluster_id, name: r.cluster_name }, label: toLabel(r), graceEnded });
+      }
+    }
+    return found.sort((a, b) => (a.label.validUntil < b.label.validUntil ? -1 : a.label.validUntil > b.label.validUntil ? 1 : a.label.id - b.label.id));
   }
 
   audit(query?: AuditQuery) {
@@ -214,52 +239,55 @@ export class Registry {
     });
   }
 
-  award(clusterId: string, input: AwardInput, actor: string, ifMatch?: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, ifMatch, 'label.award', async (trx, current, now) => {
-      const planned = planAward(this.scheme, current, input, now);
-      return insertLabel(trx, clusterId, planned, now);
+  // Each label action is of one scheme (`input.scheme`, the ECEI's when absent) and
+  // follows that scheme's rules, as stored when the change commits.
+
+  award(clusterId: string, input: AwardInput & InScheme, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, input.scheme, ifMatch, 'label.award', async (trx, scheme, current, now) => {
+      const planned = planAward(scheme, current, input, now);
+      return insertLabel(trx, clusterId, scheme.id, planned, now);
     });
   }
 
-  upgrade(clusterId: string, input: AwardInput, actor: string, ifMatch?: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, ifMatch, 'label.upgrade', async (trx, current, now) => {
-      const planned = planUpgrade(this.scheme, current, input, now);
+  upgrade(clusterId: string, input: AwardInput & InScheme, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, input.scheme, ifMatch, 'label.upgrade', async (trx, scheme, current, now) => {
+      const planned = planUpgrade(scheme, current, input, now);
       await setStatus(trx, current!.id, 'superseded', now);
-      return insertLabel(trx, clusterId, planned, now);
+      return insertLabel(trx, clusterId, scheme.id, planned, now);
     });
   }
 
-  renew(clusterId: string, input: RenewalInput, actor: string, ifMatch?: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, ifMatch, 'label.renew', async (trx, current, now) => {
-      const planned = planRenewal(this.scheme, current, input, now);
+  renew(clusterId: string, input: RenewalInput & InScheme, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, input.scheme, ifMatch, 'label.renew', async (trx, scheme, current, now) => {
+      const planned = planRenewal(scheme, current, input, now);
       await trx
         .updateTable('labels')
         .set({ status: 'valid', valid_until: planned.validUntil, assessment_ref: planned.assessmentRef, changed_at: now.toISOString() })
         .where('id', '=', current!.id)
         .execute();
-      return (await this.getCurrentLabel(clusterId, trx))!;
+      return (await currentLabelIn(trx, clusterId, scheme.id))!;
     });
   }
 
-  revoke(clusterId: string, input: { reason: string; note: string | null }, actor: string, ifMatch?: string): Promise<Label> {
-    return this.#labelWrite(actor, clusterId, ifMatch, 'label.revoke', async (trx, current, now) => {
+  revoke(clusterId: string, input: { reason: string; note: string | null } & InScheme, actor: string, ifMatch?: string): Promise<Label> {
+    return this.#labelWrite(actor, clusterId, input.scheme, ifMatch, 'label.revoke', async (trx, scheme, current, now) => {
       const held = checkRevocable(current, now);
       await trx
         .updateTable('labels')
         .set({ status: 'revoked', revoked_at: now.toISOString(), public_reason: input.reason, internal_note: input.note, changed_at: now.toISOString() })
         .where('id', '=', held.id)
         .execute();
-      return (await this.getCurrentLabel(clusterId, trx))!;
+      return (await currentLabelIn(trx, clusterId, scheme.id))!;
     });
   }
 
   /** Withdraws an expired label; `reference`, the office's file number for the decision, is kept in the audit entry. */
-  withdraw(clusterId: string, actor: string, ifMatch?: string, input: { reference?: string | undefined } = {}): Promise<Label> {
+  withdraw(clusterId: string, actor: string, ifMatch?: string, input: { reference?: string | undefined } & InScheme = {}): Promise<Label> {
     const extra = input.reference ? { reference: input.reference } : undefined;
-    return this.#labelWrite(actor, clusterId, ifMatch, 'label.withdraw', async (trx, current, now) => {
+    return this.#labelWrite(actor, clusterId, input.scheme, ifMatch, 'label.withdraw', async (trx, scheme, current, now) => {
       const held = checkWithdrawable(current, now);
       await setStatus(trx, held.id, 'withdrawn', now);
-      return (await this.getCurrentLabel(clusterId, trx))!;
+      return (await currentLabelIn(trx, clusterId, scheme.id))!;
     }, extra);
   }
 
@@ -289,16 +317,18 @@ export class Registry {
   async #labelWrite(
     actor: string,
     clusterId: string,
+    schemeId: string | undefined,
     ifMatch: string | undefined,
     action: string,
-    work: (trx: Trx, current: Label | undefined, now: Date) => Promise<Label>,
+    work: (trx: Trx, scheme: Scheme, current: Label | undefined, now: Date) => Promise<Label>,
     /** What the audit entry records beside the label (such as a withdrawal's reference). */
     extra?: Record<string, string>,
   ): Promise<Label> {
     return this.#write(actor, clusterId, ifMatch, async (trx, now) => {
       if (!(await trx.selectFrom('clusters').select('id').where('id', '=', clusterId).executeTakeFirst())) throw fail('cluster_not_found');
-      const current = await this.getCurrentLabel(clusterId, trx);
-      const label = await work(trx, current, now);
+      const scheme = await this.schemes.within(trx, schemeId ?? ECEI);
+      const current = await currentLabelIn(trx, clusterId, scheme.id);
+      const label = await work(trx, scheme, current, now);
       return { result: label, action, before: current && snapshotLabel(current), after: { ...snapshotLabel(label), ...extra } };
     });
   }
@@ -328,12 +358,13 @@ export class Registry {
   }
 }
 
-/** The attestation subject's query; compiled once with an empty id, its one parameter. */
-export function subjectQuery(db: Db) {
-  return db
+/** The attestation subject's query, every scheme's current label in the same statement; compiled once with an empty id, its one parameter. */
+export function subjectQuery(database: Pick<Database, 'db' | 'dialect'>) {
+  return database.db
     .selectFrom('clusters')
     .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
     .select(['clusters.name', 'clusters.sites', 'labels.level', 'labels.awarded', 'labels.valid_until', 'labels.status', 'labels.revoked_at', 'labels.public_reason'])
+    .select(currentLabelsJson(database.dialect).as('current_labels'))
     .where('clusters.id', '=', '');
 }
 type SubjectRow = InferResult<ReturnType<typeof subjectQuery>>[number];
@@ -341,9 +372,11 @@ type SubjectRow = InferResult<ReturnType<typeof subjectQuery>>[number];
 /** The attestation subject of cluster `id` from the row `subjectQuery` read. */
 export function toSubject(id: string, row: SubjectRow): AttestationSubject {
   const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
-  if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined };
+  const labels = parseCurrentLabels(row.current_labels).map(({ reason, ...held }) => ({ ...held, publicReason: reason }));
+  if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined, labels };
+  if (!isLevel(row.level)) throw new Error(`The current ECEI label of ${id} has the level "${row.level}".`);
   const label = { level: row.level, awarded: row.awarded, validUntil: row.valid_until, status: row.status, revokedAt: row.revoked_at, publicReason: row.public_reason };
-  return { cluster, label };
+  return { cluster, label, labels };
 }
 
 async function insertContact(trx: Trx, email: string): Promise<string> {
@@ -352,10 +385,10 @@ async function insertContact(trx: Trx, email: string): Promise<string> {
   return id;
 }
 
-async function insertLabel(trx: Trx, clusterId: string, planned: NewLabel, now: Date): Promise<Label> {
+async function insertLabel(trx: Trx, clusterId: string, scheme: string, planned: NewLabel, now: Date): Promise<Label> {
   const row = await trx
     .insertInto('labels')
-    .values({ cluster_id: clusterId, level: planned.level as Level, awarded: planned.awarded, valid_until: planned.validUntil, status: 'valid', assessment_ref: planned.assessmentRef, revoked_at: null, public_reason: null, internal_note: null, changed_at: now.toISOString() })
+    .values({ cluster_id: clusterId, scheme, level: planned.level, awarded: planned.awarded, valid_until: planned.validUntil, status: 'valid', assessment_ref: planned.assessmentRef, revoked_at: null, public_reason: null, internal_note: null, changed_at: now.toISOString() })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toLabel(row);

@@ -41,10 +41,20 @@ export interface Schema {
     id: string;
     email: string;
   };
+  /** Schemes set up by an admin (migration 015); the ECEI's comes from the settings. */
+  schemes: {
+    id: string;
+    /** JSON: the scheme as `parseScheme` returned it. */
+    definition: string;
+    updated_at: string;
+  };
   labels: {
     id: Generated<number>;
     cluster_id: string;
-    level: Level;
+    /** The scheme's id; `ecei` unless given (migration 016). */
+    scheme: Generated<string>;
+    /** One of the scheme's level ids, checked by the domain. */
+    level: string;
     awarded: string;
     valid_until: string;
     status: LabelStatus;

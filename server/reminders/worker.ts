@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { utcDate } from '../domain/dates.ts';
-import { graceEnds, type Scheme } from '../domain/schemes.ts';
+import { ECEI, graceEnds, type Scheme } from '../domain/schemes.ts';
+import { isLevel } from '../domain/types.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from '../registry/database.ts';
 import { messageOf } from '../errors.ts';
@@ -108,9 +109,12 @@ export class ReminderWorker {
       .innerJoin('clusters', 'clusters.id', 'labels.cluster_id')
       .select(['labels.id', 'labels.cluster_id', 'labels.level', 'labels.valid_until', 'clusters.name', 'clusters.contact_id'])
       .where('labels.status', 'in', ['valid', 'expired'])
+      .where('labels.scheme', '=', ECEI)
       .execute();
     const items: NewDelivery[] = [];
     for (const row of rows) {
+      // Reminders speak of the ECEI label alone, in its words; other schemes' labels are not reminded of.
+      if (!isLevel(row.level)) continue;
       const due = dueReminder(this.#options.scheme, { id: Number(row.id), clusterId: row.cluster_id, level: row.level, validUntil: row.valid_until }, today, config.windows);
       if (!due) continue;
       const payload = (id: string) => {

@@ -11,7 +11,7 @@ import type { Operation } from '../contract/operation.ts';
 import { readQuery } from '../contract/query.ts';
 import { parseWith } from '../contract/refusals.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { effectiveStatus } from '../domain/schemes.ts';
+import { ECEI, effectiveStatus, levelOf } from '../domain/schemes.ts';
 import type { Cluster, Label } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import { versionOf } from '../registry/version.ts';
@@ -28,9 +28,9 @@ interface Input<O extends Operation> {
 }
 
 /**
- * The admin API, mounted at `/v1/admin`: clusters, labels, the audit log and the
- * signing keys, for API tokens. Reading needs `viewer`, changing clusters and
- * labels `officer`, changing keys `admin`. Each route is built from its operation in
+ * The admin API, mounted at `/v1/admin`: clusters, labels, schemes, the audit log and
+ * the signing keys, for API tokens. Reading needs `viewer`, changing clusters and
+ * labels `officer`, changing schemes and keys `admin`. Each route is built from its operation in
  * contract/admin.ts: its path, its role, and the schemas its query and body are
  * checked with, here at the edge, before anything is written.
  */
@@ -69,47 +69,56 @@ export function adminRoutes(services: Services) {
   }
 
   const labelView = (label: Label) => ({ ...label, status: effectiveStatus(label, services.now()) });
-  const clusterView = (cluster: Cluster, label: Label | undefined) => ({ ...cluster, label: label ? labelView(label) : null });
+  /** A cluster with its current ECEI label (`label`, as always) and its current label in every scheme (`labels`, sorted by scheme). */
+  const clusterView = (cluster: Cluster, current: readonly Label[]) => {
+    const ecei = current.find((label) => label.scheme === ECEI);
+    return { ...cluster, label: ecei ? labelView(ecei) : null, currentLabels: current.map(labelView) };
+  };
   const tagged = (version: string) => ({ ETag: `"${version}"` });
 
   // ── clusters ─────────────────────────────────────────────────────────────
 
   route(ADMIN.listClusters, async (c, { query: { page, pageSize } }) => {
     const { items, total } = await registry.listClusters({ offset: (page - 1) * pageSize, limit: pageSize });
-    return c.json({ items: items.map(({ cluster, label }) => clusterView(cluster, label)), total, page, pageSize });
+    return c.json({ items: items.map(({ cluster, labels }) => clusterView(cluster, labels)), total, page, pageSize });
   });
 
   route(ADMIN.createCluster, async (c, { body }) => {
     const cluster = await registry.createCluster(body, principalOf(c).actor);
-    return c.json(clusterView(cluster, undefined), 201, { Location: `${PREFIX}/clusters/${cluster.id}`, ...tagged(versionOf(cluster, undefined)) });
+    return c.json(clusterView(cluster, []), 201, { Location: `${PREFIX}/clusters/${cluster.id}`, ...tagged(versionOf(cluster, [])) });
   });
 
   route(ADMIN.getCluster, async (c) => {
     const id = clusterIdParam(c.req.param('id'));
     const cluster = await registry.getCluster(id);
     if (!cluster) throw fail('cluster_not_found');
-    const [labels, current] = await Promise.all([registry.getLabels(id), registry.getCurrentLabel(id)]);
+    const [labels, current] = await Promise.all([registry.getLabels(id), registry.getCurrentLabels(id)]);
     return c.json({ ...clusterView(cluster, current), labels: labels.map(labelView) }, 200, tagged(versionOf(cluster, current)));
   });
 
   route(ADMIN.patchCluster, async (c, { body, ifMatch }) => {
     const id = clusterIdParam(c.req.param('id'));
     const cluster = await registry.updateCluster(id, body, principalOf(c).actor, ifMatch);
-    const current = await registry.getCurrentLabel(id);
+    const current = await registry.getCurrentLabels(id);
     return c.json(clusterView(cluster, current), 200, tagged(versionOf(cluster, current)));
   });
 
   // ── labels ───────────────────────────────────────────────────────────────
 
-  route(ADMIN.award, async (c, { body, ifMatch }) =>
-    c.json(labelView(await registry.award(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch)), 201),
-  );
-  route(ADMIN.upgrade, async (c, { body, ifMatch }) =>
-    c.json(labelView(await registry.upgrade(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch)), 201),
-  );
+  /** A level its scheme does not have is refused as the request's fault, before the cluster is looked up. */
+  const knownLevel = async (input: { scheme?: string | undefined; level: string }) => levelOf(await registry.schemes.get(input.scheme ?? ECEI), input.level);
+
+  route(ADMIN.award, async (c, { body, ifMatch }) => {
+    await knownLevel(body);
+    return c.json(labelView(await registry.award(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch)), 201);
+  });
+  route(ADMIN.upgrade, async (c, { body, ifMatch }) => {
+    await knownLevel(body);
+    return c.json(labelView(await registry.upgrade(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch)), 201);
+  });
   route(ADMIN.renew, async (c, { body, ifMatch }) => c.json(labelView(await registry.renew(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch))));
   route(ADMIN.revoke, async (c, { body, ifMatch }) => c.json(labelView(await registry.revoke(clusterIdParam(c.req.param('id')), body, principalOf(c).actor, ifMatch))));
-  route(ADMIN.withdraw, async (c, { ifMatch }) => c.json(labelView(await registry.withdraw(clusterIdParam(c.req.param('id')), principalOf(c).actor, ifMatch))));
+  route(ADMIN.withdraw, async (c, { body, ifMatch }) => c.json(labelView(await registry.withdraw(clusterIdParam(c.req.param('id')), principalOf(c).actor, ifMatch, body))));
 
   route(ADMIN.expiring, async (c, { query: { days } }) => {
     const items = await registry.expiringWithin(days);
@@ -119,6 +128,17 @@ export function adminRoutes(services: Services) {
   route(ADMIN.awaitingWithdrawal, async (c) => {
     const items = await registry.awaitingWithdrawal();
     return c.json({ items: items.map(({ cluster, label, graceEnded }) => ({ cluster, label: labelView(label), graceEnded })) });
+  });
+
+  // ── schemes ──────────────────────────────────────────────────────────────
+
+  route(ADMIN.listSchemes, async (c) => c.json({ schemes: await registry.schemes.list() }));
+
+  route(ADMIN.putScheme, async (c, { body }) => {
+    const id = c.req.param('id') ?? '';
+    if (body.id !== id) throw fail('scheme_id_mismatch', { path: id.slice(0, 40), body: body.id });
+    const { scheme, outcome } = await registry.schemes.put(body, principalOf(c).actor);
+    return outcome === 'created' ? c.json(scheme, 201, { Location: `${PREFIX}/schemes/${scheme.id}` }) : c.json(scheme, 200);
   });
 
   // ── audit log ────────────────────────────────────────────────────────────

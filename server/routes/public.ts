@@ -172,10 +172,10 @@ export function publicRoutes(services: Services, widget: WidgetAssets) {
     return c.json(head);
   });
 
-  // The rules change only with a deployment's settings: a few minutes' staleness is harmless.
-  app.get('/v1/schemes', (c) => {
+  // Schemes change seldom, by an admin's hand or a deployment's settings: a few minutes' staleness is harmless.
+  app.get('/v1/schemes', async (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json({ schemes: services.registry.schemes });
+    return c.json({ schemes: await services.registry.schemes.list() });
   });
 
   const serveWidget = (immutable: boolean) => (c: Context) => {

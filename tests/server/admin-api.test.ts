@@ -55,7 +55,7 @@ describeEachDialect('admin API', (dialect) => {
     const created = await ok(response, 201);
     expect(response.headers.get('location')).toBe('/v1/admin/clusters/alpha');
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(created).toEqual({ ...alpha, createdAt: '2026-06-15T10:00:00.000Z', updatedAt: '2026-06-15T10:00:00.000Z', label: null });
+    expect(created).toEqual({ ...alpha, createdAt: '2026-06-15T10:00:00.000Z', updatedAt: '2026-06-15T10:00:00.000Z', label: null, currentLabels: [] });
     const [entry] = await server.registry.audit({ limit: 1 });
     expect(entry).toMatchObject({ actor: 'token:officer', action: 'cluster.create', subject: 'alpha' });
     // Personal data is referenced, not copied, into the chain.

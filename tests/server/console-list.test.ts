@@ -22,7 +22,7 @@ function register(count: number) {
   const countries = ['DE', 'FR', 'AT', 'IS'];
   const statuses: LabelStatus[] = ['valid', 'valid', 'valid', 'expired', 'revoked', 'withdrawn'];
   const clusters: Insertable<Schema['clusters']>[] = [];
-  const labels: Insertable<Schema['labels']>[] = [];
+  const labels: Array<Insertable<Schema['labels']> & { level: Level }> = [];
   for (let i = 0; i < count; i++) {
     const id = `c-${String(i).padStart(4, '0')}`;
     const at = new Date(Date.parse('2026-01-01T00:00:00Z') + Math.floor(next() * 1e9)).toISOString();

@@ -12,7 +12,7 @@ import { LabelError } from '../../server/errors.ts';
 const ecei = eceiScheme({ programmeName: 'Label', issuerName: 'Issuer', validityMonths: { bronze: 24, silver: 24, gold: 24 }, renewalMonths: { bronze: 36, silver: 24, gold: 24 } });
 
 function label(overrides: Partial<Label> = {}): Label {
-  return { id: 1, clusterId: 'c', level: 'bronze', awarded: '2018-03-14', validUntil: '2020-03-31', status: 'valid', assessmentRef: null, revokedAt: null, publicReason: null, internalNote: null, changedAt: '2018-03-14T00:00:00Z', ...overrides };
+  return { id: 1, clusterId: 'c', scheme: 'ecei', level: 'bronze', awarded: '2018-03-14', validUntil: '2020-03-31', status: 'valid', assessmentRef: null, revokedAt: null, publicReason: null, internalNote: null, changedAt: '2018-03-14T00:00:00Z', ...overrides };
 }
 
 function codeOf(run: () => unknown): string {

@@ -130,7 +130,7 @@ describeEachDialect('OpenAPI document', (dialect) => {
   it('enforces the role each admin operation names', async () => {
     const below = { officer: 'viewer', admin: 'officer' } as const;
     const admin = operations().filter((o) => o.path.startsWith('/v1/admin/'));
-    expect(admin).toHaveLength(16);
+    expect(admin).toHaveLength(18);
     for (const { path, method, operation } of admin) {
       const concrete = path.replace('{id}', 'alpha').replace('{kid}', 'some-kid');
       const anonymous = await server.app.request(concrete, { method: method.toUpperCase() });
@@ -161,6 +161,11 @@ describeEachDialect('OpenAPI document', (dialect) => {
     for (const template of ['/v1/admin/clusters', '/v1/admin/clusters/{id}', '/v1/admin/labels/expiring', '/v1/admin/labels/awaiting-withdrawal', '/v1/admin/audit', '/v1/admin/audit/verify', '/v1/admin/keys']) {
       expect((await send('GET', template, 'viewer', false)).status).toBe(200);
     }
+    const scheme = example('put', '/v1/admin/schemes/{id}');
+    expect((await conforms('PUT', '/v1/admin/schemes/{id}', { path: '/v1/admin/schemes/kompass', as: 'admin', body: scheme })).status).toBe(201);
+    expect((await conforms('PUT', '/v1/admin/schemes/{id}', { path: '/v1/admin/schemes/kompass', as: 'admin', body: scheme })).status).toBe(200);
+    expect((await conforms('PUT', '/v1/admin/schemes/{id}', { path: '/v1/admin/schemes/ecei', as: 'admin', body: scheme.replace('"kompass"', '"ecei"') })).status).toBe(409);
+    expect((await send('GET', '/v1/admin/schemes', 'viewer', false)).status).toBe(200);
     const kid = server.keyring.currentKid!;
     expect((await conforms('POST', '/v1/admin/keys/{kid}/revoke', { path: `/v1/admin/keys/${kid}/revoke`, as: 'admin' })).status).toBe(200);
   });

@@ -197,7 +197,8 @@ export function snippet(issuer: string, clusterId: string, programmeName: string
 
 export interface ClusterDetail {
   cluster: Cluster;
-  labels: Label[];
+  /** The ECEI label's history, oldest first. */
+  labels: Label<Level>[];
   /** The label actions recorded for this cluster (renewals with their previous end among them), newest first. */
   labelEvents: AuditEntry[];
   audit: AuditEntry[];

@@ -2,13 +2,13 @@ import { raw } from 'hono/html';
 import { utcDate } from '../../domain/dates.ts';
 import { tokenStatus } from '../../domain/labels.ts';
 import { effectiveStatus } from '../../domain/schemes.ts';
-import type { Cluster, Label } from '../../domain/types.ts';
+import type { Cluster, Label, Level } from '../../domain/types.ts';
 import { countryName, fill, formatDate, fullLabelName, messagesOf } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
 import { qrSvg } from './qr.ts';
 
 /** `GET /clusters/{id}`: what the register says of one cluster, in a sentence no one can misread. */
-export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels: Label[]; now: Date }) {
+export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels: Label<Level>[]; now: Date }) {
   const { page, cluster, labels, now } = props;
   const { lang } = page;
   const t = messagesOf(lang);

@@ -10,6 +10,8 @@ import { VerifyPage } from '../../credentials/verify-page.tsx';
 import { badgeTitle } from '../../badge/draw.ts';
 import { labelClaim } from '../../domain/claims.ts';
 import { REGISTER_PAGE_SIZE } from '../../contract/public.ts';
+import { eceiLabel } from '../../domain/labels.ts';
+import { ECEI } from '../../domain/schemes.ts';
 import { matchCounts, parseSearchParams, registeredCountries, searchClusters } from '../../registry/search.ts';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
@@ -99,7 +101,7 @@ export function pageRoutes(services: Services) {
     const id = c.req.param('id');
     const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
     if (!cluster) return render(c, 404, <ClusterNotFoundPage page={context(c)} id={id.slice(0, 64)} />);
-    const labels = await services.registry.getLabels(id);
+    const labels = (await services.registry.getLabels(id)).filter((label) => label.scheme === ECEI).map(eceiLabel);
     const now = services.now();
     return render(c, 200, <ClusterPage page={context(c)} cluster={cluster} labels={labels} now={now} />);
   });
