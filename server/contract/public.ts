@@ -47,6 +47,7 @@ export const EmbedQuery = z.object({
   size: choiceQuery(EMBED_SIZES).default('card'),
   theme: choiceQuery(EMBED_THEMES).default('auto'),
   lang: choiceQuery(LANGUAGES).default('en'),
+  scheme: schemeQuery,
 });
 
 /** The language switch of the register's pages, which `rememberLanguage` answers before the page does. */

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { EMBED_SIZES, EmbedQuery } from '../contract/public.ts';
 import { readQuery } from '../contract/query.ts';
 import { isClusterId } from '../domain/clusters.ts';
+import { ECEI } from '../domain/schemes.ts';
 import { fail } from '../errors.ts';
 import type { Services } from '../services.ts';
 
@@ -22,7 +23,7 @@ const hash = (text: string) => `'sha256-${createHash('sha256').update(text).dige
 const escapeAttribute = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /**
- * `GET /embed/{id}?size=&theme=&lang=`: the badge as a page of its own, for site builders and
+ * `GET /embed/{id}?size=&theme=&lang=&scheme=`: the badge (of one scheme, the ECEI's by default) as a page of its own, for site builders and
  * CMSs that strip scripts. It runs the same widget with the same checks; inside the frame the
  * page origin compared is the embedding page's (`location.ancestorOrigins`). `frame-ancestors`
  * lists only the cluster's registered sites, so the frame shows nowhere else.
@@ -33,8 +34,15 @@ export function embedRoutes(services: Services) {
     const id = c.req.param('id');
     if (!isClusterId(id)) throw fail('cluster_not_found');
     const chosen = readQuery(EmbedQuery, c.req.url);
+    const schemes = await services.registry.schemes.list();
+    const scheme = schemes.find((s) => s.id === (chosen.scheme ?? ECEI));
+    if (!scheme) throw fail('invalid_query', { parameter: 'scheme', rule: `must be one of ${schemes.map((s) => s.id).join(', ')}` });
     const cluster = await services.registry.getCluster(id);
     if (!cluster) throw fail('cluster_not_found');
+    // The ECEI badge's words stay as they always were; another scheme's badge bears that scheme's name.
+    const name = scheme.id === ECEI ? services.config.programmeName : (scheme.name[chosen.lang] ?? scheme.name.en);
+    const linkText = scheme.id === ECEI ? `${name} Label` : name;
+    const schemeAttribute = scheme.id === ECEI ? '' : ` scheme="${scheme.id}"`;
     const page = `${services.config.publicUrl}/clusters/${id}`;
     c.header(
       'Content-Security-Policy',
@@ -52,10 +60,10 @@ export function embedRoutes(services: Services) {
     c.header('Cache-Control', 'public, max-age=300');
     c.header('Referrer-Policy', 'no-referrer');
     return c.html(
-      `<!doctype html><html lang="${chosen.lang}"><head><meta charset="utf-8"><title>${escapeAttribute(services.config.programmeName)}</title>` +
+      `<!doctype html><html lang="${chosen.lang}"><head><meta charset="utf-8"><title>${escapeAttribute(name)}</title>` +
         `<style>${STYLE}</style><script>${SCRIPT}</script><script type="module" src="/widget.js"></script></head>` +
-        `<body><cluster-label cluster="${id}" size="${chosen.size}" theme="${chosen.theme}" lang="${chosen.lang}">` +
-        `<a href="${escapeAttribute(page)}" target="_blank" rel="noopener">${escapeAttribute(services.config.programmeName)} Label</a></cluster-label></body></html>`,
+        `<body><cluster-label cluster="${id}"${schemeAttribute} size="${chosen.size}" theme="${chosen.theme}" lang="${chosen.lang}">` +
+        `<a href="${escapeAttribute(page)}" target="_blank" rel="noopener">${escapeAttribute(linkText)}</a></cluster-label></body></html>`,
     );
   });
   return app;

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseScheme } from '../../server/domain/schemes.ts';
+import { kompass } from '../support/schemes.ts';
 import { createTestCluster, startTestServer, type TestServer } from '../support/server.ts';
 
 describe('GET /embed/{id}: the badge as a frame', () => {
@@ -34,6 +36,18 @@ describe('GET /embed/{id}: the badge as a frame', () => {
     expect(page).toContain('<cluster-label cluster="framed" size="card" theme="auto" lang="en">');
   });
 
+  it('runs the badge of the scheme asked for, named as that scheme in the chosen language', async () => {
+    await server.registry.schemes.put(parseScheme(kompass), 'test');
+    const page = await (await get('/embed/framed?scheme=kompass&lang=de')).text();
+    expect(page).toContain('<cluster-label cluster="framed" scheme="kompass" size="card" theme="auto" lang="de">');
+    expect(page).toContain('<title>Kompass-Clusternetzwerk</title>');
+    expect(page).toContain('rel="noopener">Kompass-Clusternetzwerk</a>');
+    // The ECEI's, asked for by name, is the badge as it always was.
+    const ecei = await (await get('/embed/framed?scheme=ecei')).text();
+    expect(ecei).toContain('<cluster-label cluster="framed" size="card" theme="auto" lang="en">');
+    expect(ecei).toContain(`rel="noopener">${server.config.programmeName} Label</a>`);
+  });
+
   it('a cluster with no registered site may be framed nowhere', async () => {
     const response = await get('/embed/siteless');
     expect(response.headers.get('Content-Security-Policy')).toContain("frame-ancestors 'none'");
@@ -44,6 +58,8 @@ describe('GET /embed/{id}: the badge as a frame', () => {
       ['/embed/framed?size=huge', 400],
       ['/embed/framed?lang=ja', 400],
       ['/embed/framed?theme=%22%3E%3Cscript%3E', 400],
+      ['/embed/framed?scheme=kompass', 400],
+      ['/embed/framed?scheme=%22%3E%3Cscript%3E', 400],
       ['/embed/nobody', 404],
       ['/embed/..%2Fadmin', 404],
     ] as const) {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { parseScheme } from '../../server/domain/schemes.ts';
 import { catalogueOf, fill, LANGUAGES, plural } from '../../server/languages.ts';
+import { kompass } from '../support/schemes.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
 const HOSTILE_NAME = '<script>alert("x")</script> & =HYPERLINK("https://evil.example","win")';
@@ -140,6 +142,39 @@ describeEachDialect('register pages', (dialect) => {
     expect(revokedHtml).not.toContain('SECRET-INTERNAL-NOTE');
     const none = text(await (await get('/clusters/rhone')).text());
     expect(none).toContain('No label: Rhône Digital Health Cluster is registered but holds no label.');
+  });
+
+  it('shows each scheme’s current label and history, the ECEI’s first, in the scheme’s own names', async () => {
+    await server.registry.schemes.put(parseScheme(kompass), 'test');
+    await server.registry.award('nordlicht', { scheme: 'kompass', level: 'member', awarded: '2026-05-10' }, 'test');
+    await server.registry.award('rhone', { scheme: 'kompass', level: 'member', awarded: '2025-01-20' }, 'test');
+    await server.registry.revoke('rhone', { scheme: 'kompass', reason: 'The quality criteria were no longer met.', note: 'SECRET-KOMPASS-NOTE' }, 'test');
+
+    const both = text(await (await get('/clusters/nordlicht')).text());
+    // The ECEI statement and history as before, then the membership under its own heading.
+    expect(both).toContain('Nordlicht Photonics Cluster holds the Cluster Management Excellence Label SILVER');
+    const kompassAt = both.indexOf('Kompass Cluster Network');
+    expect(kompassAt).toBeGreaterThan(both.indexOf('Silver 5 March 2026 31 March 2028 Valid'));
+    expect(both.slice(kompassAt)).toContain('The label is awarded by Kompass Programme Office.');
+    expect(both.slice(kompassAt)).toContain('Level Member Awarded on 10 May 2026 Valid until 31 May 2029 Status Valid');
+    expect(both).toContain('Kompass Cluster Network: Label history Level Awarded on Valid until Status Member 10 May 2026 31 May 2029 Valid');
+    // Never a Kompass level among the ECEI's, nor an ECEI level in the Kompass history.
+    expect(both.slice(0, kompassAt)).not.toContain('Member');
+    expect(both.slice(kompassAt)).not.toMatch(/Bronze|Silver/);
+
+    const revokedHtml = await (await get('/clusters/rhone')).text();
+    const revoked = text(revokedHtml);
+    expect(revoked).toContain('No label: Rhône Digital Health Cluster is registered but holds no label.');
+    expect(revoked).toContain('Level Member Awarded on 20 January 2025 Valid until 31 January 2028 Status Revoked Revoked on 15 June 2026 Reason The quality criteria were no longer met.');
+    expect(revokedHtml).not.toContain('SECRET-KOMPASS-NOTE');
+
+    const german = text(await (await get('/clusters/nordlicht', { 'Accept-Language': 'de' })).text());
+    expect(german).toContain('Kompass-Clusternetzwerk');
+    expect(german).toContain('Mitglied');
+    expect(german).not.toContain('Kompass Cluster Network');
+
+    // A cluster that never held a Kompass label has no Kompass section.
+    expect(text(await (await get('/clusters/meseta')).text())).not.toContain('Kompass');
   });
 
   it('answers an unknown id with a real 404 page', async () => {

@@ -1,15 +1,24 @@
 import { raw } from 'hono/html';
 import { utcDate } from '../../domain/dates.ts';
 import { tokenStatus } from '../../domain/labels.ts';
-import { effectiveStatus } from '../../domain/schemes.ts';
+import { effectiveStatus, type Localised, type Scheme } from '../../domain/schemes.ts';
 import type { Cluster, Label, Level } from '../../domain/types.ts';
-import { countryName, fill, formatDate, fullLabelName, messagesOf } from './i18n.ts';
+import { countryName, fill, formatDate, fullLabelName, messagesOf, type Lang } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
 import { qrSvg } from './qr.ts';
 
-/** `GET /clusters/{id}`: what the register says of one cluster, in a sentence no one can misread. */
-export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels: Label<Level>[]; now: Date }) {
-  const { page, cluster, labels, now } = props;
+/** A label the cluster ever held in a scheme other than the ECEI's, oldest first. */
+export interface SchemeHistory {
+  scheme: Scheme;
+  labels: Label[];
+}
+
+/**
+ * `GET /clusters/{id}`: what the register says of one cluster, in a sentence no one can misread.
+ * The ECEI label first, as the page always spoke of it; then each other scheme's.
+ */
+export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels: Label<Level>[]; others: SchemeHistory[]; now: Date }) {
+  const { page, cluster, labels, others, now } = props;
   const { lang } = page;
   const t = messagesOf(lang);
   const date = (iso: string) => <time datetime={iso.slice(0, 10)}>{formatDate(iso, lang)}</time>;
@@ -147,6 +156,10 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
         </table>
       )}
 
+      {others.map((held) => (
+        <SchemeLabels lang={lang} held={held} now={now} />
+      ))}
+
       <h2>{t.whoTitle}</h2>
       <p>{fill(t.whoIssuer, { issuer: page.issuerName })}</p>
       <p>{fill(t.whoCheck, { address })}</p>
@@ -160,5 +173,71 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
         <a href={`/clusters/${cluster.id}/website`}>{t.websiteLink}</a>
       </p>
     </Layout>
+  );
+}
+
+const localised = (text: Localised, lang: Lang) => text[lang] ?? text.en;
+
+/** One other scheme's current label and its history, in the scheme's own names for it and its levels. */
+function SchemeLabels(props: { lang: Lang; held: SchemeHistory; now: Date }) {
+  const { lang, held, now } = props;
+  const { scheme, labels } = held;
+  const t = messagesOf(lang);
+  const date = (iso: string) => <time datetime={iso.slice(0, 10)}>{formatDate(iso, lang)}</time>;
+  const levelName = (id: string) => {
+    const level = scheme.levels.find((l) => l.id === id);
+    return level ? localised(level.name, lang) : id;
+  };
+  const current = labels.at(-1);
+  const status = tokenStatus(current, now);
+  const name = localised(scheme.name, lang);
+  return (
+    <section class="scheme" aria-labelledby={`scheme-${scheme.id}`} data-scheme={scheme.id}>
+      <h2 id={`scheme-${scheme.id}`}>{name}</h2>
+      <p>{fill(t.whoIssuer, { issuer: scheme.issuer })}</p>
+      {current && (
+        <dl>
+          <dt>{t.level}</dt>
+          <dd>{levelName(current.level)}</dd>
+          <dt>{t.awarded}</dt>
+          <dd>{date(current.awarded)}</dd>
+          <dt>{t.validUntil}</dt>
+          <dd>{date(current.validUntil)}</dd>
+          <dt>{t.status}</dt>
+          <dd>
+            <Status status={status} text={t.statuses[status]} />
+          </dd>
+          {status === 'revoked' && current.revokedAt && (
+            <>
+              <dt>{t.revokedOn}</dt>
+              <dd>{date(current.revokedAt)}</dd>
+              <dt>{t.reason}</dt>
+              <dd>{current.publicReason}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      <table class="cards">
+        <caption>{`${name}: ${t.history}`}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.level}</th>
+            <th scope="col">{t.awarded}</th>
+            <th scope="col">{t.validUntil}</th>
+            <th scope="col">{t.status}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {labels.map((label) => (
+            <tr>
+              <th scope="row">{levelName(label.level)}</th>
+              <td data-label={t.awarded}>{date(label.awarded)}</td>
+              <td data-label={t.validUntil}>{date(label.validUntil)}</td>
+              <td data-label={t.status}>{t.historyStatuses[effectiveStatus(label, now)]}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

@@ -101,9 +101,15 @@ export function pageRoutes(services: Services) {
     const id = c.req.param('id');
     const cluster = isClusterId(id) ? await services.registry.getCluster(id) : undefined;
     if (!cluster) return render(c, 404, <ClusterNotFoundPage page={context(c)} id={id.slice(0, 64)} />);
-    const labels = (await services.registry.getLabels(id)).filter((label) => label.scheme === ECEI).map(eceiLabel);
+    const [history, schemes] = await Promise.all([services.registry.getLabels(id), services.registry.schemes.list()]);
+    const labels = history.filter((label) => label.scheme === ECEI).map(eceiLabel);
+    // The other schemes in the list's order (by id), each that the cluster ever held a label in.
+    const others = schemes
+      .filter((scheme) => scheme.id !== ECEI)
+      .map((scheme) => ({ scheme, labels: history.filter((label) => label.scheme === scheme.id) }))
+      .filter((held) => held.labels.length > 0);
     const now = services.now();
-    return render(c, 200, <ClusterPage page={context(c)} cluster={cluster} labels={labels} now={now} />);
+    return render(c, 200, <ClusterPage page={context(c)} cluster={cluster} labels={labels} others={others} now={now} />);
   });
 
   app.get('/clusters/:id/website', async (c) => {
