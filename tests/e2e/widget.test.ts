@@ -167,7 +167,7 @@ describe('the widget on the demo site, against the real issuer', () => {
     const { page, context } = await visit(`${site}/gallery`);
     await settled(page);
     const states = Object.fromEntries(
-      await page.locator('main .grid cluster-label').evaluateAll((els) => els.map((e) => [e.getAttribute('cluster'), e.getAttribute('state')])),
+      await page.locator('main .grid:not(.programmes) cluster-label').evaluateAll((els) => els.map((e) => [e.getAttribute('cluster'), e.getAttribute('state')])),
     );
     expect(states).toEqual({
       'demo-bronze': 'valid',
@@ -186,6 +186,31 @@ describe('the widget on the demo site, against the real issuer', () => {
     };
     expect(await framed('forged')).toBe('invalid');
     expect(await framed('down')).toBe('unavailable');
+    await context.close();
+  });
+
+  it('shows each programme’s badge beside the other, each stating its own label: the server’s token, log entry and widget agree', async () => {
+    const { page, context, problems } = await visit(`${site}/gallery`);
+    await settled(page);
+    const states = await page
+      .locator('main .programmes cluster-label')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('cluster')} ${e.getAttribute('scheme') ?? 'ecei'} ${e.getAttribute('state')}`));
+    expect(states).toEqual([
+      'demo-silver ecei valid',
+      'demo-silver kompass valid',
+      'demo-kompass ecei unknown',
+      'demo-kompass kompass valid',
+      'demo-gold ecei valid',
+      'demo-gold kompass revoked',
+      'demo-bronze ecei valid',
+      'demo-bronze kompass unknown',
+    ]);
+    // The member's Kompass badge names its programme and level, never the ECEI label.
+    const member = page.locator('main .programmes cluster-label[cluster="demo-kompass"][scheme="kompass"]');
+    expect(await member.locator('.level').textContent()).toBe('Member');
+    expect(await member.locator('.programme').first().textContent()).toBe('Kompass Cluster Network');
+    // The gallery's unknown cluster and failing issuer answer 404 and 503 on purpose; nothing else may go wrong.
+    expect(problems.filter((problem) => !problem.startsWith('Failed to load resource'))).toEqual([]);
     await context.close();
   });
 
