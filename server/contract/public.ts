@@ -36,7 +36,7 @@ const badgeLanguage = z
 /** A scheme's id as `GET /v1/schemes` lists it; the route refuses one it does not know. */
 const schemeQuery = refusedAs(z.string().regex(SLUG), (_value, parameter) => fail('invalid_query', { parameter, rule: 'must be the id of a scheme GET /v1/schemes lists' }))
   .optional()
-  .describe('The scheme whose label the image shows (default: `ecei`); never another scheme’s.');
+  .describe('The scheme whose label the badge shows (default: `ecei`); never another scheme’s.');
 
 export const BadgeQuery = z.object({ lang: badgeLanguage, scheme: schemeQuery });
 

@@ -133,27 +133,7 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
       {labels.length === 0 ? (
         <p>{t.noHistory}</p>
       ) : (
-        <table class="cards">
-          <caption>{t.historyCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.level}</th>
-              <th scope="col">{t.awarded}</th>
-              <th scope="col">{t.validUntil}</th>
-              <th scope="col">{t.status}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {labels.map((label) => (
-              <tr>
-                <th scope="row">{t.levels[label.level]}</th>
-                <td data-label={t.awarded}>{date(label.awarded)}</td>
-                <td data-label={t.validUntil}>{date(label.validUntil)}</td>
-                <td data-label={t.status}>{t.historyStatuses[effectiveStatus(label, now)]}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <HistoryTable lang={lang} caption={t.historyCaption} labels={labels} levelName={(level) => t.levels[level]} now={now} />
       )}
 
       {others.map((held) => (
@@ -217,27 +197,37 @@ function SchemeLabels(props: { lang: Lang; held: SchemeHistory; now: Date }) {
           )}
         </dl>
       )}
-      <table class="cards">
-        <caption>{`${name}: ${t.history}`}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.level}</th>
-            <th scope="col">{t.awarded}</th>
-            <th scope="col">{t.validUntil}</th>
-            <th scope="col">{t.status}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {labels.map((label) => (
-            <tr>
-              <th scope="row">{levelName(label.level)}</th>
-              <td data-label={t.awarded}>{date(label.awarded)}</td>
-              <td data-label={t.validUntil}>{date(label.validUntil)}</td>
-              <td data-label={t.status}>{t.historyStatuses[effectiveStatus(label, now)]}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <HistoryTable lang={lang} caption={`${name}: ${t.history}`} labels={labels} levelName={levelName} now={now} />
     </section>
+  );
+}
+
+/** A scheme's labels of the cluster, oldest first, each with its level's name and its status today. */
+function HistoryTable<L extends string>(props: { lang: Lang; caption: string; labels: Label<L>[]; levelName: (level: L) => string; now: Date }) {
+  const { lang, caption, labels, levelName, now } = props;
+  const t = messagesOf(lang);
+  const date = (iso: string) => <time datetime={iso.slice(0, 10)}>{formatDate(iso, lang)}</time>;
+  return (
+    <table class="cards">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t.level}</th>
+          <th scope="col">{t.awarded}</th>
+          <th scope="col">{t.validUntil}</th>
+          <th scope="col">{t.status}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {labels.map((label) => (
+          <tr>
+            <th scope="row">{levelName(label.level)}</th>
+            <td data-label={t.awarded}>{date(label.awarded)}</td>
+            <td data-label={t.validUntil}>{date(label.validUntil)}</td>
+            <td data-label={t.status}>{t.historyStatuses[effectiveStatus(label, now)]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
