@@ -129,6 +129,8 @@ describeEachDialect('register pages', (dialect) => {
     expect(html).toContain('<figcaption>https://issuer.test/clusters/nordlicht</figcaption>');
     const print = /@media print \{([\s\S]*?)\n\}/.exec(html)![1]!;
     expect(print).toContain('.for-website');
+    // Another scheme's history is left off a print, as the ECEI's is; its current label stays.
+    expect(print).toContain('.scheme .cards');
     expect(print).not.toMatch(/\.qr(-code)?[,\s][^{]*\{\s*display: none/);
   });
 
