@@ -1,7 +1,7 @@
 import type { InferResult } from 'kysely';
 import type { AttestationSubject } from '../domain/claims.ts';
 import type { Hash } from '../log/proof.ts';
-import { siblingColumns, siblingNodes } from '../log/store.ts';
+import { siblingNodes, siblingsColumn } from '../log/store.ts';
 import type { TransparencyLog } from '../log/transparency-log.ts';
 import type { Database } from '../registry/database.ts';
 import { subjectQuery, toSubject } from '../registry/registry.ts';
@@ -18,8 +18,7 @@ function sourceQuery(database: Database, levels: number) {
     .leftJoin('log_entries as entry', (join) =>
       join.on((eb) => eb('entry.idx', '=', eb.selectFrom('log_entries as latest').select((e) => e.fn.max('latest.idx').as('last')).whereRef('latest.subject', '=', 'clusters.id'))),
     )
-    .select(['entry.idx as entry_idx', 'entry.data as entry_data'])
-    .select(siblingColumns(levels).map((column, level) => column.as(`sibling_${level}`)));
+    .select(['entry.idx as entry_idx', 'entry.data as entry_data', siblingsColumn(levels).as('siblings')]);
 }
 type SourceRow = InferResult<ReturnType<typeof sourceQuery>>[number];
 
@@ -41,9 +40,6 @@ export function attestationSource(database: Database, log: TransparencyLog): (id
     const subject = toSubject(id, row);
     if (row.entry_idx === null || row.entry_data === null) return { subject };
     const index = Number(row.entry_idx);
-    // Named by level at run time, so typed here.
-    const columns = row as unknown as Record<string, string | null>;
-    const siblings = Array.from({ length: levels }, (_, level) => columns[`sibling_${level}`] ?? null);
-    return { subject, entry: { index, data: row.entry_data, nodes: siblingNodes(index, siblings) } };
+    return { subject, entry: { index, data: row.entry_data, nodes: siblingNodes(index, row.siblings) } };
   };
 }

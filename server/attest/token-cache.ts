@@ -50,6 +50,11 @@ export class TokenCache<V> {
     return entry.value;
   }
 
+  /** Whether a value is stored for `key`, expired or not, without marking it as served. */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
   /** Stores `value` at the back, then sweeps expired entries and whatever exceeds the limits. */
   set(key: string, value: V, bytes: number, expires: number, now: number): void {
     this.delete(key);

@@ -44,25 +44,29 @@ async function hashesOf(db: Reader, ranges: readonly Range[]): Promise<Hash[]> {
 }
 
 /**
- * Columns `sibling_0` … `sibling_<levels − 1>` for a query that has the log entry `entry`
- * in its FROM clause: the stored hash of the perfect subtree beside the entry's at each
- * level, null where there is none (yet). Those are every hash an inclusion proof of the
- * entry needs but the tree's right edge (`TransparencyLog`), so the read that finds the
- * entry brings its proof along. The node beside (l, i) is (l, i xor 1), written
+ * One column for a query that has the log entry `entry` in its FROM clause: the stored
+ * hashes of the perfect subtrees beside the entry's at levels 0 … `levels` − 1, in hex,
+ * separated by spaces, empty where there is none (yet). Those are every hash an inclusion
+ * proof of the entry needs but the tree's right edge (`TransparencyLog`), so the read that
+ * finds the entry brings its proof along. One column rather than one per level: every
+ * column costs the PostgreSQL client its description and its value on every run, and a
+ * tree of 100,000 entries has 17 levels. The node beside (l, i) is (l, i xor 1), written
  * `i + 1 − 2·(i mod 2)` in SQL both dialects share.
  */
-export function siblingColumns(levels: number): Array<RawBuilder<string | null>> {
-  return Array.from({ length: levels }, (_, level) => {
+export function siblingsColumn(levels: number): RawBuilder<string> {
+  if (levels === 0) return sql<string>`''`;
+  const hashes = Array.from({ length: levels }, (_, level) => {
     const index = sql`(entry.idx / ${sql.lit(2 ** level)})`;
-    return sql<string | null>`(select hash from log_nodes where level = ${sql.lit(level)} and idx = ${index} + 1 - 2 * (${index} % 2))`;
+    return sql`coalesce((select hash from log_nodes where level = ${sql.lit(level)} and idx = ${index} + 1 - 2 * (${index} % 2)), '')`;
   });
+  return sql<string>`${sql.join(hashes, sql` || ' ' || `)}`;
 }
 
-/** The siblings `siblingColumns` read, as the nodes of the tree they are. */
-export function siblingNodes(index: number, hashes: ReadonlyArray<string | null>): Map<string, Hash> {
+/** The siblings `siblingsColumn` read, as the nodes of the tree they are. */
+export function siblingNodes(index: number, siblings: string): Map<string, Hash> {
   const nodes = new Map<string, Hash>();
-  hashes.forEach((hash, level) => {
-    if (hash !== null) nodes.set(nodeKey([level, Math.floor(index / 2 ** level) ^ 1]), Buffer.from(hash, 'hex'));
+  siblings.split(' ').forEach((hash, level) => {
+    if (hash !== '') nodes.set(nodeKey([level, Math.floor(index / 2 ** level) ^ 1]), Buffer.from(hash, 'hex'));
   });
   return nodes;
 }

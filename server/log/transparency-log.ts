@@ -196,7 +196,7 @@ export class TransparencyLog {
 
   /**
    * The claim for an entry already read, with whatever nodes of the tree were read
-   * beside it (`siblingColumns`): the proof reads only the hashes still missing.
+   * beside it (`siblingsColumn`): the proof reads only the hashes still missing.
    */
   async claimOf(entry: { index: number; data: string }, nodes: ReadonlyMap<string, Hash>): Promise<LogClaim> {
     const { index } = entry;

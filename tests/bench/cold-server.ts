@@ -1,6 +1,8 @@
 // The issuer as `npm start` runs it, for the cold-path benchmark (cold.ts): the same app on
 // @hono/node-server, with the token cache emptied before every request, so that every
-// answer reads the registry, proves the entry in the log and signs. Its standard output
+// answer reads the registry, proves the entry in the log and signs. With CACHE=keep the
+// cache works as in production (crawl.ts: a crawler's requests are cold without help, and
+// what the cache keeps is what is measured). Its standard output
 // is one line once listening. With CPU_PROFILE=<file> (cold-profile.ts), SIGUSR2 starts
 // V8's CPU profiler and SIGINT writes the profile to that file and exits.
 import { serve } from '@hono/node-server';
@@ -17,9 +19,10 @@ const services = await openServices(config);
 const app = createApp({ services, widget: loadWidgetAssets(), logger: jsonLogger() });
 // As main.ts does: the log publishes a checkpoint every few seconds, which tokens then carry.
 setInterval(() => void services.log.publish().catch(() => {}), config.logCheckpointSeconds * 1000);
+const keepCache = process.env.CACHE === 'keep';
 serve({
   fetch: (request, env) => {
-    services.attestations.clear();
+    if (!keepCache) services.attestations.clear();
     return app.fetch(request, env);
   },
   port: config.port,

@@ -1,29 +1,36 @@
 /**
- * A crawler against the token cache: the issuer as a process of its own
- * (`node dist/server/main.js`) on a register of 100,000 fictional clusters, asked for
- * every cluster's attestation once, 32 requests at a time. Every answer is a fresh
- * signature, and every token would stay in an unbounded cache. The server's resident
- * memory is sampled throughout; the figure is its growth from before the crawl
- * (after 2,000 requests, so the code is warm) to the peak. Beside it, from the server's
- * `--trace-gc` output, its V8 heap: what the tokens that pass through leave as garbage
- * until a full collection, and what the process keeps after each.
+ * What a crawler costs the issuer's memory: a register of 100,000 fictional clusters,
+ * and the issuer as a process of its own (`cold-server.ts`, started afresh for every run)
+ * asked 32 requests at a time, in two kinds of run taking turns:
  *
- *   npx tsx tests/bench/crawl.ts [--dialect sqlite|postgres] [--clusters 100000]
+ * - the CONTROL: as many cold requests as the crawl makes, over 200 ids only, with the
+ *   token cache emptied before each (every answer read, proved and signed, nothing kept);
+ * - the CRAWL: every one of the 100,000 ids once, with the cache as in production.
+ *
+ * Both sign every answer, so what the crawl's memory has beyond the control's is what
+ * the crawl itself costs: the tokens the cache admits and drops, not the signing. The
+ * server's resident memory is sampled throughout; each run's figure is its growth from
+ * before (after 2,000 warm-up requests, so the code is warm) to the peak. Beside it, from
+ * the server's `--trace-gc` output, its V8 heap after each full collection: what the
+ * process keeps.
+ *
+ *   npx tsx tests/bench/crawl.ts [--dialect sqlite|postgres] [--clusters 100000] [--pairs 2]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readConfig } from '../../server/config.ts';
 import { openServices } from '../../server/services.ts';
 import { seedRegister } from './register.ts';
-import { processCpuSeconds, rssMb, seedBenchClusters, startServerProcess } from './support.ts';
+import { median, processCpuSeconds, rssMb, seedBenchClusters, startServerProcess } from './support.ts';
 
-const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'sqlite' }, clusters: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'sqlite' }, clusters: { type: 'string', default: '100000' }, pairs: { type: 'string', default: '2' } } });
 const count = Number(values.clusters);
 const PORT = 9310;
 const CONCURRENCY = 32;
 const WARM_UP = 2000;
+const CONTROL_IDS = 200;
 
 const bench = await seedBenchClusters(values.dialect, 0);
 {
@@ -32,8 +39,7 @@ const bench = await seedBenchClusters(values.dialect, 0);
   await services.close();
 }
 const id = (i: number) => `bench-${(i % count).toString().padStart(6, '0')}`;
-const server = await startServerProcess(['dist/server/main.js'], PORT, bench, { ready: `/v1/clusters/${id(0)}/attestation`, node: ['--trace-gc'] });
-process.on('exit', () => server.kill());
+const serverLog = join(bench.dataDir, 'server.log');
 
 /**
  * The server's garbage collections, from the `--trace-gc` lines in its output: after
@@ -41,59 +47,88 @@ process.on('exit', () => server.kill());
  * collected) and `committed` MB (what V8 holds from the system). After a full
  * collection (`Mark-Compact`) `used` is what the process keeps.
  */
-const serverLog = join(bench.dataDir, 'server.log');
 function collections(): Array<{ full: boolean; used: number; committed: number }> {
   return [...readFileSync(serverLog, 'utf8').matchAll(/: (Scavenge|Mark-Compact)\b[^>]*-> ([\d.]+) \(([\d.]+)\) MB/g)].map((m) => ({ full: m[1] === 'Mark-Compact', used: Number(m[2]), committed: Number(m[3]) }));
 }
-const heapMb = () => collections().at(-1) ?? { full: false, used: NaN, committed: NaN };
 
-let failures = 0;
-/** Asks for ids `from…to-1`, `CONCURRENCY` at a time. */
-async function crawl(from: number, to: number, onEach: () => void) {
-  let next = from;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < to) {
-        const response = await fetch(`http://127.0.0.1:${PORT}/v1/clusters/${id(next++)}/attestation`);
-        await response.text();
-        if (response.status !== 200) failures++;
-        onEach();
-      }
-    }),
-  );
+interface Run {
+  kind: 'control' | 'crawl';
+  load: number;
+  before: number;
+  atTenths: number[];
+  peak: number;
+  kept: number[];
+  heapBefore: number;
+  cpuUs: number;
+  perSecond: number;
+  failures: number;
 }
 
-// Warm up on a few ids again and again: the code compiled, the pools filled.
-await crawl(0, WARM_UP, () => {});
-const before = rssMb(server.pid!);
-const heapBefore = heapMb();
-const collectionsBefore = collections().length;
-const cpuBefore = processCpuSeconds(server.pid!);
-const samples: number[] = [];
-let done = 0;
-const started = performance.now();
-const sampler = setInterval(() => samples.push(rssMb(server.pid!)), 250);
-const atTenths: number[] = [];
-const heapAtTenths: Array<{ used: number; committed: number }> = [];
-await crawl(0, count, () => {
-  if (++done % (count / 10) === 0) {
-    atTenths.push(rssMb(server.pid!));
-    heapAtTenths.push(heapMb());
+/** A fresh server; `WARM_UP` cold requests; then `count` requests, over every id (crawl) or `CONTROL_IDS` ids with nothing cached (control). */
+async function run(kind: Run['kind']): Promise<Run> {
+  writeFileSync(serverLog, '');
+  const server = await startServerProcess(['tests/bench/cold-server.ts'], PORT, bench, { ready: '/healthz', node: ['--trace-gc'], extra: kind === 'crawl' ? { CACHE: 'keep' } : {} });
+  try {
+    let failures = 0;
+    const ask = async (from: number, to: number, idOf: (i: number) => string, onEach: () => void) => {
+      let next = from;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < to) {
+            const response = await fetch(`http://127.0.0.1:${PORT}/v1/clusters/${idOf(next++)}/attestation`);
+            await response.text();
+            if (response.status !== 200) failures++;
+            onEach();
+          }
+        }),
+      );
+    };
+    // Warm-up: the code compiled, the pools filled; the same cold requests in both kinds of run.
+    await ask(count - WARM_UP, count, id, () => {});
+    const before = rssMb(server.pid!);
+    const heapBefore = collections().at(-1)?.used ?? NaN;
+    const collectionsBefore = collections().length;
+    const cpuBefore = processCpuSeconds(server.pid!);
+    const samples: number[] = [];
+    const atTenths: number[] = [];
+    let done = 0;
+    const started = performance.now();
+    const sampler = setInterval(() => samples.push(rssMb(server.pid!)), 250);
+    await ask(0, count, kind === 'crawl' ? id : (i) => id(i % CONTROL_IDS), () => {
+      if (++done % (count / 10) === 0) atTenths.push(rssMb(server.pid!));
+    });
+    clearInterval(sampler);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = processCpuSeconds(server.pid!) - cpuBefore;
+    const kept = collections().slice(collectionsBefore).filter((gc) => gc.full).map((gc) => gc.used);
+    return { kind, load: loadavg()[0]!, before, atTenths, peak: Math.max(before, ...samples, ...atTenths), kept, heapBefore, cpuUs: (cpu * 1e6) / count, perSecond: count / seconds, failures };
+  } finally {
+    server.kill();
+    await new Promise((resolve) => server.once('exit', resolve));
   }
-});
-clearInterval(sampler);
-const seconds = (performance.now() - started) / 1000;
-const cpu = processCpuSeconds(server.pid!) - cpuBefore;
-const peak = Math.max(before, ...samples, ...atTenths);
-const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-server.kill();
+}
+
+const runs: Run[] = [];
+for (let pair = 0; pair < Number(values.pairs); pair++) {
+  // The order turns each pair, so neither kind always runs on a machine the other has just warmed.
+  for (const kind of pair % 2 === 0 ? (['control', 'crawl'] as const) : (['crawl', 'control'] as const)) {
+    const result = await run(kind);
+    runs.push(result);
+    console.error(`  ${kind} done: growth ${(result.peak - result.before).toFixed(1)} MB, load ${result.load.toFixed(1)}`);
+  }
+}
 await bench.close();
 
-console.log(`crawl — ${values.dialect}, ${count.toLocaleString('en')} distinct ids, ${CONCURRENCY} at a time, every answer signed; load average ${loadavg()[0]!.toFixed(1)}`);
-console.log(`  ${(count / seconds).toFixed(0)} tokens/s, server CPU ${((cpu * 1e6) / count).toFixed(0)} µs per token; ${failures} failures`);
-console.log(`  RSS before ${before.toFixed(0)} MB; at each tenth ${atTenths.map((x) => x.toFixed(0)).join(' ')} MB; peak ${peak.toFixed(0)} MB (${/VmHWM:\s+(\d+)/.exec(status)![1]} kB high-water mark)`);
-console.log(`  growth ${(peak - before).toFixed(1)} MB (target: within 20 MB)`);
-const heapLine = (heap: { used: number; committed: number }) => `${heap.used.toFixed(0)}/${heap.committed.toFixed(0)}`;
-const full = collections().slice(collectionsBefore).filter((gc) => gc.full).map((gc) => gc.used);
-console.log(`  V8 heap after the latest GC, used/committed MB: before ${heapLine(heapBefore)}; at each tenth ${heapAtTenths.map(heapLine).join(' ')}`);
-console.log(`  kept (heap used after each of the crawl's ${full.length} full collections): ${full.length ? `${Math.min(...full).toFixed(0)}–${Math.max(...full).toFixed(0)} MB` : 'none'}, against ${heapBefore.used.toFixed(0)} MB before`);
+const mb = (x: number) => x.toFixed(0);
+console.log(`crawl against control — ${values.dialect}, ${count.toLocaleString('en')} requests a run, ${CONCURRENCY} at a time, every answer signed; a fresh server each run`);
+for (const r of runs) {
+  const label = r.kind === 'crawl' ? `CRAWL of ${count.toLocaleString('en')} ids` : `CONTROL over ${CONTROL_IDS} ids`;
+  console.log(`  ${label.padEnd(24)} load ${r.load.toFixed(1)}: RSS before ${mb(r.before)} MB; at each tenth ${r.atTenths.map((x) => mb(x - r.before)).join(' ')} MB above it; peak +${(r.peak - r.before).toFixed(1)} MB`);
+  console.log(`  ${''.padEnd(24)} heap kept after each of ${r.kept.length} full collections ${r.kept.length ? `${mb(Math.min(...r.kept))}–${mb(Math.max(...r.kept))}` : '—'} MB (${mb(r.heapBefore)} before); ${r.cpuUs.toFixed(0)} µs server CPU per token, ${r.perSecond.toFixed(0)}/s, ${r.failures} failures`);
+}
+const growth = (kind: Run['kind']) => median(runs.filter((r) => r.kind === kind).map((r) => r.peak - r.before));
+const curve = (kind: Run['kind']) => Array.from({ length: 10 }, (_, t) => median(runs.filter((r) => r.kind === kind).map((r) => (r.atTenths[t] ?? NaN) - r.before)));
+const crawlCurve = curve('crawl');
+const controlCurve = curve('control');
+console.log(`  median growth: crawl +${growth('crawl').toFixed(1)} MB, control +${growth('control').toFixed(1)} MB`);
+console.log(`  the crawl beyond the control: peak ${(growth('crawl') - growth('control')).toFixed(1)} MB (target: within 20 MB); at each tenth ${crawlCurve.map((x, t) => (x - controlCurve[t]!).toFixed(0)).join(' ')} MB`);

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
+import { Attestations } from '../../server/attest/attestations.ts';
 import { jsonLogger, RequestLog } from '../../server/log.ts';
 import { parseCheckpoint } from '../../server/log/checkpoint.ts';
 import { leafHash, verifyInclusion } from '../../server/log/proof.ts';
@@ -117,6 +118,35 @@ describeEachDialect('attestation route', (dialect) => {
     expect(cached.headers.get('cache-control')).toBe('public, max-age=60');
     clock.advance(2);
     expect(await (await fetchToken()).text()).not.toBe(first);
+  });
+
+  it("keeps a cluster's first token on probation, so a crawler's tokens never enter the cache proper", async () => {
+    for (const id of ['beta', 'gamma', 'delta', 'epsilon']) await createTestCluster(server, id);
+    const attestations = new Attestations(server.registry, server.keyring, {
+      issuer: server.config.publicUrl,
+      ttl: server.config.attestationTtl,
+      now: clock.now,
+      log: server.log,
+      cache: { entries: 2, bytes: 1 << 20 },
+      probation: { entries: 1, bytes: 1 << 20 },
+    });
+    const shown = await attestations.get('alpha');
+    // Asked for again while waiting: the same token, now in the cache proper.
+    expect((await attestations.get('alpha')).token).toBe(shown.token);
+    // A crawler asks for every other id once: each token waits alone on probation, then goes.
+    const crawled = [];
+    for (const id of ['beta', 'gamma', 'delta']) crawled.push(await attestations.get(id));
+    expect(attestations.cached('alpha')?.token).toBe(shown.token);
+    expect(attestations.cached('beta')).toBeUndefined();
+    expect(attestations.cached('delta')?.token).toBe(crawled[2]!.token);
+    expect(attestations.cacheUse.entries).toBe(2);
+    // Asked for again after its first token has gone: signed anew, and kept at once.
+    const again = await attestations.get('beta');
+    expect(again.token).not.toBe(crawled[0]!.token);
+    // A newcomer pushes only the one waiting token out, not the kept ones.
+    await attestations.get('epsilon');
+    expect(attestations.cached('beta')?.token).toBe(again.token);
+    expect(attestations.cached('delta')).toBeUndefined();
   });
 
   it('serves a change from the very next request on this instance', async () => {
