@@ -231,7 +231,8 @@ export function filtered(db: Db, dialect: Dialect, filters: ListFilters, dates: 
   const status = ref('clusters.label_status', 'label');
   const end = ref('clusters.label_valid_until', 'label');
   let q: From = db.selectFrom('clusters');
-  if (filters.q) q = q.where((eb) => textMatches(eb, dialect, filters.q!));
+  const text = filters.q;
+  if (text) q = q.where((eb) => textMatches(eb, dialect, text));
   if (filters.country) q = q.where(ref('clusters.country', 'country'), '=', filters.country);
   if (filters.level) q = q.where(ref('clusters.label_level', 'label'), '=', filters.level);
   switch (filters.status) {
@@ -309,10 +310,11 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, d
   const back = query.before !== undefined;
   const from = query.before ?? query.after;
   const wanted = pageSize + 1;
-  const found: Array<{ row: ListRow; stretch: number }> = [];
+  type Place = { row: ListRow; index: number; stretch: Stretch };
+  const found: Place[] = [];
   const step = back ? -1 : 1;
-  for (let index = from?.stretch ?? 0; index >= 0 && index < all.length && found.length < wanted; index += step) {
-    const stretch = all[index]!;
+  // Past either end of the order there is no stretch: the walk ends there.
+  for (let index = from?.stretch ?? 0, stretch = all[index]; stretch && found.length < wanted; index += step, stretch = all[index]) {
     if (!fits(stretch, query)) continue;
     await yieldToOthers();
     const direction = back === (stretch.direction === 'asc') ? 'desc' : 'asc';
@@ -323,12 +325,12 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, d
       q = q.where((eb) => eb(eb.refTuple(...(stretch.columns.map((c) => `clusters.${c}`) as [`clusters.${Column}`, `clusters.${Column}`])), direction === 'asc' ? '>' : '<', eb.tuple(...(key as [string, string]))));
     }
     const rows = await ordered(q, stretch, direction).select(ROW).limit(wanted - found.length).execute();
-    for (const row of rows) found.push({ row: toRow(row), stretch: index });
+    for (const row of rows) found.push({ row: toRow(row), index, stretch });
   }
   if (back && found.length < pageSize) return listClusters(db, dialect, { ...query, before: undefined }, dates, pageSize, matches);
   const more = found.length > pageSize;
   const shown = back ? found.slice(0, pageSize).reverse() : found.slice(0, pageSize);
-  const cursorAt = (place: { row: ListRow; stretch: number } | undefined): Cursor | undefined => place && { sort: query.sort, stretch: place.stretch, key: keyOf(place.row, all[place.stretch]!) };
+  const cursorAt = (place: Place | undefined): Cursor | undefined => place && { sort: query.sort, stretch: place.index, key: keyOf(place.row, place.stretch) };
   // Back from a cursor, there is a page after; on from one, a page before.
   const next = more || back ? cursorAt(shown.at(-1)) : undefined;
   const previous = (back && more) || query.after ? cursorAt(shown[0]) : undefined;
