@@ -31,7 +31,7 @@ export function adminRoutes(deps: ConsoleDeps) {
   });
   app.post('/users/:id/disable', ...guard('admin'), async (c) => {
     try {
-      if (c.req.param('id') === c.get('session')!.user.id) throw fail('cannot_disable_self');
+      if (c.req.param('id') === c.get('session')?.user.id) throw fail('cannot_disable_self');
       await accounts.disable(c.req.param('id'), actorOf(c));
       return c.redirect('/admin/users?done=user_disabled', 303);
     } catch (error) {

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ListQuery } from '../contract/console.ts';
+import { readQuery } from '../contract/query.ts';
 import { ClusterInput, ClusterPatch } from '../contract/requests.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { utcDate } from '../domain/dates.ts';
@@ -12,7 +14,7 @@ import { actorNames, actorOf, noticeOf, pageOf, type ConsoleContext, type Consol
 import { clusterValues, decodeSeen, encodeSeen, failure, formOf, isStale, parseForm, sitesOf } from './forms.ts';
 import { guard } from './guard.ts';
 import { yieldToOthers } from '../registry/database.ts';
-import { countClusters, listClusters, parseListParams, queueDates } from './list.ts';
+import { countClusters, listClusters, queueDates } from './list.ts';
 import { ClusterFormPage, ClusterListPage, ClusterPage, ConflictPage, snippet, type ClusterDetail } from './views/clusters.tsx';
 import { country, date, levelName, type Notice } from './views/layout.tsx';
 
@@ -115,7 +117,7 @@ export function clusterRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
 
   app.get('/clusters', ...guard('viewer'), async (c) => {
-    const query = parseListParams(new URL(c.req.url).searchParams);
+    const query = readQuery(ListQuery, c.req.url);
     const now = deps.services.now();
     // The count first: it is cheap (capped), and tells the list how to read its page.
     const dates = queueDates(now, registry.scheme);

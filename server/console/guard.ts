@@ -57,7 +57,7 @@ export function sameOrigin(publicUrl: string): MiddlewareHandler<ConsoleEnv> {
 export const sessionToken: MiddlewareHandler<ConsoleEnv> = async function sessionToken(c, next) {
   if (c.req.method === 'POST') {
     const form = await formOf(c);
-    if (!sameSecret(form.csrf, c.get('session')!.csrfToken)) throw fail('csrf_token_invalid');
+    if (!sameSecret(form.csrf, c.get('session')?.csrfToken)) throw fail('csrf_token_invalid');
   }
   await next();
 };

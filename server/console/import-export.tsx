@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { requireRole } from '../auth/index.ts';
 import { roleAllows } from '../auth/roles.ts';
+import { ImportQuery, ListQuery } from '../contract/console.ts';
+import { readQuery } from '../contract/query.ts';
 import { utcDate } from '../domain/dates.ts';
 import { isLevel } from '../domain/types.ts';
 import { fail, LabelError } from '../errors.ts';
@@ -9,7 +11,7 @@ import { boundaryOf, CSV_LIMITS, CsvError, CsvParser, exportRegisterCsv, importR
 import { jsonLogger, type Logger } from '../log.ts';
 import type { Services } from '../services.ts';
 import { yieldToOthers } from '../registry/database.ts';
-import { listedIds, parseListParams, queueDates } from './list.ts';
+import { listedIds, queueDates } from './list.ts';
 import { ImportExportPage, ImportPage, type ImportState, type ImportSummary, type ImportView } from './views/import.tsx';
 import type { Notice, PageContext } from './views/layout.tsx';
 
@@ -210,7 +212,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
 
   app.get('/import/:id', deps.signedIn, officer, deps.csrf, async (c) => {
     const view = await load(c.req.param('id'));
-    const errorsPage = Number(c.req.query('errors')) || 1;
+    const errorsPage = readQuery(ImportQuery, c.req.url).errors;
     return c.html(<ImportPage page={deps.pageOf(c)} view={view} errorsPage={errorsPage} />);
   });
 
@@ -234,7 +236,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
 
   app.get('/export.csv', deps.signedIn, viewer, deps.csrf, (c) => {
     // The cluster list's address: its filters and sort, checked before the first byte is sent, so a bad one is still a 400.
-    const query = parseListParams(new URL(c.req.url).searchParams);
+    const query = readQuery(ListQuery, c.req.url);
     const now = services.now();
     const pieces = exportRegisterCsv(services.database, (batchSize) => listedIds(db, services.database.dialect, query, queueDates(now, services.registry.scheme), batchSize), now);
     const encoder = new TextEncoder();

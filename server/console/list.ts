@@ -2,8 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, 
 import { addMonths, utcDate } from '../domain/dates.ts';
 import { graceEnds, type Scheme } from '../domain/schemes.ts';
 import { isClusterId } from '../domain/clusters.ts';
-import { isLevel, LEVELS, type IsoDate, type LabelStatus, type Level } from '../domain/types.ts';
-import { fail } from '../errors.ts';
+import { LEVELS, type IsoDate, type LabelStatus, type Level } from '../domain/types.ts';
 import { nameMatches, words } from '../registry/search.ts';
 import { yieldToOthers, type Db, type Dialect } from '../registry/database.ts';
 import type { Schema } from '../registry/schema.ts';
@@ -91,31 +90,6 @@ export async function readAll<T>(dialect: Dialect, reads: ReadonlyArray<() => Pr
 /** Counting stops here: an exact count of a broad text search would read every match. */
 export const COUNT_LIMIT = 10_000;
 
-/** The query of a list address; throws `invalid_query` naming the parameter. Empty parameters are absent. */
-export function parseListParams(params: URLSearchParams): ListQuery {
-  const value = (name: string) => params.get(name)?.trim() || undefined;
-  const bad = (name: string, rule: string) => fail('invalid_query', { parameter: name, rule: `must be ${rule}` });
-  const q = value('q');
-  if (q !== undefined && (q.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(q))) throw bad('q', 'at most 200 characters of text');
-  const country = value('country')?.toUpperCase();
-  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw bad('country', 'a two-letter country code such as DE');
-  const level = value('level');
-  if (level !== undefined && !isLevel(level)) throw bad('level', LEVELS.join(', '));
-  const status = value('status');
-  if (status !== undefined && !(LIST_STATUSES as readonly string[]).includes(status)) throw bad('status', LIST_STATUSES.join(', '));
-  const queue = value('queue');
-  if (queue !== undefined && !(QUEUES as readonly string[]).includes(queue)) throw bad('queue', QUEUES.join(', '));
-  const sort = value('sort') ?? 'name';
-  if (!(LIST_SORTS as readonly string[]).includes(sort)) throw bad('sort', LIST_SORTS.join(', '));
-  const query: ListQuery = { q, country, level: level as Level | undefined, status: status as ListStatus | undefined, queue: queue as Queue | undefined, sort: sort as ListSort };
-  const after = value('after');
-  const before = value('before');
-  if (after !== undefined && before !== undefined) throw bad('before', 'absent when after is given');
-  if (after !== undefined) query.after = decodeCursor(after, query.sort, 'after');
-  if (before !== undefined) query.before = decodeCursor(before, query.sort, 'before');
-  return query;
-}
-
 /** The address parameters of a query, in a fixed order and without empty ones: the shareable form of a filter state. */
 export function listParams(query: ListFilters & { sort?: ListSort | undefined; after?: Cursor | undefined; before?: Cursor | undefined }): URLSearchParams {
   const params = new URLSearchParams();
@@ -139,22 +113,29 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.stretch, ...cursor.key])).toString('base64url');
 }
 
-function decodeCursor(raw: string, sort: ListSort, parameter: 'after' | 'before'): Cursor {
-  const refused = () => fail('invalid_query', { parameter, rule: `the cursor of a "${parameter === 'after' ? 'next' : 'previous'}" link, with the same sort` });
-  if (raw.length > 2000 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw refused();
+/**
+ * The place a cursor names, in the order it names; undefined for anything that is not
+ * a cursor this list wrote (`encodeCursor`). Whether its order is the asked one is the
+ * query's check (server/contract/console.ts).
+ */
+export function decodeCursor(raw: string): Cursor | undefined {
+  if (raw.length > 2000 || !/^[A-Za-z0-9_-]+$/.test(raw)) return undefined;
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw refused();
+    return undefined;
   }
-  if (!Array.isArray(decoded) || decoded[0] !== sort || typeof decoded[1] !== 'number') throw refused();
-  const stretch = stretches(sort)[decoded[1]];
-  const key: unknown[] = decoded.slice(2);
-  if (!stretch || key.length !== stretch.columns.length || !key.every((part) => typeof part === 'string' && part.length <= 200)) throw refused();
-  if (!isClusterId(key.at(-1))) throw refused();
-  return { sort, stretch: decoded[1], key: key as string[] };
+  if (!Array.isArray(decoded)) return undefined;
+  const [sort, stretch, ...key]: unknown[] = decoded;
+  if (!isListSort(sort) || typeof stretch !== 'number') return undefined;
+  const columns = stretches(sort)[stretch]?.columns;
+  if (!columns || key.length !== columns.length || !isClusterId(key.at(-1))) return undefined;
+  const parts = key.filter((part): part is string => typeof part === 'string' && part.length <= 200);
+  return parts.length === key.length ? { sort, stretch, key: parts } : undefined;
 }
+
+const isListSort = (value: unknown): value is ListSort => LIST_SORTS.some((sort) => sort === value);
 
 type Column = 'name' | 'id' | 'country' | 'label_valid_until' | 'changed_at';
 type Condition = (eb: ExpressionBuilder<Schema, 'clusters'>) => Expression<SqlBool>;
@@ -250,7 +231,8 @@ export function filtered(db: Db, dialect: Dialect, filters: ListFilters, dates: 
   const status = ref('clusters.label_status', 'label');
   const end = ref('clusters.label_valid_until', 'label');
   let q: From = db.selectFrom('clusters');
-  if (filters.q) q = q.where((eb) => textMatches(eb, dialect, filters.q!));
+  const text = filters.q;
+  if (text) q = q.where((eb) => textMatches(eb, dialect, text));
   if (filters.country) q = q.where(ref('clusters.country', 'country'), '=', filters.country);
   if (filters.level) q = q.where(ref('clusters.label_level', 'label'), '=', filters.level);
   switch (filters.status) {
@@ -328,10 +310,11 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, d
   const back = query.before !== undefined;
   const from = query.before ?? query.after;
   const wanted = pageSize + 1;
-  const found: Array<{ row: ListRow; stretch: number }> = [];
+  type Place = { row: ListRow; index: number; stretch: Stretch };
+  const found: Place[] = [];
   const step = back ? -1 : 1;
-  for (let index = from?.stretch ?? 0; index >= 0 && index < all.length && found.length < wanted; index += step) {
-    const stretch = all[index]!;
+  // Past either end of the order there is no stretch: the walk ends there.
+  for (let index = from?.stretch ?? 0, stretch = all[index]; stretch && found.length < wanted; index += step, stretch = all[index]) {
     if (!fits(stretch, query)) continue;
     await yieldToOthers();
     const direction = back === (stretch.direction === 'asc') ? 'desc' : 'asc';
@@ -342,12 +325,12 @@ export async function listClusters(db: Db, dialect: Dialect, query: ListQuery, d
       q = q.where((eb) => eb(eb.refTuple(...(stretch.columns.map((c) => `clusters.${c}`) as [`clusters.${Column}`, `clusters.${Column}`])), direction === 'asc' ? '>' : '<', eb.tuple(...(key as [string, string]))));
     }
     const rows = await ordered(q, stretch, direction).select(ROW).limit(wanted - found.length).execute();
-    for (const row of rows) found.push({ row: toRow(row), stretch: index });
+    for (const row of rows) found.push({ row: toRow(row), index, stretch });
   }
   if (back && found.length < pageSize) return listClusters(db, dialect, { ...query, before: undefined }, dates, pageSize, matches);
   const more = found.length > pageSize;
   const shown = back ? found.slice(0, pageSize).reverse() : found.slice(0, pageSize);
-  const cursorAt = (place: { row: ListRow; stretch: number } | undefined): Cursor | undefined => place && { sort: query.sort, stretch: place.stretch, key: keyOf(place.row, all[place.stretch]!) };
+  const cursorAt = (place: Place | undefined): Cursor | undefined => place && { sort: query.sort, stretch: place.index, key: keyOf(place.row, place.stretch) };
   // Back from a cursor, there is a page after; on from one, a page before.
   const next = more || back ? cursorAt(shown.at(-1)) : undefined;
   const previous = (back && more) || query.after ? cursorAt(shown[0]) : undefined;

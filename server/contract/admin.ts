@@ -13,6 +13,13 @@ import { RESPONSES as R } from './responses.ts';
  * entries, so what is validated and what is documented cannot drift apart.
  */
 
+/** The audit log's filters, which the console's audit page reads too. */
+export const AuditQuery = z.object({
+  subject: textQuery('Only entries about this subject (a cluster id, key:<kid>, token:<name>).'),
+  action: textQuery('Only entries of this action (cluster.create, label.award, …).'),
+  before: integerQuery(1, Number.MAX_SAFE_INTEGER, undefined, 'Only entries with a lower sequence number: the `nextBefore` of the previous page.'),
+});
+
 const ifMatch = {
   name: 'If-Match',
   in: 'header',
@@ -202,12 +209,7 @@ export const ADMIN = {
     tag: 'admin',
     role: 'viewer',
     summary: 'The audit log, newest first',
-    query: z.object({
-      subject: textQuery('Only entries about this subject (a cluster id, key:<kid>, token:<name>).'),
-      action: textQuery('Only entries of this action (cluster.create, label.award, …).'),
-      before: integerQuery(1, Number.MAX_SAFE_INTEGER, undefined, 'Only entries with a lower sequence number: the `nextBefore` of the previous page.'),
-      limit: integerQuery(1, 200, 50, 'Entries a page.'),
-    }),
+    query: AuditQuery.extend({ limit: integerQuery(1, 200, 50, 'Entries a page.') }),
     answers: { '200': { description: 'One page of entries.', content: json(R.AuditPage), headers: etag } },
     refusals: [...ALWAYS, 'invalid_query'],
   },

@@ -1,8 +1,13 @@
 import * as z from 'zod';
 import type { Role } from '../auth/roles.ts';
-import { LIST_SORTS, LIST_STATUSES, QUEUES } from '../console/list.ts';
+import { decodeCursor, LIST_SORTS, LIST_STATUSES, QUEUES } from '../console/list.ts';
 import { LEVELS } from '../domain/types.ts';
+import { fail } from '../errors.ts';
+import { AuditQuery } from './admin.ts';
 import { clusterIdParameter, html, pathParameter, redirect, type Answer, type Operation, type Parameter } from './operation.ts';
+import { choiceQuery, dateQuery, integerQuery, textQuery } from './query.ts';
+import { refusalIssue, refusedAs } from './refusals.ts';
+import { countryQuery } from './register.ts';
 
 /*
  * The console's pages and forms (server/console) as the OpenAPI document describes them:
@@ -22,7 +27,7 @@ function consoleRoute(
   const forbidden = html(`The account’s role is below \`${role}\`${method === 'post' ? ', or the form’s CSRF token or origin is wrong' : ''}.`);
   const answers: Record<string, Answer> =
     method === 'get'
-      ? { '200': html('The page.'), '303': notSignedIn, '403': forbidden }
+      ? { '200': html('The page.'), '303': notSignedIn, ...(options.query ? { '400': html('A parameter is not one the page takes: the page says which.') } : {}), '403': forbidden }
       : {
           ...options.answers,
           '303': redirect('Done: to the page that shows the result (or to the sign-in page when not signed in).'),
@@ -42,15 +47,58 @@ const form = (path: string, role: Role, summary: string, parameters?: Parameter[
 const confirmation = { '200': html('The first step: what will happen, and a form to confirm it (`confirm=yes`).') };
 const cluster = [clusterIdParameter];
 
-/** The cluster list's filters, which the export keeps. */
-const ListFilters = z.object({
-  q: z.string().optional().describe('Words that must all occur in the name, or the start of the id.'),
-  country: z.string().optional().describe('ISO 3166 two-letter code.'),
-  level: z.enum(LEVELS).optional(),
-  status: z.enum(LIST_STATUSES).optional(),
-  queue: z.enum(QUEUES).optional().describe('A work queue of the office.'),
-  sort: z.enum(LIST_SORTS).default('name').describe('The list’s order, which the file keeps.'),
+/** A filter that is none of `values`: refused naming them all, as the list's own select does. */
+const oneOf = <const T extends readonly string[]>(values: T) => choiceQuery(values, values.join(', '));
+
+/** The list's words: control characters (C0 and C1) are refused, not searched for. */
+const listWords = refusedAs(z.string().max(200).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/), (_value, parameter) =>
+  fail('invalid_query', { parameter, rule: 'must be at most 200 characters of text' }),
+);
+
+/** The refusal of a cursor that is not one of the list's links in the asked order. */
+const refusedCursor = (parameter: 'after' | 'before', input: unknown) =>
+  refusalIssue(fail('invalid_query', { parameter, rule: `must be the cursor of a "${parameter === 'after' ? 'next' : 'previous'}" link, with the same sort` }), input);
+
+/** A cursor as the list's links carry it (`encodeCursor`), read into the place it names. */
+const cursorQuery = (parameter: 'after' | 'before', description: string) =>
+  z
+    .string()
+    .transform((raw, ctx) => decodeCursor(raw) ?? (ctx.addIssue(refusedCursor(parameter, raw)), z.NEVER))
+    .optional()
+    .describe(description);
+
+/**
+ * The cluster list's address (`/admin/clusters`): its filters, its order, and one
+ * cursor, which must be of that order.
+ */
+export const ListQuery = z
+  .object({
+    q: listWords.optional().describe('Words that must all occur in the name, or the start of the id.'),
+    country: countryQuery.optional().describe('ISO 3166 two-letter code.'),
+    level: oneOf(LEVELS),
+    status: oneOf(LIST_STATUSES),
+    queue: oneOf(QUEUES).describe('A work queue of the office.'),
+    sort: oneOf(LIST_SORTS).default('name').describe('The list’s order, which the export keeps.'),
+    after: cursorQuery('after', 'The page after this place: the `next` link’s cursor.'),
+    before: cursorQuery('before', 'The page before this place: the `previous` link’s cursor; not with `after`.'),
+  })
+  .superRefine((query, ctx) => {
+    if (query.after && query.before) ctx.addIssue(refusalIssue(fail('invalid_query', { parameter: 'before', rule: 'must be absent when after is given' }), query.before));
+    for (const parameter of ['after', 'before'] as const) {
+      if (query[parameter] && query[parameter].sort !== query.sort) ctx.addIssue(refusedCursor(parameter, query[parameter]));
+    }
+  });
+
+/** The console's audit page: the admin API's filters, an account by its e-mail, days, and the chain's check. */
+export const ConsoleAuditQuery = AuditQuery.extend({
+  actor: textQuery('Only entries by this account (its e-mail address) or actor id.', 254),
+  from: dateQuery('Only entries from this day on (UTC).'),
+  until: dateQuery('Only entries up to and including this day (UTC).'),
+  verify: choiceQuery(['1']).describe('`1`: verify the whole chain, whose cost grows with the log.'),
 });
+
+/** The upload page's page of refused lines. */
+export const ImportQuery = z.object({ errors: integerQuery(1, 1_000_000, 1, 'The page of refused lines.') });
 
 export const CONSOLE: readonly Operation[] = [
   { method: 'get', path: '/admin/console.css', tag: 'console', summary: 'The console’s stylesheet', answers: { '200': { description: 'CSS.', content: { 'text/css': 'text' } } } },
@@ -77,7 +125,7 @@ export const CONSOLE: readonly Operation[] = [
     answers: { '303': redirect('To the sign-in page.'), '403': html('The form’s CSRF token or origin is wrong.') },
   },
   page('/admin', 'viewer', 'The dashboard'),
-  page('/admin/clusters', 'viewer', 'Cluster search'),
+  consoleRoute('get', '/admin/clusters', 'viewer', 'Cluster search', { query: ListQuery }),
   form('/admin/clusters', 'officer', 'Register a cluster'),
   page('/admin/clusters/new', 'officer', 'The form to register a cluster'),
   page('/admin/clusters/{id}', 'viewer', 'A cluster with its label history and actions', cluster),
@@ -88,14 +136,14 @@ export const CONSOLE: readonly Operation[] = [
   form('/admin/clusters/{id}/renew', 'officer', 'Renew the label', cluster),
   form('/admin/clusters/{id}/revoke', 'officer', 'Revoke the label (confirmed in a second step)', cluster, confirmation),
   form('/admin/clusters/{id}/withdraw', 'officer', 'Withdraw the label (confirmed in a second step)', cluster, confirmation),
-  page('/admin/audit', 'viewer', 'The audit log and its verification'),
+  consoleRoute('get', '/admin/audit', 'viewer', 'The audit log and its verification', { query: ConsoleAuditQuery }),
   page('/admin/reminders', 'viewer', 'Reminder deliveries'),
   page('/admin/import', 'viewer', 'Import (officers) and export of the register'),
   form('/admin/import', 'officer', 'Upload a register CSV as multipart/form-data, the CSRF token first (at most 32 MiB): checked in a dry run'),
-  page('/admin/import/{id}', 'officer', 'An upload: its progress (the page reloads itself), its summary and refused lines', [pathParameter('id')]),
+  consoleRoute('get', '/admin/import/{id}', 'officer', 'An upload: its progress (the page reloads itself), its summary and refused lines', { parameters: [pathParameter('id')], query: ImportQuery }),
   form('/admin/import/{id}/confirm', 'officer', 'Write a checked upload: one transaction, one audit entry', [pathParameter('id')]),
   {
-    ...consoleRoute('get', '/admin/export.csv', 'viewer', 'The clusters the cluster list shows for the same filters, as CSV, streamed in the list’s order', { query: ListFilters }),
+    ...consoleRoute('get', '/admin/export.csv', 'viewer', 'The clusters the cluster list shows for the same filters, as CSV, streamed in the list’s order: every match, from the first, whatever page the address names', { query: ListQuery }),
     answers: { '200': { description: 'CSV with a header line, in the columns the import reads.', content: { 'text/csv': 'text' } }, '303': notSignedIn, '400': html('A filter is not one the list takes.') },
   },
   page('/admin/users', 'admin', 'Console accounts'),

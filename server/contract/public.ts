@@ -8,6 +8,9 @@ import { refusalIssue, refusedAs } from './refusals.ts';
 import { registerQuery } from './register.ts';
 import { RESPONSES as R } from './responses.ts';
 
+/** A widget language's file: its code, two or three letters, and `.json`. */
+export const LOCALE_FILE = /^([a-z]{2,3})\.json$/;
+
 /*
  * The public routes: what cluster websites and verifiers fetch, the register's pages and
  * open data, the public log, the widget. Each route checks its query with the schema
@@ -230,7 +233,7 @@ export const PUBLIC = {
     tag: 'public',
     summary: 'The widget’s words in one language it does not carry, immutable',
     description: 'The badge fetches it beside the token for a language other than English and German (`pl.json`).',
-    parameters: [pathParameter('version'), pathParameter('file', z.string().regex(/^[a-z]{2,3}\.json$/))],
+    parameters: [pathParameter('version'), pathParameter('file', z.string().regex(LOCALE_FILE))],
     answers: { '200': { description: 'The language’s words for the badge and its dialog.', content: json(AnyObject) }, '304': notModified },
     refusals: ['widget_version_not_found', 'widget_language_not_found', 'widget_not_built'],
     refusalNotes: { 404: 'This server does not have that version or that language.', ...widget },

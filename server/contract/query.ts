@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isIsoDate } from '../domain/dates.ts';
 import { fail } from '../errors.ts';
 import { parseWith, refusedAs } from './refusals.ts';
 
@@ -27,9 +28,9 @@ export function integerQuery<F extends number | undefined>(min: number, max: num
     .meta({ type: 'integer', minimum: min, maximum: max, ...(fallback === undefined ? {} : { default: fallback }), description });
 }
 
-/** Free text in the query: at most 200 characters, no control characters. */
-export function textQuery(description: string) {
-  return refusedAs(z.string().max(200, 'is longer than 200 characters').regex(/^[^\u0000-\u001f\u007f]*$/, 'contains a control character'), (_value, parameter, issue) =>
+/** Free text in the query: at most `max` characters, no control characters. */
+export function textQuery(description: string, max = 200) {
+  return refusedAs(z.string().max(max, `is longer than ${max} characters`).regex(/^[^\u0000-\u001f\u007f]*$/, 'contains a control character'), (_value, parameter, issue) =>
     fail('invalid_query', { parameter, rule: issue.message }),
   )
     .optional()
@@ -40,6 +41,13 @@ export function textQuery(description: string) {
 /** One of `values`, or absent; a refusal says the parameter `must be` the rule given (by default the list). */
 export function choiceQuery<const T extends readonly string[]>(values: T, rule = `one of ${values.join(', ')}`) {
   return refusedAs(z.enum(values), (_value, parameter) => fail('invalid_query', { parameter, rule: `must be ${rule}` })).optional();
+}
+
+/** A calendar date, `YYYY-MM-DD`, or absent. */
+export function dateQuery(description: string) {
+  return refusedAs(z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isIsoDate), (_value, parameter) => fail('invalid_query', { parameter, rule: 'must be a date such as 2026-03-31' }))
+    .optional()
+    .describe(description);
 }
 
 /**

@@ -25,7 +25,8 @@ const words = refusedAs(z.string().max(200, 'must be at most 200 characters').re
   fail('invalid_query', { parameter, rule: issue.message }),
 );
 
-const country = refusedAs(
+/** A two-letter country code, in either case; read in capitals. */
+export const countryQuery = refusedAs(
   z
     .string()
     .regex(/^[A-Za-z]{2}$/)
@@ -36,7 +37,7 @@ const country = refusedAs(
 function query(pageSize: number) {
   return z.object({
     q: words.optional().describe('Words that must all occur in the name.'),
-    country: country.optional().describe('ISO 3166 two-letter code.'),
+    country: countryQuery.optional().describe('ISO 3166 two-letter code.'),
     level: choiceQuery(LEVELS, 'bronze, silver or gold'),
     status: choiceQuery(STATUSES, STATUSES.join(', ')),
     sort: choiceQuery(SORTS, SORTS.join(', ')).default('name'),

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { LOCALE_FILE } from '../contract/public.ts';
 import { fail } from '../errors.ts';
 import type { WidgetAssets } from '../widget-assets.ts';
 import { publicResource } from './public.ts';
@@ -16,7 +17,7 @@ export function widgetLocaleRoutes(widget: WidgetAssets) {
   app.get(path, (c) => {
     if (!widget.code) throw fail('widget_not_built');
     if (c.req.param('version') !== widget.version) throw fail('widget_version_not_found', { version: widget.version });
-    const [, lang] = /^([a-z]{2,3})\.json$/.exec(c.req.param('file')) ?? [];
+    const [, lang] = LOCALE_FILE.exec(c.req.param('file')) ?? [];
     const file = lang === undefined ? undefined : widget.locales.get(lang);
     if (!file) throw fail('widget_language_not_found', { languages: [...widget.locales.keys()].join(', ') });
     c.header('Content-Type', 'application/json; charset=utf-8');

@@ -3,7 +3,10 @@ import type { Insertable } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { verifyChain } from '../../server/audit/log.ts';
 import { MAX_IMPORT_BYTES } from '../../server/console/import-export.tsx';
-import { LIST_STATUSES, listedIds, listAddress, parseListParams, queueDates, QUEUES } from '../../server/console/list.ts';
+import { LIST_STATUSES, listedIds, listAddress, queueDates, QUEUES } from '../../server/console/list.ts';
+import { ListQuery } from '../../server/contract/console.ts';
+import { parseWith } from '../../server/contract/refusals.ts';
+import { queryValues } from '../../server/contract/query.ts';
 import { utcDate } from '../../server/domain/dates.ts';
 import { LEVELS, type LabelStatus } from '../../server/domain/types.ts';
 import { exportRegisterCsv } from '../../server/import/register-export.ts';
@@ -342,7 +345,7 @@ describeEachDialect('console import and export', (dialect) => {
       expect(list.count, state).toBeGreaterThan(0);
       expect(list.ids, state).toHaveLength(list.count);
       // The link carries the filters and sort, never the page's cursor.
-      expect(list.link, state).toBe(listAddress('/admin/export.csv', parseListParams(new URLSearchParams(state))));
+      expect(list.link, state).toBe(listAddress('/admin/export.csv', parseWith(ListQuery, queryValues(new URLSearchParams(state)))));
       expect(await exported(list.link!), state).toEqual(list.ids);
     }
     // A filter state with no match: no link, and the export is the header alone.
@@ -358,7 +361,7 @@ describeEachDialect('console import and export', (dialect) => {
     await seed();
     const { db } = server.database;
     for (const address of ['queue=withdrawal', 'sort=-name', 'status=valid&sort=level', 'q=food&sort=changed']) {
-      const query = parseListParams(new URLSearchParams(address));
+      const query = parseWith(ListQuery, queryValues(new URLSearchParams(address)));
       const pieces: string[] = [];
       for await (const piece of exportRegisterCsv(server.database, (size) => listedIds(db, dialect, query, queueDates(clock.now(), server.registry.scheme), size), clock.now(), 4)) {
         expect(piece.rows, address).toBeLessThanOrEqual(4);

@@ -223,6 +223,10 @@ describeEachDialect('the console’s cluster list', (dialect) => {
       expect(ids(back).length).toBe(50);
       expect((await officer.get('/admin/clusters?after=x&before=y')).status).toBe(400);
       expect((await officer.get('/admin/clusters?before=bm90LWEtY3Vyc29y')).status).toBe(400);
+      // A cursor read in another order than its own would seek in the wrong index.
+      const otherSort = await officer.get(next.replace('sort=country', 'sort=-name'));
+      expect(otherSort.status).toBe(400);
+      expect(await otherSort.text()).toContain('The parameter &quot;after&quot; must be the cursor of a &quot;next&quot; link, with the same sort.');
     });
 
     it('refuses a wrong parameter with a message in its own frame, and answers an unknown address with its own 404', async () => {

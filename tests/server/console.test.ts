@@ -237,6 +237,16 @@ describeEachDialect('console actions', (dialect) => {
     // Only revocations are listed (every action stays a choice of the filter).
     expect(html).toContain('<code>label.revoke</code>');
     expect(html).not.toContain('<code>label.award</code>');
+    // A filter the page cannot read is refused on the console's page, saying which and why.
+    for (const [address, message] of [
+      ['/admin/audit?from=2026-02-30', 'The parameter &quot;from&quot; must be a date such as 2026-03-31.'],
+      ['/admin/audit?before=0', 'The parameter &quot;before&quot; must be a whole number from 1'],
+      ['/admin/audit?verify=yes', 'The parameter &quot;verify&quot; must be one of 1.'],
+    ] as const) {
+      const refused = await officer.get(address);
+      expect(refused.status, address).toBe(400);
+      expect(await refused.text(), address).toContain(`role="alert">${message}`);
+    }
   });
 
   it('lets an admin manage accounts, tokens and keys', async () => {

@@ -24,7 +24,7 @@ export function AuditPage(props: {
 }) {
   const { page, chain } = props;
   const { t } = page;
-  const query = new URLSearchParams(Object.entries(props.filters).filter(([, v]) => v) as Array<[string, string]>);
+  const query = new URLSearchParams(Object.entries(props.filters).filter(([, v]) => v));
   return (
     <Layout page={page} title={t.auditLog}>
       {chain ? (
