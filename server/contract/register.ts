@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { TokenStatus } from '../domain/types.ts';
 import { LEVELS } from '../domain/types.ts';
+import { SLUG } from '../domain/clusters.ts';
 import { fail } from '../errors.ts';
 import { choiceQuery, integerQuery } from './query.ts';
 import { refusedAs } from './refusals.ts';
@@ -33,10 +34,13 @@ const country = refusedAs(
   (_value, parameter) => fail('invalid_query', { parameter, rule: 'must be a two-letter country code such as DE' }),
 );
 
+const scheme = refusedAs(z.string().regex(SLUG), (_value, parameter) => fail('invalid_query', { parameter, rule: 'must be a scheme id such as ecei' }));
+
 function query(pageSize: number) {
   return z.object({
     q: words.optional().describe('Words that must all occur in the name.'),
     country: country.optional().describe('ISO 3166 two-letter code.'),
+    scheme: scheme.optional().describe('A scheme id (GET /v1/schemes): clusters holding a current label of that scheme, whatever its status. `level` and `status` still read the ECEI label.'),
     level: choiceQuery(LEVELS, 'bronze, silver or gold'),
     status: choiceQuery(STATUSES, STATUSES.join(', ')),
     sort: choiceQuery(SORTS, SORTS.join(', ')).default('name'),

@@ -20,6 +20,8 @@ export interface SearchFilters {
   text?: string | undefined;
   /** ISO 3166 alpha-2, upper case. */
   country?: string | undefined;
+  /** A scheme id: clusters holding a current label of that scheme (any status; an unknown scheme matches none). */
+  scheme?: string | undefined;
   level?: Level | undefined;
   /** The current label's status as a token states it (`withdrawn` reads `expired`). */
   status?: TokenStatus | undefined;
@@ -73,8 +75,8 @@ export interface SearchResult {
  * @example parseSearchParams(new URL(c.req.url).searchParams, { pageSize: 25, now })
  */
 export function parseSearchParams(params: URLSearchParams, defaults: { pageSize: number; now: Date }): SearchQuery {
-  const { q, country, level, status, sort, page, pageSize } = parseWith(registerQuery(defaults.pageSize), queryValues(params));
-  return { text: q, country, level, status, sort, page, pageSize, now: defaults.now };
+  const { q, country, scheme, level, status, sort, page, pageSize } = parseWith(registerQuery(defaults.pageSize), queryValues(params));
+  return { text: q, country, scheme, level, status, sort, page, pageSize, now: defaults.now };
 }
 
 /** Longer than any cursor a page hands out (a name is at most 200 characters). */
@@ -182,7 +184,7 @@ export class MatchCounts {
 
   /** The count of `filters`' matches: kept, or `countAll()`'s, then kept. */
   count(filters: SearchFilters & { now: Date }, countAll: () => Promise<number>): Promise<number> {
-    const key = JSON.stringify([filters.text ? words(filters.text) : null, filters.country ?? null, filters.level ?? null, filters.status ?? null, utcDate(filters.now)]);
+    const key = JSON.stringify([filters.text ? words(filters.text) : null, filters.country ?? null, filters.scheme ?? null, filters.level ?? null, filters.status ?? null, utcDate(filters.now)]);
     let count = this.#counts.get(key);
     if (!count) {
       if (this.#counts.size >= KEPT_COUNTS) this.#counts.delete(this.#counts.keys().next().value!);
@@ -387,6 +389,9 @@ function filtered(db: Db, dialect: Dialect, query: SearchFilters & { now: Date }
   let q = search(db);
   if (query.text) q = q.where((eb) => nameMatches(eb, dialect, words(query.text!), lead === 'text'));
   if (query.country) q = q.where(ref('clusters.country', 'country'), '=', query.country);
+  // A cluster's newest label of a scheme is its current one, whatever its status: holding any label of the scheme is holding a current one.
+  const { scheme } = query;
+  if (scheme) q = q.where('clusters.id', 'in', (eb) => eb.selectFrom('labels').select('labels.cluster_id').where('labels.scheme', '=', scheme));
   if (query.level) q = q.where(ref('clusters.label_level', 'label'), '=', query.level);
   // Mirrors `tokenStatus`: a `valid` row past its last day reads expired, swept or not.
   switch (query.status) {

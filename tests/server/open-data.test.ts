@@ -164,6 +164,27 @@ describeEachDialect('open data', (dialect) => {
     expect(byId.nordlicht).toMatchObject({ country: 'DE', sites: 'https://www.example.org', valid_until: '2028-03-31', url: 'https://issuer.test/clusters/nordlicht' });
   });
 
+  it('lists the clusters holding a label of the scheme asked for, beside the other filters', async () => {
+    await server.registry.schemes.put(parseScheme(KOMPASS), 'test');
+    await server.registry.award('markup', { scheme: 'kompass', level: 'member', awarded: '2025-02-10' }, 'test');
+    await server.registry.award('formula', { scheme: 'kompass', level: 'member', awarded: '2026-02-10' }, 'test');
+    await server.registry.revoke('formula', { scheme: 'kompass', reason: 'Criteria not met', note: null }, 'test');
+    const ids = async (query: string) => ((await (await get(`/v1/clusters?${query}`)).json()) as { items: Array<{ id: string }> }).items.map((item) => item.id).sort();
+    expect(await ids('scheme=kompass')).toEqual(['formula', 'markup']);
+    expect(await ids('scheme=ecei')).toEqual(['formula', 'nordlicht']);
+    expect(await ids('scheme=kompass&status=revoked')).toEqual(['formula']);
+    expect(await ids('scheme=kompass&country=DE')).toEqual([]);
+    expect(await ids('scheme=elsewhere')).toEqual([]);
+    const total = async (query: string) => ((await (await get(`/v1/clusters?${query}`)).json()) as { total: number }).total;
+    expect(await total('scheme=kompass')).toBe(2);
+    expect(await total('scheme=ecei')).toBe(2);
+    const csv = parseCsv(await (await get('/v1/clusters.csv?scheme=kompass')).text());
+    expect(csv.slice(1).map((row) => row[0])).toEqual(['formula', 'markup']);
+    const refused = await get('/v1/clusters?scheme=Not%20A%20Scheme');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'invalid_query', message: expect.stringContaining('scheme') } });
+  });
+
   it('applies the same filters to the CSV', async () => {
     const rows = parseCsv(await (await get('/v1/clusters.csv?q=photonics&level=silver')).text());
     expect(rows.slice(1).map((row) => row[0])).toEqual(['nordlicht']);
