@@ -43,13 +43,10 @@ const Label = z.strictObject({
   changedAt: instant,
 });
 
+/** What the public register shows of a cluster: never its contact. */
+const publicClusterFields = { id: text, name: text, organisation: text, country: text, portfolio: text, sites: z.array(text) };
 const clusterFields = {
-  id: text,
-  name: text,
-  organisation: text,
-  country: text,
-  portfolio: text,
-  sites: z.array(text),
+  ...publicClusterFields,
   contactEmail: text.nullable(),
   createdAt: instant,
   updatedAt: instant,
@@ -112,12 +109,7 @@ const SchemeLabelClaim = z.strictObject({
 const RegisterPage = z.strictObject({
   items: z.array(
     z.strictObject({
-      id: text,
-      name: text,
-      organisation: text,
-      country: text,
-      portfolio: text,
-      sites: z.array(text),
+      ...publicClusterFields,
       label: LabelClaim.describe('The ECEI label, as the token’s `label` states it.'),
       labels: z.array(SchemeLabelClaim).describe('The current label in every scheme, the ECEI’s included, as the token’s `labels` states them: sorted by scheme, `[]` when none.'),
       url: text.describe('The cluster’s verification page.'),

@@ -33,6 +33,11 @@ describeEachDialect('register import', (dialect) => {
   const clock = testClock('2026-06-15T10:00:00Z');
   const options = (extra: Partial<ImportOptions> = {}) => ({ actor: 'cli:test', defaultCountry: 'DE', defaultLevel: 'bronze' as const, scheme: server.registry.scheme, now: clock.now(), ...extra });
   const run = (text: string, extra: Partial<ImportOptions> = {}) => importRegister(server.database, server.keyring, text, options(extra));
+  /** Imports with the demo's Kompass scheme set up beside the ECEI's. */
+  const runWithKompass = async (text: string) => {
+    await server.registry.schemes.put(parseScheme(KOMPASS), 'test');
+    return run(text, { schemes: await server.registry.schemes.list() });
+  };
   const count = async (table: 'clusters' | 'labels' | 'audit_log') => Number((await server.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   beforeEach(async () => {
@@ -152,15 +157,13 @@ describeEachDialect('register import', (dialect) => {
   });
 
   it('imports a label per scheme: one line per cluster and scheme, the ECEI’s where no scheme is named', async () => {
-    await server.registry.schemes.put(parseScheme(KOMPASS), 'test');
-    const report = await run(
+    const report = await runWithKompass(
       [
         'Id,Name,Country,Scheme,Level,Label valid until',
         'nordlicht,Nordlicht Photonics,DE,,Silber,2027-03-31',
         'nordlicht,Nordlicht Photonics,DE,Kompass,Member,2028-12-31',
         'weser,Weser Hydrogen,DE,kompass,member,2025-12-31',
       ].join('\n'),
-      { schemes: await server.registry.schemes.list() },
     );
     expect(report).toMatchObject({ applied: true, errors: [], created: ['nordlicht', 'weser'], labelled: ['nordlicht', 'weser'] });
     expect(await server.registry.getCurrentLabels('nordlicht')).toMatchObject([
@@ -174,8 +177,7 @@ describeEachDialect('register import', (dialect) => {
   });
 
   it('refuses a scheme the register does not know, a level not of the line’s scheme, and lines of one cluster that disagree', async () => {
-    await server.registry.schemes.put(parseScheme(KOMPASS), 'test');
-    const report = await run(
+    const report = await runWithKompass(
       [
         'Id,Name,Country,Scheme,Level,Label valid until',
         'a,Alpha,DE,go-cluster,member,2027-01-31',
@@ -185,7 +187,6 @@ describeEachDialect('register import', (dialect) => {
         'd,Delta Two,DE,kompass,member,2027-01-31',
         'd,Delta,DE,,silver,2027-01-31',
       ].join('\n'),
-      { schemes: await server.registry.schemes.list() },
     );
     expect(report.errors).toEqual([
       { line: 2, code: 'unknown_scheme', details: { value: 'go-cluster' }, reason: '"go-cluster" is not a scheme of this register' },
