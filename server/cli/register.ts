@@ -18,7 +18,8 @@ export const registerCommands: Command[] = [
       level: { type: 'string', value: 'level', description: 'level for rows with a valid-until date but no level' },
     },
     details:
-      'Columns (any order, case ignored): Name, Comparative portfolio, www, Label valid until, and optionally Level, Country, Id, Organisation. ' +
+      'Columns (any order, case ignored): Name, Comparative portfolio, www, Label valid until, and optionally Level, Country, Id, Organisation, Scheme ' +
+      '(the label\'s scheme, ecei when absent; a cluster may have one line per scheme). ' +
       'The id is made from the name unless an Id column gives it. Every bad line is reported and nothing is written; importing the same file again changes nothing.',
     async run(cli, { file }, options) {
       const level = textOption(options, 'level');
@@ -31,6 +32,7 @@ export const registerCommands: Command[] = [
         defaultCountry: textOption(options, 'country'),
         defaultLevel: level,
         scheme: services.registry.scheme,
+        schemes: await services.registry.schemes.list(),
         now: services.now(),
         log: services.log,
         onProgress(done, total) {

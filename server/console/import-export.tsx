@@ -124,6 +124,7 @@ export function importExportRoutes(app: Hono<any>, deps: ImportExportDeps) {
         defaultCountry: file.options.country,
         defaultLevel: file.options.level,
         scheme: services.registry.scheme,
+        schemes: await services.registry.schemes.list(),
         now: services.now(),
         onStage: (stage: { phase: 'reading' | 'checking'; done: number; total?: number }) => Object.assign(progress, stage),
         onProgress: (done: number, total: number) => Object.assign(progress, { phase: 'writing', done, total }),

@@ -5,6 +5,7 @@ import { clusterIdParameter, json, pathParameter, type Operation } from './opera
 import { integerQuery, textQuery } from './query.ts';
 import { AwardInput, ClusterInput, ClusterPatch, NoFields, RenewalInput, RevocationInput, RotationInput, SchemeInput, WithdrawalInput } from './requests.ts';
 import { KOMPASS } from '../seed.ts';
+import { SCHEME_ID } from '../domain/schemes.ts';
 import { RESPONSES as R } from './responses.ts';
 
 /*
@@ -194,7 +195,7 @@ export const ADMIN = {
     summary: 'Set up a scheme, or replace it',
     description:
       'The whole scheme, its `id` the one in the address. A replacement must keep every level that labels of the scheme hold (their names, seals and periods may change). The ECEI scheme (`ecei`) comes from the settings and cannot be set here. Recorded in the audit log as scheme.create or scheme.update; sending the same scheme again changes nothing.',
-    parameters: [{ name: 'id', in: 'path', description: 'The scheme id, a lowercase slug.', schema: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) }],
+    parameters: [{ name: 'id', in: 'path', description: 'The scheme id, a lowercase slug.', schema: z.string().regex(SCHEME_ID) }],
     body: { content: json(SchemeInput), required: true, example: KOMPASS },
     answers: {
       '200': { description: 'The scheme, replaced (or unchanged).', content: json(R.Scheme) },

@@ -1,10 +1,9 @@
 import * as z from 'zod';
 import { fail, type ErrorCode } from '../errors.ts';
-import { SLUG } from '../domain/clusters.ts';
 import { LANGUAGES, languageOf } from '../languages.ts';
 import { AnyObject, clusterIdParameter, html, json, pathParameter, redirect, type Answer, type Operation } from './operation.ts';
-import { choiceQuery } from './query.ts';
-import { refusalIssue, refusedAs } from './refusals.ts';
+import { choiceQuery, schemeQuery } from './query.ts';
+import { refusalIssue } from './refusals.ts';
 import { registerQuery } from './register.ts';
 import { RESPONSES as R } from './responses.ts';
 
@@ -36,12 +35,9 @@ const badgeLanguage = z
     return z.NEVER;
   });
 
-/** A scheme's id as `GET /v1/schemes` lists it; the route refuses one it does not know. */
-const schemeQuery = refusedAs(z.string().regex(SLUG), (_value, parameter) => fail('invalid_query', { parameter, rule: 'must be the id of a scheme GET /v1/schemes lists' }))
-  .optional()
-  .describe('The scheme whose label the badge shows (default: `ecei`); never another scheme’s.');
+const schemeOfBadge = schemeQuery.describe('The scheme whose label the badge shows (default: `ecei`); never another scheme’s.');
 
-export const BadgeQuery = z.object({ lang: badgeLanguage, scheme: schemeQuery });
+export const BadgeQuery = z.object({ lang: badgeLanguage, scheme: schemeOfBadge });
 
 export const EMBED_SIZES = ['card', 'pill', 'seal'] as const;
 export const EMBED_THEMES = ['auto', 'light', 'dark'] as const;
@@ -50,7 +46,7 @@ export const EmbedQuery = z.object({
   size: choiceQuery(EMBED_SIZES).default('card'),
   theme: choiceQuery(EMBED_THEMES).default('auto'),
   lang: choiceQuery(LANGUAGES).default('en'),
-  scheme: schemeQuery,
+  scheme: schemeOfBadge,
 });
 
 /** The language switch of the register's pages, which `rememberLanguage` answers before the page does. */

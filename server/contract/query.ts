@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isIsoDate } from '../domain/dates.ts';
+import { SCHEME_ID } from '../domain/schemes.ts';
 import { fail } from '../errors.ts';
 import { parseWith, refusedAs } from './refusals.ts';
 
@@ -72,3 +73,6 @@ export function queryValues(params: URLSearchParams): Record<string, string> {
 export function readQuery<S extends z.ZodObject>(schema: S, url: string): z.output<S> {
   return parseWith(schema, queryValues(new URL(url).searchParams));
 }
+
+/** A scheme's id as `GET /v1/schemes` lists it; the route refuses one it does not know. */
+export const schemeQuery = refusedAs(z.string().regex(SCHEME_ID), (_value, parameter) => fail('invalid_query', { parameter, rule: 'must be the id of a scheme GET /v1/schemes lists, such as ecei' })).optional();

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { TokenStatus } from '../domain/types.ts';
 import { LEVELS } from '../domain/types.ts';
 import { fail } from '../errors.ts';
-import { choiceQuery, integerQuery } from './query.ts';
+import { choiceQuery, integerQuery, schemeQuery } from './query.ts';
 import { refusedAs } from './refusals.ts';
 
 /*
@@ -38,6 +38,7 @@ function query(pageSize: number) {
   return z.object({
     q: words.optional().describe('Words that must all occur in the name.'),
     country: countryQuery.optional().describe('ISO 3166 two-letter code.'),
+    scheme: schemeQuery.describe('A scheme id (GET /v1/schemes): clusters holding a current label of that scheme, whatever its status. `level` and `status` still read the ECEI label.'),
     level: choiceQuery(LEVELS, 'bronze, silver or gold'),
     status: choiceQuery(STATUSES, STATUSES.join(', ')),
     sort: choiceQuery(SORTS, SORTS.join(', ')).default('name'),

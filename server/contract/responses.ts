@@ -43,13 +43,10 @@ const Label = z.strictObject({
   changedAt: instant,
 });
 
+/** What the public register shows of a cluster: never its contact. */
+const publicClusterFields = { id: text, name: text, organisation: text, country: text, portfolio: text, sites: z.array(text) };
 const clusterFields = {
-  id: text,
-  name: text,
-  organisation: text,
-  country: text,
-  portfolio: text,
-  sites: z.array(text),
+  ...publicClusterFields,
   contactEmail: text.nullable(),
   createdAt: instant,
   updatedAt: instant,
@@ -100,9 +97,23 @@ const LabelClaim = z.strictObject({
   revokedAt: instant.optional(),
   reason: text.optional().describe('The public reason of a revocation.'),
 });
+const SchemeLabelClaim = z.strictObject({
+  scheme: text.describe('The scheme’s id, as GET /v1/schemes lists it.'),
+  status: z.enum(['valid', 'expired', 'revoked']).describe('As a token states it: a withdrawn label reads expired.'),
+  level: text.describe('One of the scheme’s level ids.'),
+  awarded: date,
+  validUntil: date,
+  revokedAt: instant.optional(),
+  reason: text.optional().describe('The public reason of a revocation.'),
+});
 const RegisterPage = z.strictObject({
   items: z.array(
-    z.strictObject({ id: text, name: text, organisation: text, country: text, portfolio: text, sites: z.array(text), label: LabelClaim, url: text.describe('The cluster’s verification page.') }),
+    z.strictObject({
+      ...publicClusterFields,
+      label: LabelClaim.describe('The ECEI label, as the token’s `label` states it.'),
+      labels: z.array(SchemeLabelClaim).describe('The current label in every scheme, the ECEI’s included, as the token’s `labels` states them: sorted by scheme, `[]` when none.'),
+      url: text.describe('The cluster’s verification page.'),
+    }),
   ),
   total: integer,
   page: integer.optional().describe('The page number asked for; absent on a page reached by `after`.'),

@@ -101,7 +101,7 @@ export function buildClaims({ cluster, label, labels = [] }: AttestationSubject,
 }
 
 /** A scheme's current label as the token's `labels` states it: the terms of `label`, and the scheme. */
-function schemeLabelClaim(held: ClaimedSchemeLabel, now: Date): SchemeLabelClaim & { validUntil: string } {
+export function schemeLabelClaim(held: ClaimedSchemeLabel, now: Date): SchemeLabelClaim & { validUntil: string } {
   const status = tokenStatus(held, now);
   if (status === 'none') throw new Error('A held label never reads none.');
   const entry: SchemeLabelClaim & { validUntil: string } = { scheme: held.scheme, status, level: held.level, awarded: held.awarded, validUntil: held.validUntil };

@@ -166,7 +166,8 @@ function requireCurrent<L extends HeldLabel>(current: L | undefined): L {
 
 // ── a scheme from an admin's hands ───────────────────────────────────────
 
-const SLUG = /^[a-z][a-z0-9-]{0,31}$/;
+/** A scheme's id: a lowercase slug of at most 32 characters, starting with a letter. */
+export const SCHEME_ID = /^[a-z][a-z0-9-]{0,31}$/;
 const COLOUR = /^#[0-9a-f]{6}$/;
 const LANGUAGE = /^[a-z]{2}$/;
 
@@ -227,7 +228,7 @@ function array(value: unknown, field: string): unknown[] {
 }
 
 function slug(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !SLUG.test(value)) throw fail('invalid_field', { field, rule: 'must be a lowercase slug of letters, digits and hyphens (at most 32), starting with a letter' });
+  if (typeof value !== 'string' || !SCHEME_ID.test(value)) throw fail('invalid_field', { field, rule: 'must be a lowercase slug of letters, digits and hyphens (at most 32), starting with a letter' });
   return value;
 }
 

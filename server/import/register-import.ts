@@ -5,11 +5,11 @@ import { parseWith } from '../contract/refusals.ts';
 import { parseSite } from '../domain/clusters.ts';
 import { addMonths, DATE_FORMS, readDate, utcDate } from '../domain/dates.ts';
 import { levelOf, type Scheme } from '../domain/schemes.ts';
-import { isLevel, type Level } from '../domain/types.ts';
+import type { Level } from '../domain/types.ts';
 import type { Insertable, Updateable } from 'kysely';
 import { fail, LabelError } from '../errors.ts';
 import { yieldToOthers, type Database, type Db, type Trx } from '../registry/database.ts';
-import { joinCurrentLabel } from '../registry/current-label.ts';
+import { currentLabelsOf } from '../registry/current-label.ts';
 import type { Schema } from '../registry/schema.ts';
 import { coveredSize, treeSize } from '../log/store.ts';
 import { write, type Write } from '../registry/writes.ts';
@@ -32,14 +32,19 @@ const COLUMNS: Record<string, Field> = {
   id: 'id',
   organisation: 'organisation',
   organization: 'organisation',
+  scheme: 'scheme',
 };
-type Field = 'name' | 'portfolio' | 'sites' | 'validUntil' | 'level' | 'country' | 'id' | 'organisation';
+type Field = 'name' | 'portfolio' | 'sites' | 'validUntil' | 'level' | 'country' | 'id' | 'organisation' | 'scheme';
 
 export interface ImportOptions {
   /** For files without a Country column (the public register has none), or rows where it is empty. */
   defaultCountry?: string | undefined;
-  /** For rows with a valid-until date but no level. */
+  /** For rows with a valid-until date but no level, when it is a level of the row's scheme. */
   defaultLevel?: Level | undefined;
+  /** The ECEI scheme: the scheme of every row that names none. */
+  scheme: Scheme;
+  /** Every scheme a Scheme column may name (the registry's `schemes.list()`); the ECEI's alone when absent. */
+  schemes?: readonly Scheme[] | undefined;
   dryRun?: boolean;
   actor: string;
   /** Recorded in the audit entry beside the file's digest, when given (the console gives the upload's name). */
@@ -82,12 +87,14 @@ export const LINE_REASONS = {
   no_id: (d: { name: string }) => `no id can be made from the name "${d.name}"; add an Id column`,
   not_a_website: (d: { value: string }) => `"${d.value}" is not a website address`,
   not_a_date: (d: { value: string }) => `"${d.value}" is not a date (write ${DATE_FORMS})`,
-  not_a_level: (d: { value: string }) => `"${d.value}" is not a level (bronze, silver, gold)`,
+  not_a_level: (d: { value: string; scheme: string; levels: string }) => `"${d.value}" is not a level of the scheme ${d.scheme} (${d.levels})`,
+  unknown_scheme: (d: { value: string }) => `"${d.value}" is not a scheme of this register`,
   level_missing: () => 'the level is missing (add a Level column or --level)',
   level_without_date: () => 'a level without a valid-until date',
   country_missing: () => 'the country is missing (add a Country column or --country)',
   too_many_cells: (d: { cells: number; header: number }) => `${d.cells} cells, but the header has ${d.header}`,
   duplicate_id: (d: { id: string; first: number }) => `the id "${d.id}" is already used on line ${d.first}`,
+  cluster_lines_differ: (d: { id: string; first: number }) => `the cluster "${d.id}" has other details on line ${d.first}; its lines must agree`,
   no_name_column: () => 'there is no Name column',
   file_empty: () => 'the file is empty',
 } as const;
@@ -133,10 +140,16 @@ interface Row {
   country: string | undefined;
   portfolio: string | undefined;
   sites: string[] | undefined;
-  label: { level: Level; validUntil: string } | undefined;
+  /** The scheme the row's label is of (its Scheme cell, the ECEI's when empty). */
+  scheme: Scheme;
+  label: { level: string; validUntil: string } | undefined;
 }
 
-const LEVEL_WORDS: Record<string, Level> = { bronze: 'bronze', silver: 'silver', silber: 'silver', gold: 'gold' };
+/** The level a cell names in `scheme`: its id or its name in any language, case ignored (`Silber` is `silver`). */
+function levelNamed(scheme: Scheme, word: string): string | undefined {
+  const wanted = word.toLowerCase();
+  return scheme.levels.find((level) => level.id === wanted || Object.values(level.name).some((name) => name.toLowerCase() === wanted))?.id;
+}
 
 /** `www.example.org`, `http://example.org/about` → the origin; a bare host is taken as https. */
 function parseWebsite(value: string): string {
@@ -161,12 +174,16 @@ function readRow(line: number, cells: Record<Field, string | undefined>, options
       }
     }
   }
+  const schemes = options.schemes ?? [options.scheme];
+  const named = cells.scheme?.toLowerCase();
+  const scheme = named ? schemes.find((known) => known.id === named) : options.scheme;
+  if (!scheme) throw refuse('unknown_scheme', { value: cells.scheme ?? '' });
   let label: Row['label'];
   if (cells.validUntil) {
     const validUntil = readDate(cells.validUntil);
     if (!validUntil) throw refuse('not_a_date', { value: cells.validUntil });
-    const level = cells.level ? LEVEL_WORDS[cells.level.toLowerCase()] : options.defaultLevel;
-    if (!level) throw cells.level ? refuse('not_a_level', { value: cells.level }) : refuse('level_missing');
+    const level = cells.level ? levelNamed(scheme, cells.level) : options.defaultLevel && levelNamed(scheme, options.defaultLevel);
+    if (!level) throw cells.level ? refuse('not_a_level', { value: cells.level, scheme: scheme.id, levels: scheme.levels.map((l) => l.id).join(', ') }) : refuse('level_missing');
     label = { level, validUntil };
   } else if (cells.level) {
     throw refuse('level_without_date');
@@ -175,7 +192,11 @@ function readRow(line: number, cells: Record<Field, string | undefined>, options
   if (!country) throw refuse('country_missing');
   // The same checks as every other way in: the registry's own validation.
   const input = parseWith(ClusterInput, { id, name, organisation: cells.organisation, country, portfolio: cells.portfolio, sites: sites ?? [], contactEmail: null });
-  return { line, id, name: input.name, organisation: cells.organisation === undefined ? undefined : input.organisation, country: input.country, portfolio: cells.portfolio ? input.portfolio : undefined, sites: sites && input.sites, label };
+  return { line, id, name: input.name, organisation: cells.organisation === undefined ? undefined : input.organisation, country: input.country, portfolio: cells.portfolio ? input.portfolio : undefined, sites: sites && input.sites, scheme, label };
+}
+
+function sameCluster(a: Row, b: Row): boolean {
+  return a.name === b.name && a.organisation === b.organisation && a.country === b.country && a.portfolio === b.portfolio && JSON.stringify(a.sites) === JSON.stringify(b.sites);
 }
 
 /** Reads the header, then each record as it comes; every bad line is reported, none is skipped silently. */
@@ -186,6 +207,9 @@ class RegisterReader {
   readonly #options: ImportOptions;
   #header: CsvRecord | undefined;
   #fields: Array<Field | undefined> = [];
+  /** The first row of each cluster, by id: a cluster has one line per scheme, and its lines agree on the cluster. */
+  readonly #first = new Map<string, Row>();
+  /** The line of each cluster's row per scheme, by `id scheme`. */
   readonly #seen = new Map<string, number>();
 
   constructor(options: ImportOptions) {
@@ -215,9 +239,13 @@ class RegisterReader {
     try {
       if (record.cells.length > header.cells.length) throw refuse('too_many_cells', { cells: record.cells.length, header: header.cells.length });
       const row = readRow(record.line, cells, this.#options);
-      const first = this.#seen.get(row.id);
-      if (first !== undefined) throw refuse('duplicate_id', { id: row.id, first });
-      this.#seen.set(row.id, record.line);
+      const key = `${row.id} ${row.scheme.id}`;
+      const same = this.#seen.get(key);
+      if (same !== undefined) throw refuse('duplicate_id', { id: row.id, first: same });
+      const first = this.#first.get(row.id);
+      if (first && !sameCluster(first, row)) throw refuse('cluster_lines_differ', { id: row.id, first: first.line });
+      this.#first.set(row.id, first ?? row);
+      this.#seen.set(key, record.line);
       this.rows.push(row);
     } catch (error) {
       if (error instanceof LineRefusal) this.errors.push(lineError(record.line, error));
@@ -283,7 +311,7 @@ export async function readRegister(source: string | AsyncIterable<string>, optio
 }
 
 /** The assessment month implied by a label's end and its level's validity: the register does not give it. */
-function impliedAwarded(validUntil: string, level: Level, scheme: Scheme, today: string): string {
+function impliedAwarded(validUntil: string, level: string, scheme: Scheme, today: string): string {
   const awarded = `${addMonths(validUntil, -levelOf(scheme, level).validityMonths).slice(0, 7)}-01`;
   return awarded < today ? awarded : today;
 }
@@ -311,60 +339,77 @@ const CHUNK = 200;
 
 /**
  * Compares the file with the registry, `LOOKUP` rows at a time: it reads only the
- * clusters the file names, so its cost grows with the file, not the register.
+ * clusters the file names, so its cost grows with the file, not the register. A
+ * cluster's first line gives its details; each of its lines, one per scheme, its
+ * label in that scheme.
  */
-async function planImport(db: Db | Trx, rows: readonly Row[], options: ImportOptions & { scheme: Scheme; now: Date }): Promise<Plan> {
+async function planImport(db: Db | Trx, rows: readonly Row[], options: ImportOptions & { now: Date }): Promise<Plan> {
   const at = options.now.toISOString();
   const today = utcDate(options.now);
   const plan: Plan = { created: [], updated: [], labelled: [], unchanged: 0, newClusters: [], changes: [], newLabels: [], digest: '' };
+  /** Each cluster the file names, in file order: whether it is registered, changed, labelled. */
+  const seen = new Map<string, { existing: boolean; changed: boolean; labelled: boolean }>();
   for (let start = 0; start < rows.length; start += LOOKUP) {
     const chunk = rows.slice(start, start + LOOKUP);
-    const ids = chunk.map((row) => row.id);
+    const ids = [...new Set(chunk.map((row) => row.id))];
     const clusters = new Map((await db.selectFrom('clusters').select(['id', 'name', 'organisation', 'country', 'portfolio', 'sites']).where('id', 'in', ids).execute()).map((c) => [c.id, c]));
-    const labelRows = await joinCurrentLabel(db.selectFrom('clusters')).select(['labels.id', 'labels.cluster_id', 'labels.level', 'labels.valid_until', 'labels.status']).where('clusters.id', 'in', ids).execute();
-    const current = new Map(labelRows.map((l) => [l.cluster_id, l]));
+    const current = await currentLabelsOf(db, ids);
     for (const row of chunk) {
-      const existing = clusters.get(row.id);
-      let changed = false;
-      let labelled = false;
-      if (!existing) {
-        plan.created.push(row.id);
-        plan.newClusters.push({ id: row.id, name: row.name, organisation: row.organisation ?? '', country: row.country!, portfolio: row.portfolio ?? '', sites: JSON.stringify(row.sites ?? []), contact_id: null, created_at: at, updated_at: at });
-      } else {
-        // An empty cell leaves the registered value alone: the register knows more than the file.
-        const next = {
-          name: row.name,
-          organisation: row.organisation ?? existing.organisation,
-          country: row.country ?? existing.country,
-          portfolio: row.portfolio ?? existing.portfolio,
-          sites: row.sites ? JSON.stringify(row.sites) : existing.sites,
-        };
-        if (Object.entries(next).some(([key, value]) => existing[key as keyof typeof next] !== value)) {
-          changed = true;
-          plan.changes.push({ table: 'clusters', id: row.id, set: { ...next, updated_at: at } });
-        }
-      }
-      const held = current.get(row.id);
-      if (row.label && !(held && held.level === row.label.level && held.valid_until === row.label.validUntil)) {
-        const status = row.label.validUntil < today ? 'expired' : 'valid';
-        labelled = true;
-        plan.labelled.push(row.id);
-        const heldId = held && Number(held.id);
-        if (held && held.level === row.label.level && (held.status === 'valid' || held.status === 'expired') && row.label.validUntil > held.valid_until) {
-          // The same label, extended: a renewal recorded elsewhere.
-          plan.changes.push({ table: 'labels', id: heldId!, set: { valid_until: row.label.validUntil, status, changed_at: at } });
+      let cluster = seen.get(row.id);
+      if (!cluster) {
+        const existing = clusters.get(row.id);
+        cluster = { existing: existing !== undefined, changed: false, labelled: false };
+        seen.set(row.id, cluster);
+        if (!existing) {
+          plan.created.push(row.id);
+          plan.newClusters.push({ id: row.id, name: row.name, organisation: row.organisation ?? '', country: row.country!, portfolio: row.portfolio ?? '', sites: JSON.stringify(row.sites ?? []), contact_id: null, created_at: at, updated_at: at });
         } else {
-          if (held && (held.status === 'valid' || held.status === 'expired')) plan.changes.push({ table: 'labels', id: heldId!, set: { status: 'superseded', changed_at: at } });
-          plan.newLabels.push({ cluster_id: row.id, level: row.label.level, awarded: impliedAwarded(row.label.validUntil, row.label.level, options.scheme, today), valid_until: row.label.validUntil, status, assessment_ref: null, revoked_at: null, public_reason: null, internal_note: null, changed_at: at });
+          // An empty cell leaves the registered value alone: the register knows more than the file.
+          const next = {
+            name: row.name,
+            organisation: row.organisation ?? existing.organisation,
+            country: row.country ?? existing.country,
+            portfolio: row.portfolio ?? existing.portfolio,
+            sites: row.sites ? JSON.stringify(row.sites) : existing.sites,
+          };
+          if (Object.entries(next).some(([key, value]) => existing[key as keyof typeof next] !== value)) {
+            cluster.changed = true;
+            plan.updated.push(row.id);
+            plan.changes.push({ table: 'clusters', id: row.id, set: { ...next, updated_at: at } });
+          }
         }
       }
-      if (changed) plan.updated.push(row.id);
-      else if (existing && !labelled) plan.unchanged++;
+      const held = current.get(row.id)?.find((label) => label.scheme === row.scheme.id);
+      if (row.label && !(held && held.level === row.label.level && held.validUntil === row.label.validUntil)) {
+        const status = row.label.validUntil < today ? 'expired' : 'valid';
+        if (!cluster.labelled) plan.labelled.push(row.id);
+        cluster.labelled = true;
+        if (held && held.level === row.label.level && (held.status === 'valid' || held.status === 'expired') && row.label.validUntil > held.validUntil) {
+          // The same label, extended: a renewal recorded elsewhere.
+          plan.changes.push({ table: 'labels', id: held.id, set: { valid_until: row.label.validUntil, status, changed_at: at } });
+        } else {
+          if (held && (held.status === 'valid' || held.status === 'expired')) plan.changes.push({ table: 'labels', id: held.id, set: { status: 'superseded', changed_at: at } });
+          plan.newLabels.push({
+            cluster_id: row.id,
+            scheme: row.scheme.id,
+            level: row.label.level,
+            awarded: impliedAwarded(row.label.validUntil, row.label.level, row.scheme, today),
+            valid_until: row.label.validUntil,
+            status,
+            assessment_ref: null,
+            revoked_at: null,
+            public_reason: null,
+            internal_note: null,
+            changed_at: at,
+          });
+        }
+      }
     }
     options.onStage?.({ phase: 'checking', done: Math.min(rows.length, start + LOOKUP), total: rows.length });
     // SQLite answers synchronously: without this, every lookup would run in one turn of the event loop.
     await yieldToOthers();
   }
+  for (const cluster of seen.values()) if (cluster.existing && !cluster.changed && !cluster.labelled) plan.unchanged++;
   plan.digest = createHash('sha256').update(JSON.stringify([plan.created, plan.updated, plan.labelled, plan.unchanged])).digest('hex');
   return plan;
 }
@@ -394,7 +439,7 @@ export async function importRegister(
   database: Database,
   signer: HeadSigner,
   source: string | AsyncIterable<string>,
-  options: ImportOptions & { scheme: Scheme; now: Date },
+  options: ImportOptions & { now: Date },
 ): Promise<ImportReport> {
   const { rows, errors, ignoredColumns, sha256 } = await readRegister(source, options);
   const report: ImportReport = { sha256, rows: rows.length + errors.length, created: [], updated: [], labelled: [], unchanged: 0, ignoredColumns, errors, planDigest: '', applied: false };

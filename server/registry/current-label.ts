@@ -1,4 +1,5 @@
 import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { ClaimedSchemeLabel } from '../domain/claims.ts';
 import { eceiLabel } from '../domain/labels.ts';
 import type { Label, Level } from '../domain/types.ts';
 import type { Db, Dialect, Trx } from './database.ts';
@@ -69,10 +70,10 @@ export function currentLabelsJson(dialect: Dialect) {
     : sql<string>`(select json_group_array(json_object(${fields})) from labels as held where held.id in (${newest}))`;
 }
 
-/** The labels `currentLabelsJson` read, sorted by scheme (by code point, whatever the database's collation). */
-export function parseCurrentLabels(json: string): CurrentLabelJson[] {
+/** The labels `currentLabelsJson` read, as a token states them, sorted by scheme (by code point, whatever the database's collation). */
+export function parseCurrentLabels(json: string): ClaimedSchemeLabel[] {
   const labels = JSON.parse(json) as CurrentLabelJson[];
-  return labels.sort((a, b) => (a.scheme < b.scheme ? -1 : a.scheme > b.scheme ? 1 : 0));
+  return labels.sort((a, b) => (a.scheme < b.scheme ? -1 : a.scheme > b.scheme ? 1 : 0)).map(({ reason, ...held }) => ({ ...held, publicReason: reason }));
 }
 
 /** A label row as the domain sees it. */

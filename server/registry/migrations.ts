@@ -474,6 +474,14 @@ const steps: Record<string, Step> = {
     }
     await db.schema.createIndex('labels_by_cluster_scheme').on('labels').columns(['cluster_id', 'scheme', 'id']).execute();
   },
+  /**
+   * The register's `scheme` filter (docs/register.md) finds the clusters holding a
+   * label of one scheme: from this index, a few steps per match, where
+   * `labels_by_cluster_scheme` would be read whole.
+   */
+  '017_labels_by_scheme': async (db) => {
+    await db.schema.createIndex('labels_by_scheme').on('labels').columns(['scheme', 'cluster_id']).execute();
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

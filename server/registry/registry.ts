@@ -372,7 +372,7 @@ type SubjectRow = InferResult<ReturnType<typeof subjectQuery>>[number];
 /** The attestation subject of cluster `id` from the row `subjectQuery` read. */
 export function toSubject(id: string, row: SubjectRow): AttestationSubject {
   const cluster = { id, name: row.name, sites: JSON.parse(row.sites) as string[] };
-  const labels = parseCurrentLabels(row.current_labels).map(({ reason, ...held }) => ({ ...held, publicReason: reason }));
+  const labels = parseCurrentLabels(row.current_labels);
   if (row.level === null || row.awarded === null || row.valid_until === null || row.status === null) return { cluster, label: undefined, labels };
   if (!isLevel(row.level)) throw new Error(`The current ECEI label of ${id} has the level "${row.level}".`);
   const label = { level: row.level, awarded: row.awarded, validUntil: row.valid_until, status: row.status, revokedAt: row.revoked_at, publicReason: row.public_reason };

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { utcDate } from '../domain/dates.ts';
-import { labelClaim, type LabelClaim } from '../domain/claims.ts';
+import { labelClaim, schemeLabelClaim, type LabelClaim, type SchemeLabelClaim } from '../domain/claims.ts';
 import { isClusterId } from '../domain/clusters.ts';
 import { registerQuery, type Sort } from '../contract/register.ts';
 import { queryValues } from '../contract/query.ts';
@@ -8,6 +8,7 @@ import { parseWith } from '../contract/refusals.ts';
 import { isLevel, type Cluster, type Label, type LabelStatus, type Level, type TokenStatus } from '../domain/types.ts';
 import { fail } from '../errors.ts';
 import type { Change, ChangeBus } from './changes.ts';
+import { currentLabelsJson, parseCurrentLabels } from './current-label.ts';
 import { distinctValues } from './distinct.ts';
 import type { Db, Dialect } from './database.ts';
 import type { Schema } from './schema.ts';
@@ -19,6 +20,8 @@ export interface SearchFilters {
   text?: string | undefined;
   /** ISO 3166 alpha-2, upper case. */
   country?: string | undefined;
+  /** A scheme id: clusters holding a current label of that scheme (any status; an unknown scheme matches none). */
+  scheme?: string | undefined;
   level?: Level | undefined;
   /** The current label's status as a token states it (`withdrawn` reads `expired`). */
   status?: TokenStatus | undefined;
@@ -52,8 +55,10 @@ export type PublicCluster = Pick<Cluster, 'id' | 'name' | 'organisation' | 'coun
 
 export interface RegisterEntry {
   cluster: PublicCluster;
-  /** The current label as a token states it. */
+  /** The current ECEI label as a token states it. */
   label: LabelClaim;
+  /** The current label in every scheme, as the token's `labels` states them, sorted by scheme; `[]` when none. */
+  labels: SchemeLabelClaim[];
 }
 
 export interface SearchResult {
@@ -70,8 +75,8 @@ export interface SearchResult {
  * @example parseSearchParams(new URL(c.req.url).searchParams, { pageSize: 25, now })
  */
 export function parseSearchParams(params: URLSearchParams, defaults: { pageSize: number; now: Date }): SearchQuery {
-  const { q, country, level, status, sort, page, pageSize } = parseWith(registerQuery(defaults.pageSize), queryValues(params));
-  return { text: q, country, level, status, sort, page, pageSize, now: defaults.now };
+  const { q, country, scheme, level, status, sort, page, pageSize } = parseWith(registerQuery(defaults.pageSize), queryValues(params));
+  return { text: q, country, scheme, level, status, sort, page, pageSize, now: defaults.now };
 }
 
 /** Longer than any cursor a page hands out (a name is at most 200 characters). */
@@ -149,7 +154,7 @@ export async function searchClusters(db: Db, dialect: Dialect, query: SearchQuer
   }
   ids ??= query.after ? await idsAfter(db, dialect, query, query.after, wanted) : await idsAt(db, dialect, query, wanted);
   const found = ids;
-  const [rows, matches] = await Promise.all([found.length === 0 ? [] : withLabel(sorted(search(db).where('clusters.id', 'in', found), query.sort)).execute(), total ?? count(query)]);
+  const [rows, matches] = await Promise.all([found.length === 0 ? [] : withLabel(sorted(search(db).where('clusters.id', 'in', found), query.sort), dialect).execute(), total ?? count(query)]);
   const shown = rows.slice(0, query.pageSize);
   const last = shown.at(-1);
   const next = rows.length > query.pageSize && last ? { sort: query.sort, key: sortKey(last, query.sort) } : undefined;
@@ -179,7 +184,7 @@ export class MatchCounts {
 
   /** The count of `filters`' matches: kept, or `countAll()`'s, then kept. */
   count(filters: SearchFilters & { now: Date }, countAll: () => Promise<number>): Promise<number> {
-    const key = JSON.stringify([filters.text ? words(filters.text) : null, filters.country ?? null, filters.level ?? null, filters.status ?? null, utcDate(filters.now)]);
+    const key = JSON.stringify([filters.text ? words(filters.text) : null, filters.country ?? null, filters.scheme ?? null, filters.level ?? null, filters.status ?? null, utcDate(filters.now)]);
     let count = this.#counts.get(key);
     if (!count) {
       if (this.#counts.size >= KEPT_COUNTS) this.#counts.delete(this.#counts.keys().next().value!);
@@ -351,7 +356,7 @@ function sortKey(row: Row, sort: Sort): (string | null)[] {
 export async function* eachCluster(db: Db, dialect: Dialect, filters: SearchFilters, now: Date, batchSize = 1000): AsyncGenerator<RegisterEntry[]> {
   let after: string | undefined;
   for (;;) {
-    let batch = withLabel(filtered(db, dialect, { ...filters, now }));
+    let batch = withLabel(filtered(db, dialect, { ...filters, now }), dialect);
     if (after !== undefined) batch = batch.where('clusters.id', '>', after);
     const rows = await batch.orderBy('clusters.id').limit(batchSize).execute();
     if (rows.length === 0) return;
@@ -384,6 +389,9 @@ function filtered(db: Db, dialect: Dialect, query: SearchFilters & { now: Date }
   let q = search(db);
   if (query.text) q = q.where((eb) => nameMatches(eb, dialect, words(query.text!), lead === 'text'));
   if (query.country) q = q.where(ref('clusters.country', 'country'), '=', query.country);
+  // A cluster's newest label of a scheme is its current one, whatever its status: holding any label of the scheme is holding a current one.
+  const { scheme } = query;
+  if (scheme) q = q.where('clusters.id', 'in', (eb) => eb.selectFrom('labels').select('labels.cluster_id').where('labels.scheme', '=', scheme));
   if (query.level) q = q.where(ref('clusters.label_level', 'label'), '=', query.level);
   // Mirrors `tokenStatus`: a `valid` row past its last day reads expired, swept or not.
   switch (query.status) {
@@ -441,7 +449,7 @@ export function nameMatches(eb: ExpressionBuilder<Schema, 'clusters'>, dialect: 
   return eb.and(conditions);
 }
 
-function withLabel(q: From) {
+function withLabel(q: From, dialect: Dialect) {
   return q
     .leftJoin('labels', 'labels.id', 'clusters.current_label_id')
     .select([
@@ -459,7 +467,8 @@ function withLabel(q: From) {
       'labels.status',
       'labels.revoked_at',
       'labels.public_reason',
-    ]);
+    ])
+    .select(currentLabelsJson(dialect).as('current_labels'));
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof withLabel>['execute']>>[number];
@@ -490,9 +499,10 @@ function toEntry(row: Row, now: Date): RegisterEntry {
     portfolio: row.portfolio,
     sites: JSON.parse(row.sites) as string[],
   };
-  if (row.label_id === null) return { cluster, label: labelClaim(undefined, now) };
+  const labels = parseCurrentLabels(row.current_labels).map((held) => schemeLabelClaim(held, now));
+  if (row.label_id === null) return { cluster, label: labelClaim(undefined, now), labels };
   const label = { level: row.level as Level, awarded: row.awarded!, validUntil: row.valid_until!, status: row.status as LabelStatus, revokedAt: row.revoked_at, publicReason: row.public_reason };
-  return { cluster, label: labelClaim(label, now) };
+  return { cluster, label: labelClaim(label, now), labels };
 }
 
 /** The countries that have a registered cluster, in code order. */

@@ -43,7 +43,7 @@ const PAGES = [
   '/clusters?page=2000',
 ];
 
-const OPEN_DATA_PAGES = ['/v1/clusters', '/v1/clusters?q=photonics', '/v1/clusters?country=DE&level=gold'];
+const OPEN_DATA_PAGES = ['/v1/clusters', '/v1/clusters?q=photonics', '/v1/clusters?country=DE&level=gold', '/v1/clusters?scheme=ecei&country=DE'];
 /** Deep pages, each measured twice: by number (an offset) and by the cursor a walk holds there (`after`). About 43,000 clusters are valid: page 800 is near their end. */
 const DEEP_PAGES = ['/v1/clusters?status=valid&page=800', '/v1/clusters?sort=-valid-until&page=1000'];
 

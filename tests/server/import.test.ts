@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../server/audit/log.ts';
 import { backupSqlite, exportRegister, importRegister, slugify, type ImportOptions } from '../../server/import/index.ts';
+import { parseScheme } from '../../server/domain/schemes.ts';
 import { openSqlite } from '../../server/registry/database.ts';
+import { KOMPASS } from '../../server/seed.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
 describe('slugify', () => {
@@ -31,6 +33,11 @@ describeEachDialect('register import', (dialect) => {
   const clock = testClock('2026-06-15T10:00:00Z');
   const options = (extra: Partial<ImportOptions> = {}) => ({ actor: 'cli:test', defaultCountry: 'DE', defaultLevel: 'bronze' as const, scheme: server.registry.scheme, now: clock.now(), ...extra });
   const run = (text: string, extra: Partial<ImportOptions> = {}) => importRegister(server.database, server.keyring, text, options(extra));
+  /** Imports with the demo's Kompass scheme set up beside the ECEI's. */
+  const runWithKompass = async (text: string) => {
+    await server.registry.schemes.put(parseScheme(KOMPASS), 'test');
+    return run(text, { schemes: await server.registry.schemes.list() });
+  };
   const count = async (table: 'clusters' | 'labels' | 'audit_log') => Number((await server.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   beforeEach(async () => {
@@ -87,7 +94,7 @@ describeEachDialect('register import', (dialect) => {
       { line: 4, code: 'not_a_date', details: { value: '2027-02-30' }, reason: expect.stringContaining('"2027-02-30" is not a date') },
       { line: 6, code: 'level_without_date', reason: 'a level without a valid-until date' },
       { line: 7, code: 'not_a_website', details: { value: 'ftp://x.example' }, reason: '"ftp://x.example" is not a website address' },
-      { line: 8, code: 'not_a_level', details: { value: 'platinum' }, reason: expect.stringContaining('"platinum" is not a level') },
+      { line: 8, code: 'not_a_level', details: { value: 'platinum', scheme: 'ecei', levels: 'bronze, silver, gold' }, reason: '"platinum" is not a level of the scheme ecei (bronze, silver, gold)' },
       { line: 9, code: 'country_missing', reason: expect.stringContaining('the country is missing') },
       { line: 10, code: 'duplicate_id', details: { id: 'good-cluster', first: 2 }, reason: 'the id "good-cluster" is already used on line 2' },
     ]);
@@ -147,6 +154,71 @@ describeEachDialect('register import', (dialect) => {
     expect(csv).toContain('hand-made,"Made By Hand, Inc.",Test organisation,DE,Testing,https://www.example.org,gold,2028-01-31,revoked');
     const again = await run(csv);
     expect(again).toMatchObject({ errors: [], created: [], updated: [], labelled: [], unchanged: 4, ignoredColumns: ['Status'] });
+  });
+
+  it('imports a label per scheme: one line per cluster and scheme, the ECEI’s where no scheme is named', async () => {
+    const report = await runWithKompass(
+      [
+        'Id,Name,Country,Scheme,Level,Label valid until',
+        'nordlicht,Nordlicht Photonics,DE,,Silber,2027-03-31',
+        'nordlicht,Nordlicht Photonics,DE,Kompass,Member,2028-12-31',
+        'weser,Weser Hydrogen,DE,kompass,member,2025-12-31',
+      ].join('\n'),
+    );
+    expect(report).toMatchObject({ applied: true, errors: [], created: ['nordlicht', 'weser'], labelled: ['nordlicht', 'weser'] });
+    expect(await server.registry.getCurrentLabels('nordlicht')).toMatchObject([
+      { scheme: 'ecei', level: 'silver', validUntil: '2027-03-31', status: 'valid' },
+      // Kompass members hold 36 months: ending December 2028 means assessed December 2025.
+      { scheme: 'kompass', level: 'member', awarded: '2025-12-01', validUntil: '2028-12-31', status: 'valid' },
+    ]);
+    expect(await server.registry.getCurrentLabels('weser')).toMatchObject([{ scheme: 'kompass', level: 'member', validUntil: '2025-12-31', status: 'expired' }]);
+    // The ECEI label stays the one the register's search and the token's `label` read.
+    expect(await server.registry.getCurrentLabel('weser')).toBeUndefined();
+  });
+
+  it('refuses a scheme the register does not know, a level not of the line’s scheme, and lines of one cluster that disagree', async () => {
+    const report = await runWithKompass(
+      [
+        'Id,Name,Country,Scheme,Level,Label valid until',
+        'a,Alpha,DE,go-cluster,member,2027-01-31',
+        'b,Beta,DE,kompass,gold,2027-01-31',
+        'c,Gamma,DE,,member,2027-01-31',
+        'd,Delta,DE,,gold,2027-01-31',
+        'd,Delta Two,DE,kompass,member,2027-01-31',
+        'd,Delta,DE,,silver,2027-01-31',
+      ].join('\n'),
+    );
+    expect(report.errors).toEqual([
+      { line: 2, code: 'unknown_scheme', details: { value: 'go-cluster' }, reason: '"go-cluster" is not a scheme of this register' },
+      { line: 3, code: 'not_a_level', details: { value: 'gold', scheme: 'kompass', levels: 'member' }, reason: '"gold" is not a level of the scheme kompass (member)' },
+      { line: 4, code: 'not_a_level', details: { value: 'member', scheme: 'ecei', levels: 'bronze, silver, gold' }, reason: '"member" is not a level of the scheme ecei (bronze, silver, gold)' },
+      { line: 6, code: 'cluster_lines_differ', details: { id: 'd', first: 5 }, reason: 'the cluster "d" has other details on line 5; its lines must agree' },
+      { line: 7, code: 'duplicate_id', details: { id: 'd', first: 5 }, reason: 'the id "d" is already used on line 5' },
+    ]);
+    expect(report.applied).toBe(false);
+    expect(await count('clusters')).toBe(0);
+  });
+
+  it('exports a line per cluster and scheme once another scheme’s label exists, and imports it again without a change', async () => {
+    await server.registry.schemes.put(parseScheme(KOMPASS), 'test');
+    await run(REGISTER);
+    await server.registry.award('alpenhof-food-valley', { scheme: 'kompass', level: 'member', awarded: '2026-02-10' }, 'test');
+    await server.registry.award('nordlicht-photonics-cluster', { scheme: 'kompass', level: 'member', awarded: '2025-01-10' }, 'test');
+    await server.registry.revoke('nordlicht-photonics-cluster', { scheme: 'kompass', reason: 'Test', note: null }, 'test');
+    const { csv, rows } = await exportRegister(server.database, clock.now());
+    expect(csv.split('\r\n')).toEqual([
+      'Id,Name,Organisation,Country,Comparative portfolio,www,Scheme,Level,Label valid until,Status',
+      'alpenhof-food-valley,Alpenhof Food Valley,,DE,Agri-food,,kompass,member,2029-02-28,valid',
+      'nordlicht-photonics-cluster,Nordlicht Photonics Cluster,,DE,Photonics,https://www.nordlicht.example,ecei,bronze,2027-03-31,valid',
+      'nordlicht-photonics-cluster,Nordlicht Photonics Cluster,,DE,Photonics,https://www.nordlicht.example,kompass,member,2028-01-31,revoked',
+      'tejo-maritime-blue-economy,"Tejo Maritime; Blue Economy",,DE,Maritime,https://tejo.example,ecei,bronze,2015-04-30,expired',
+      '',
+    ]);
+    expect(rows).toBe(4);
+    const labels = await count('labels');
+    const again = await run(csv, { schemes: await server.registry.schemes.list() });
+    expect(again).toMatchObject({ errors: [], created: [], updated: [], labelled: [], unchanged: 3, ignoredColumns: ['Status'] });
+    expect(await count('labels')).toBe(labels);
   });
 
   it('guards spreadsheet formulas on export and reads them back unchanged', async () => {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { csvCell, CSV_COLUMNS } from '../../server/routes/open-data.ts';
+import { parseScheme } from '../../server/domain/schemes.ts';
+import { KOMPASS } from '../../server/seed.ts';
 import { createTestCluster, describeEachDialect, startTestServer, testClock, type TestServer } from '../support/server.ts';
 
 const MARKUP = '<script>alert("x")</script> Cluster';
@@ -53,8 +55,35 @@ describeEachDialect('open data', (dialect) => {
       portfolio: 'Testing',
       sites: ['https://www.example.org'],
       label: { status: 'valid', level: 'silver', awarded: '2026-03-05', validUntil: '2028-03-31' },
+      labels: [{ scheme: 'ecei', status: 'valid', level: 'silver', awarded: '2026-03-05', validUntil: '2028-03-31' }],
       url: 'https://issuer.test/clusters/nordlicht',
     });
+  });
+
+  it('states every scheme’s current label, in JSON as the token’s `labels` and in CSV as columns per scheme', async () => {
+    await server.registry.schemes.put(parseScheme(KOMPASS), 'test');
+    await server.registry.award('markup', { scheme: 'kompass', level: 'member', awarded: '2025-02-10' }, 'test');
+    await server.registry.award('formula', { scheme: 'kompass', level: 'member', awarded: '2026-02-10' }, 'test');
+    await server.registry.revoke('formula', { scheme: 'kompass', reason: 'Criteria not met', note: 'SECRET-KOMPASS-NOTE' }, 'test');
+
+    type Page = { items: Array<{ id: string; label: unknown; labels: unknown }> };
+    const page = (await (await get('/v1/clusters?sort=name')).json()) as Page;
+    const byId = Object.fromEntries(page.items.map((item) => [item.id, item]));
+    expect(byId.markup).toMatchObject({ label: { status: 'none' }, labels: [{ scheme: 'kompass', status: 'valid', level: 'member', awarded: '2025-02-10', validUntil: '2028-02-29' }] });
+    expect(byId.formula?.labels).toEqual([
+      { scheme: 'ecei', status: 'revoked', level: 'gold', awarded: '2026-01-15', validUntil: '2028-01-31', revokedAt: expect.any(String), reason: '-1 point; @office' },
+      { scheme: 'kompass', status: 'revoked', level: 'member', awarded: '2026-02-10', validUntil: '2029-02-28', revokedAt: expect.any(String), reason: 'Criteria not met' },
+    ]);
+    expect(byId.nordlicht?.labels).toEqual([{ scheme: 'ecei', status: 'valid', level: 'silver', awarded: '2026-03-05', validUntil: '2028-03-31' }]);
+
+    const body = await (await get('/v1/clusters.csv')).text();
+    expect(body).not.toContain('SECRET-KOMPASS-NOTE');
+    const [header, ...rows] = parseCsv(body);
+    expect(header).toEqual([...CSV_COLUMNS, 'kompass_level', 'kompass_status', 'kompass_awarded', 'kompass_valid_until', 'kompass_revoked_at', 'kompass_revocation_reason']);
+    const csv = Object.fromEntries(rows.map((row) => [row[0], Object.fromEntries(header!.map((column, i) => [column, row[i]]))]));
+    expect(csv.markup).toMatchObject({ status: 'none', level: '', kompass_level: 'member', kompass_status: 'valid', kompass_valid_until: '2028-02-29', kompass_revoked_at: '' });
+    expect(csv.formula).toMatchObject({ status: 'revoked', kompass_status: 'revoked', kompass_revocation_reason: 'Criteria not met' });
+    expect(csv.nordlicht).toMatchObject({ status: 'valid', kompass_level: '', kompass_status: 'none', kompass_valid_until: '' });
   });
 
   it('filters the JSON as the register does, and keeps hostile names as data', async () => {
@@ -133,6 +162,27 @@ describeEachDialect('open data', (dialect) => {
     expect(byId.formula).toMatchObject({ name: `'${FORMULA}`, status: 'revoked', level: 'gold', revocation_reason: "'-1 point; @office" });
     expect(byId.markup).toMatchObject({ name: MARKUP, status: 'none', level: '', valid_until: '' });
     expect(byId.nordlicht).toMatchObject({ country: 'DE', sites: 'https://www.example.org', valid_until: '2028-03-31', url: 'https://issuer.test/clusters/nordlicht' });
+  });
+
+  it('lists the clusters holding a label of the scheme asked for, beside the other filters', async () => {
+    await server.registry.schemes.put(parseScheme(KOMPASS), 'test');
+    await server.registry.award('markup', { scheme: 'kompass', level: 'member', awarded: '2025-02-10' }, 'test');
+    await server.registry.award('formula', { scheme: 'kompass', level: 'member', awarded: '2026-02-10' }, 'test');
+    await server.registry.revoke('formula', { scheme: 'kompass', reason: 'Criteria not met', note: null }, 'test');
+    const ids = async (query: string) => ((await (await get(`/v1/clusters?${query}`)).json()) as { items: Array<{ id: string }> }).items.map((item) => item.id).sort();
+    expect(await ids('scheme=kompass')).toEqual(['formula', 'markup']);
+    expect(await ids('scheme=ecei')).toEqual(['formula', 'nordlicht']);
+    expect(await ids('scheme=kompass&status=revoked')).toEqual(['formula']);
+    expect(await ids('scheme=kompass&country=DE')).toEqual([]);
+    expect(await ids('scheme=elsewhere')).toEqual([]);
+    const total = async (query: string) => ((await (await get(`/v1/clusters?${query}`)).json()) as { total: number }).total;
+    expect(await total('scheme=kompass')).toBe(2);
+    expect(await total('scheme=ecei')).toBe(2);
+    const csv = parseCsv(await (await get('/v1/clusters.csv?scheme=kompass')).text());
+    expect(csv.slice(1).map((row) => row[0])).toEqual(['formula', 'markup']);
+    const refused = await get('/v1/clusters?scheme=Not%20A%20Scheme');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'invalid_query', message: expect.stringContaining('scheme') } });
   });
 
   it('applies the same filters to the CSV', async () => {

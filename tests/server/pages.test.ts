@@ -85,6 +85,20 @@ describeEachDialect('register pages', (dialect) => {
     expect(await (await get('/clusters?q=nothing-like-this')).text()).toContain('No cluster matches.');
   });
 
+  it('lists the clusters of one scheme, keeping the scheme in the form, the pages and the downloads', async () => {
+    await server.registry.schemes.put(parseScheme(kompass), 'test');
+    await server.registry.award('rhone', { scheme: 'kompass', level: 'member', awarded: '2026-02-10' }, 'test');
+    await server.registry.award('meseta', { scheme: 'kompass', level: 'member', awarded: '2025-02-10' }, 'test');
+    const html = await (await get('/clusters?scheme=kompass&pageSize=1')).text();
+    expect(text(html)).toContain('2 clusters found · page 1 of 2');
+    expect(html).toContain('href="/clusters/meseta"');
+    expect(html).not.toContain('href="/clusters/nordlicht"');
+    expect(html).toContain('<input type="hidden" name="scheme" value="kompass"/>');
+    expect(html).toContain('href="/clusters?scheme=kompass&amp;pageSize=1&amp;page=2" rel="next"');
+    expect(html).toContain('href="/v1/clusters.csv?scheme=kompass&amp;pageSize=1"');
+    expect(await (await get('/clusters')).text()).not.toContain('name="scheme"');
+  });
+
   it('answers a bad filter with a 400 page that says what is wrong', async () => {
     const response = await get('/clusters?status=perhaps');
     expect(response.status).toBe(400);

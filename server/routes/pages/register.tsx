@@ -9,6 +9,7 @@ export function registerParams(query: SearchQuery, page?: number): URLSearchPara
   const params = new URLSearchParams();
   if (query.text) params.set('q', query.text);
   if (query.country) params.set('country', query.country);
+  if (query.scheme) params.set('scheme', query.scheme);
   if (query.level) params.set('level', query.level);
   if (query.status) params.set('status', query.status);
   if (query.sort !== 'name') params.set('sort', query.sort);
@@ -35,6 +36,8 @@ export function RegisterPage(props: { page: PageContext; query: SearchQuery; res
       <form class="filters" method="get" action="/clusters" role="search">
         <fieldset>
           <legend>{t.searchLegend}</legend>
+          {/* The form offers no choice of scheme yet: one asked for in the address is kept. */}
+          {query.scheme && <input type="hidden" name="scheme" value={query.scheme} />}
           <div class="fields">
             <div>
               <label for="q">{t.name}</label>
