@@ -163,6 +163,7 @@ export class Attestations {
     const source = await this.#read(clusterId);
     if (!source) {
       this.#cache.delete(clusterId);
+      this.#probation.delete(clusterId);
       throw fail('cluster_not_found');
     }
     const claims = buildClaims(source.subject, this.#options.now(), this.#options);
