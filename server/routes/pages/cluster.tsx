@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import { utcDate } from '../../domain/dates.ts';
 import { tokenStatus } from '../../domain/labels.ts';
 import { effectiveStatus, type Localised, type Scheme } from '../../domain/schemes.ts';
-import type { Cluster, Label, Level } from '../../domain/types.ts';
+import type { Cluster, Label, Level, TokenStatus } from '../../domain/types.ts';
 import { countryName, fill, formatDate, fullLabelName, messagesOf, type Lang } from './i18n.ts';
 import { Layout, Status, type PageContext } from './layout.tsx';
 import { qrSvg } from './qr.ts';
@@ -84,26 +84,7 @@ export function ClusterPage(props: { page: PageContext; cluster: Cluster; labels
       {current && (
         <>
           <h2>{t.currentLabel}</h2>
-          <dl>
-            <dt>{t.label}</dt>
-            <dd>{fullLabelName(page.programmeName, current.level)}</dd>
-            <dt>{t.level}</dt>
-            <dd>{t.levels[current.level]}</dd>
-            <dt>{t.awarded}</dt>
-            <dd>{date(current.awarded)}</dd>
-            <dt>{t.validUntil}</dt>
-            <dd>{date(current.validUntil)}</dd>
-            <dt>{t.status}</dt>
-            <dd>
-              <Status status={status} text={t.statuses[status]} />
-            </dd>
-            {status === 'revoked' && (
-              <>
-                <dt>{t.revokedOn}</dt>
-                <dd>{date(current.revokedAt!)}</dd>
-              </>
-            )}
-          </dl>
+          <LabelFacts lang={lang} label={current} status={status} levelName={(level) => t.levels[level]} fullName={fullLabelName(page.programmeName, current.level)} />
         </>
       )}
 
@@ -163,7 +144,6 @@ function SchemeLabels(props: { lang: Lang; held: SchemeHistory; now: Date }) {
   const { lang, held, now } = props;
   const { scheme, labels } = held;
   const t = messagesOf(lang);
-  const date = (iso: string) => <time datetime={iso.slice(0, 10)}>{formatDate(iso, lang)}</time>;
   const levelName = (id: string) => {
     const level = scheme.levels.find((l) => l.id === id);
     return level ? localised(level.name, lang) : id;
@@ -175,30 +155,52 @@ function SchemeLabels(props: { lang: Lang; held: SchemeHistory; now: Date }) {
     <section class="scheme" aria-labelledby={`scheme-${scheme.id}`} data-scheme={scheme.id}>
       <h2 id={`scheme-${scheme.id}`}>{name}</h2>
       <p>{fill(t.whoIssuer, { issuer: scheme.issuer })}</p>
-      {current && (
-        <dl>
-          <dt>{t.level}</dt>
-          <dd>{levelName(current.level)}</dd>
-          <dt>{t.awarded}</dt>
-          <dd>{date(current.awarded)}</dd>
-          <dt>{t.validUntil}</dt>
-          <dd>{date(current.validUntil)}</dd>
-          <dt>{t.status}</dt>
-          <dd>
-            <Status status={status} text={t.statuses[status]} />
-          </dd>
-          {status === 'revoked' && current.revokedAt && (
-            <>
-              <dt>{t.revokedOn}</dt>
-              <dd>{date(current.revokedAt)}</dd>
-              <dt>{t.reason}</dt>
-              <dd>{current.publicReason}</dd>
-            </>
-          )}
-        </dl>
-      )}
+      {current && <LabelFacts lang={lang} label={current} status={status} levelName={levelName} withReason />}
       <HistoryTable lang={lang} caption={`${name}: ${t.history}`} labels={labels} levelName={levelName} now={now} />
     </section>
+  );
+}
+
+/**
+ * A current label's facts: level, dates, status and, when revoked, the day. The ECEI
+ * label adds its full name first; its public reason stands in the page's verdict above,
+ * another scheme's beside its revocation day.
+ */
+function LabelFacts<L extends string>(props: { lang: Lang; label: Label<L>; status: TokenStatus; levelName: (level: L) => string; fullName?: string; withReason?: boolean }) {
+  const { lang, label, status, levelName, fullName, withReason } = props;
+  const t = messagesOf(lang);
+  const date = (iso: string) => <time datetime={iso.slice(0, 10)}>{formatDate(iso, lang)}</time>;
+  return (
+    <dl>
+      {fullName !== undefined && (
+        <>
+          <dt>{t.label}</dt>
+          <dd>{fullName}</dd>
+        </>
+      )}
+      <dt>{t.level}</dt>
+      <dd>{levelName(label.level)}</dd>
+      <dt>{t.awarded}</dt>
+      <dd>{date(label.awarded)}</dd>
+      <dt>{t.validUntil}</dt>
+      <dd>{date(label.validUntil)}</dd>
+      <dt>{t.status}</dt>
+      <dd>
+        <Status status={status} text={t.statuses[status]} />
+      </dd>
+      {status === 'revoked' && label.revokedAt && (
+        <>
+          <dt>{t.revokedOn}</dt>
+          <dd>{date(label.revokedAt)}</dd>
+          {withReason && (
+            <>
+              <dt>{t.reason}</dt>
+              <dd>{label.publicReason}</dd>
+            </>
+          )}
+        </>
+      )}
+    </dl>
   );
 }
 
