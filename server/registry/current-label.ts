@@ -7,12 +7,13 @@ import type { Schema } from './schema.ts';
 
 /**
  * The one answer to "which label is a cluster's current one in a scheme": its newest
- * label of that scheme, whatever its status. For the ECEI scheme it is also kept in
- * `clusters.current_label_id` (with `label_level`, `label_status`, `label_valid_until`),
- * by triggers inside every writing transaction (migrations 004, 016), so that the
- * register's search and the console's list filter and sort clusters by it in one index;
- * `joinCurrentLabel` joins it. Every scheme's is found by one seek in
- * `labels_by_cluster_scheme` (`currentLabelIn`, `currentLabelsOf`).
+ * label of that scheme, whatever its status. Triggers inside every writing transaction
+ * keep it in `current_labels`, one row per cluster and scheme with the level, status and
+ * end that filters read (migration 018); for the ECEI scheme also in
+ * `clusters.current_label_id` (with `label_level`, `label_status`, `label_valid_until`;
+ * migrations 004, 016), so that the register's search and the console's list filter and
+ * sort clusters by it in one index. `joinCurrentLabel` joins the ECEI one;
+ * `currentLabelIn`, `currentLabelsOf` and `currentLabelsJson` read every scheme's.
  *
  * @example
  * const row = await joinCurrentLabel(db.selectFrom('clusters')).selectAll('labels').where('clusters.id', '=', id).executeTakeFirst();
@@ -30,15 +31,20 @@ export async function currentLabels(db: Db | Trx, clusterIds: readonly string[])
 
 /** The cluster's current label in `scheme`, or undefined when it never held one there. */
 export async function currentLabelIn(db: Db | Trx, clusterId: string, scheme: string): Promise<Label | undefined> {
-  const row = await db.selectFrom('labels').selectAll().where('cluster_id', '=', clusterId).where('scheme', '=', scheme).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('current_labels as now_held')
+    .innerJoin('labels', 'labels.id', 'now_held.label_id')
+    .selectAll('labels')
+    .where('now_held.cluster_id', '=', clusterId)
+    .where('now_held.scheme', '=', scheme)
+    .executeTakeFirst();
   return row && toLabel(row);
 }
 
 /** The current label of every scheme, per cluster named, sorted by scheme; a cluster without labels has no entry. */
 export async function currentLabelsOf(db: Db | Trx, clusterIds: readonly string[]): Promise<Map<string, Label[]>> {
   if (clusterIds.length === 0) return new Map();
-  const newest = db.selectFrom('labels as newest').select((eb) => eb.fn.max('newest.id').as('id')).where('newest.cluster_id', 'in', clusterIds).groupBy(['newest.cluster_id', 'newest.scheme']);
-  const rows = await db.selectFrom('labels').selectAll().where('id', 'in', newest).execute();
+  const rows = await db.selectFrom('current_labels as now_held').innerJoin('labels', 'labels.id', 'now_held.label_id').selectAll('labels').where('now_held.cluster_id', 'in', clusterIds).execute();
   const labels = new Map<string, Label[]>();
   for (const row of rows) labels.set(row.cluster_id, [...(labels.get(row.cluster_id) ?? []), toLabel(row)]);
   // Sorted here, by code point: a database's collation may order hyphens otherwise.
@@ -63,11 +69,11 @@ export interface CurrentLabelJson {
  * that needs them — an attestation's cold path, a log entry — stays one statement.
  */
 export function currentLabelsJson(dialect: Dialect) {
-  const newest = sql`select max(newest.id) from labels as newest where newest.cluster_id = clusters.id group by newest.scheme`;
+  const held = sql`current_labels as now_held join labels as held on held.id = now_held.label_id where now_held.cluster_id = clusters.id`;
   const fields = sql`'scheme', held.scheme, 'level', held.level, 'awarded', held.awarded, 'validUntil', held.valid_until, 'status', held.status, 'revokedAt', held.revoked_at, 'reason', held.public_reason`;
   return dialect === 'postgres'
-    ? sql<string>`(select coalesce(json_agg(json_build_object(${fields}))::text, '[]') from labels as held where held.id in (${newest}))`
-    : sql<string>`(select json_group_array(json_object(${fields})) from labels as held where held.id in (${newest}))`;
+    ? sql<string>`(select coalesce(json_agg(json_build_object(${fields}))::text, '[]') from ${held})`
+    : sql<string>`(select json_group_array(json_object(${fields})) from ${held})`;
 }
 
 /** The labels `currentLabelsJson` read, as a token states them, sorted by scheme (by code point, whatever the database's collation). */

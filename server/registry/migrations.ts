@@ -482,6 +482,47 @@ const steps: Record<string, Step> = {
   '017_labels_by_scheme': async (db) => {
     await db.schema.createIndex('labels_by_scheme').on('labels').columns(['scheme', 'cluster_id']).execute();
   },
+  /**
+   * Each cluster's current label in every scheme — its newest there, whatever its
+   * status — as one row per cluster and scheme, with the level, status and end that
+   * filters read: the ECEI mirror on `clusters` (004) made general. Kept by triggers
+   * inside every writing transaction, like that mirror, so that a scheme's work queues
+   * and the register's filters on a scheme find their clusters in one index range.
+   */
+  '018_current_labels': async (db, dialect) => {
+    await db.schema
+      .createTable('current_labels')
+      .addColumn('cluster_id', 'text', (c) => c.notNull().references('clusters.id'))
+      .addColumn('scheme', 'text', (c) => c.notNull())
+      .addColumn('label_id', 'integer', (c) => c.notNull().unique().references('labels.id'))
+      .addColumn('level', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('valid_until', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('current_labels_key', ['cluster_id', 'scheme'])
+      .execute();
+    await sql`insert into current_labels (cluster_id, scheme, label_id, level, status, valid_until)
+      select cluster_id, scheme, id, level, status, valid_until from labels
+      where id in (select max(id) from labels group by cluster_id, scheme)`.execute(db);
+    await db.schema.createIndex('current_labels_by_level').on('current_labels').columns(['scheme', 'level', 'status', 'valid_until', 'cluster_id']).execute();
+    await db.schema.createIndex('current_labels_by_status').on('current_labels').columns(['scheme', 'status', 'valid_until', 'cluster_id']).execute();
+
+    const insert = sql`insert into current_labels (cluster_id, scheme, label_id, level, status, valid_until)
+      values (new.cluster_id, new.scheme, new.id, new.level, new.status, new.valid_until)
+      on conflict (cluster_id, scheme) do update set label_id = excluded.label_id, level = excluded.level, status = excluded.status, valid_until = excluded.valid_until
+      where current_labels.label_id < excluded.label_id`;
+    const update = sql`update current_labels set level = new.level, status = new.status, valid_until = new.valid_until where label_id = new.id`;
+    if (dialect === 'sqlite') {
+      await sql`create trigger current_labels_insert after insert on labels begin ${insert}; end`.execute(db);
+      await sql`create trigger current_labels_update after update of level, status, valid_until on labels begin ${update}; end`.execute(db);
+    } else {
+      await sql`create function current_labels_kept() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' then ${insert}; else ${update}; end if;
+          return null;
+        end $$`.execute(db);
+      await sql`create trigger current_labels_kept after insert or update of level, status, valid_until on labels for each row execute function current_labels_kept()`.execute(db);
+    }
+  },
 };
 
 function provider(dialect: Dialect): MigrationProvider {

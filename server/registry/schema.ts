@@ -64,6 +64,15 @@ export interface Schema {
     internal_note: string | null;
     changed_at: string;
   };
+  /** Each cluster's current label per scheme (its newest there), kept by triggers (migration 018). */
+  current_labels: {
+    cluster_id: string;
+    scheme: string;
+    label_id: number;
+    level: string;
+    status: LabelStatus;
+    valid_until: string;
+  };
   signing_keys: {
     kid: string;
     state: KeyState;

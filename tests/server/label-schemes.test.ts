@@ -153,7 +153,7 @@ describeEachDialect('migration 016 (a label per scheme)', (dialect) => {
   });
   afterEach(() => release());
 
-  it('keeps every label, its id, what refers to it and the mirror, and lets other schemes’ levels in', async () => {
+  it('keeps every label, its id, what refers to it and the mirrors, and lets other schemes’ levels in', async () => {
     const db = database.db as unknown as Kysely<unknown>;
     await migrate(db, database.dialect, '015_schemes');
     const at = '2026-01-01T00:00:00.000Z';
@@ -169,6 +169,9 @@ describeEachDialect('migration 016 (a label per scheme)', (dialect) => {
       [2, 'ecei', 'gold', 'valid'],
     ]);
     expect(await database.db.selectFrom('clusters').select(['current_label_id', 'label_level']).executeTakeFirst()).toEqual({ current_label_id: 2, label_level: 'gold' });
+    // Migration 018 finds the newest label of each scheme; its triggers follow every change after.
+    const current = () => database.db.selectFrom('current_labels').select(['scheme', 'label_id', 'level', 'status']).orderBy('scheme').execute();
+    expect(await current()).toEqual([{ scheme: 'ecei', label_id: 2, level: 'gold', status: 'valid' }]);
     // Another scheme's label: accepted, and not mirrored as the cluster's (ECEI) label.
     await sql`insert into labels (cluster_id, scheme, level, awarded, valid_until, status, changed_at) values ('alpha', 'kompass', 'member', '2026-01-01', '2029-01-31', 'valid', ${at})`.execute(db);
     expect(await database.db.selectFrom('clusters').select(['current_label_id', 'label_level']).executeTakeFirst()).toEqual({ current_label_id: 2, label_level: 'gold' });
@@ -179,6 +182,12 @@ describeEachDialect('migration 016 (a label per scheme)', (dialect) => {
     // (PostgreSQL's sequence spent a number on the refused insert above: the id is read, not assumed.)
     const silver = await database.db.selectFrom('labels').select('id').where('level', '=', 'silver').executeTakeFirstOrThrow();
     expect(await database.db.selectFrom('clusters').select(['current_label_id', 'label_level']).executeTakeFirst()).toEqual({ current_label_id: silver.id, label_level: 'silver' });
+    const kompass = await database.db.selectFrom('labels').select('id').where('scheme', '=', 'kompass').executeTakeFirstOrThrow();
+    await sql`update labels set status = 'superseded' where id = 2`.execute(db);
+    expect(await current()).toEqual([
+      { scheme: 'ecei', label_id: silver.id, level: 'silver', status: 'valid' },
+      { scheme: 'kompass', label_id: kompass.id, level: 'member', status: 'valid' },
+    ]);
     expect(await codeOf(sql`insert into status_entries (label_id, list, idx) values (99, 1, 43)`.execute(db))).not.toBe('no error');
     expect(await codeOf(sql`insert into labels (cluster_id, level, awarded, valid_until, status, changed_at) values ('nobody', 'gold', '2021-01-01', '2027-01-31', 'valid', ${at})`.execute(db))).not.toBe('no error');
   });
